@@ -1,0 +1,190 @@
+"""Side-by-side evaluation of our HTML extractor against plain trafilatura.
+
+Scores follow the ScrapingHub article-extraction-benchmark convention so that our
+numbers sit next to the published anchors: lowercase, word tokens (``\\w+``), bags of
+word 4-gram shingles, precision/recall/F1 per page, then averaged over pages. Both
+extractors run on the same page back to back in one process, because timings on this
+machine vary 10-50% between runs and only a same-run ratio is trustworthy.
+
+Usage: python bench/extraction_eval.py /path/to/wcxb-dev-articles [--limit N] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Bag of word n-grams. A text shorter than n words is one shingle of all its
+    words, so that tiny pages still count instead of scoring as empty."""
+    tokens = _WORD.findall(text.lower())
+    if not tokens:
+        return Counter()
+    if len(tokens) < n:
+        return Counter([tuple(tokens)])
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def shingle_prf(predicted: str, truth: str, n: int = 4) -> tuple[float, float, float]:
+    """Precision, recall and F1 of predicted against truth shingles (multiset overlap).
+
+    Both empty counts as a perfect answer; an empty prediction for a non-empty truth
+    (or the reverse) scores zero, so returning nothing is never rewarded."""
+    pred, true = shingles(predicted, n), shingles(truth, n)
+    if not pred and not true:
+        return 1.0, 1.0, 1.0
+    if not pred or not true:
+        return 0.0, 0.0, 0.0
+    tp = sum((pred & true).values())
+    precision = tp / sum(pred.values())
+    recall = tp / sum(true.values())
+    f1 = 0.0 if tp == 0 else 2 * precision * recall / (precision + recall)
+    return precision, recall, f1
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def snippet_checks(predicted: str, must_have: list[str], must_not: list[str]) -> tuple[int, int, int, int]:
+    """(with found, with total, without absent, without total) on whitespace-normalised,
+    lowercased text."""
+    hay = _norm(predicted)
+    found = sum(1 for s in must_have if _norm(s) and _norm(s) in hay)
+    absent = sum(1 for s in must_not if not (_norm(s) and _norm(s) in hay))
+    return found, len(must_have), absent, len(must_not)
+
+
+def _ours(html: str) -> str:
+    from worker.pipeline.html_extract import extract_html
+
+    return "\n".join(p for art in extract_html(html) for p in art.paragraphs)
+
+
+def _trafilatura(html: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html) or ""
+
+
+def _trafilatura_fast(html: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, fast=True) or ""
+
+
+def _resiliparse(html: str) -> str:
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+
+    return extract_plain_text(HTMLTree.parse(html), main_content=True)
+
+
+EXTRACTORS: dict[str, Callable[[str], str]] = {
+    "ours": _ours,
+    "trafilatura": _trafilatura,
+    "trafilatura_fast": _trafilatura_fast,
+    "resiliparse": _resiliparse,
+}
+
+
+def load_pages(data_dir: Path, limit: int | None) -> list[tuple[str, str, dict]]:
+    pages = []
+    for gt_path in sorted((data_dir / "ground-truth").glob("*.json")):
+        html_path = data_dir / "html" / f"{gt_path.stem}.html.gz"
+        if not html_path.exists():
+            continue
+        truth = json.loads(gt_path.read_text(encoding="utf-8")).get("ground_truth", {})
+        if not isinstance(truth.get("main_content"), str):
+            continue  # one dev page has no main text label; it cannot be scored
+        html = gzip.decompress(html_path.read_bytes()).decode("utf-8", errors="replace")
+        pages.append((gt_path.stem, html, truth))
+        if limit and len(pages) >= limit:
+            break
+    return pages
+
+
+def evaluate(pages: list[tuple[str, str, dict]], names: list[str]) -> dict:
+    per_page: dict[str, list[dict]] = {name: [] for name in names}
+    for page_id, html, truth in pages:
+        for name in names:  # same page back to back: caches and CPU state are shared fairly
+            t0 = time.perf_counter()
+            try:
+                text = EXTRACTORS[name](html)
+                error = None
+            except Exception as exc:  # a crash is a zero score, not an aborted run
+                text, error = "", f"{type(exc).__name__}: {exc}"[:200]
+            ms = (time.perf_counter() - t0) * 1000
+            p, r, f = shingle_prf(text, truth["main_content"])
+            wf, wt, na, nt = snippet_checks(text, truth.get("with") or [], truth.get("without") or [])
+            per_page[name].append(
+                {"page": page_id, "p": p, "r": r, "f1": f, "ms": ms, "with_found": wf, "with_total": wt,
+                 "without_absent": na, "without_total": nt, "error": error}
+            )
+    summary = {}
+    for name, rows in per_page.items():
+        wt = sum(x["with_total"] for x in rows) or 1
+        nt = sum(x["without_total"] for x in rows) or 1
+        summary[name] = {
+            "pages": len(rows),
+            "precision": statistics.fmean(x["p"] for x in rows),
+            "recall": statistics.fmean(x["r"] for x in rows),
+            "f1": statistics.fmean(x["f1"] for x in rows),
+            "ms_per_page": statistics.fmean(x["ms"] for x in rows),
+            "ms_median": statistics.median(x["ms"] for x in rows),
+            "with_found": sum(x["with_found"] for x in rows) / wt,
+            "without_absent": sum(x["without_absent"] for x in rows) / nt,
+            "errors": sum(1 for x in rows if x["error"]),
+        }
+    if "trafilatura" in summary:
+        base = summary["trafilatura"]["ms_per_page"]
+        for row in summary.values():
+            row["speedup_vs_trafilatura"] = base / row["ms_per_page"] if row["ms_per_page"] else 0.0
+    return {"summary": summary, "per_page": per_page}
+
+
+def print_table(summary: dict) -> None:
+    cols = ("f1", "precision", "recall", "with_found", "without_absent", "ms_per_page", "ms_median")
+    print(f"{'extractor':18} {'pages':>5} " + " ".join(f"{c[:10]:>10}" for c in cols) + f" {'x traf':>7} {'errors':>6}")
+    for name, row in summary.items():
+        vals = " ".join(f"{row[c]:10.3f}" if c.startswith(("f1", "prec", "rec", "with")) else f"{row[c]:10.2f}" for c in cols)
+        print(f"{name:18} {row['pages']:5d} {vals} {row.get('speedup_vs_trafilatura', 0):7.2f} {row['errors']:6d}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data_dir", type=Path, help="folder with html/NNNN.html.gz and ground-truth/NNNN.json")
+    ap.add_argument("--limit", type=int, default=None, help="score only the first N pages")
+    ap.add_argument("--json", type=Path, default=None, help="write summary and per-page scores here")
+    ap.add_argument("--extractors", default="ours,trafilatura",
+                    help=f"comma-separated subset of {','.join(EXTRACTORS)} (default: ours,trafilatura)")
+    args = ap.parse_args(argv)
+    names = [n.strip() for n in args.extractors.split(",") if n.strip()]
+    unknown = [n for n in names if n not in EXTRACTORS]
+    if unknown:
+        ap.error(f"unknown extractor(s): {unknown}")
+    pages = load_pages(args.data_dir, args.limit)
+    if not pages:
+        ap.error(f"no scorable pages under {args.data_dir}")
+    result = evaluate(pages, names)
+    print_table(result["summary"])
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.exit(main())

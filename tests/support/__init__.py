@@ -1,0 +1,1 @@
+"""Test infrastructure: real brokers (Kafka from Maven Central jars, embedded Tansu)."""

@@ -1,0 +1,119 @@
+"""Run the real worker (``python -m worker run``) as a subprocess against a test broker,
+the way it is deployed, so that signals, offsets and restarts are the real ones."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from worker.config import Settings, TopicNames
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def unique_settings(bootstrap: str, *, partitions: int = 2, **overrides: object) -> Settings:
+    """Settings with topic names and a consumer group of their own, so tests sharing one
+    broker never read each other's records."""
+    tag = uuid.uuid4().hex[:8]
+    topics = TopicNames(
+        raw=f"t{tag}.pages.raw", articles=f"t{tag}.articles.clean", duplicates=f"t{tag}.articles.duplicates",
+        dlq=f"t{tag}.pages.dlq", candidates=f"t{tag}.articles.candidates", route_prefix=f"t{tag}.articles.",
+    )
+    base = Settings(bootstrap_servers=bootstrap, app_id=f"newsworker-test-{tag}", topics=topics, partitions=partitions,
+                    web_port=free_port(), fast_group_timeouts=True)
+    return dataclasses.replace(base, **overrides)
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    t = settings.topics
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWORKER_")}
+    env.update(
+        NEWSWORKER_BOOTSTRAP_SERVERS=settings.bootstrap_servers, NEWSWORKER_APP_ID=settings.app_id,
+        NEWSWORKER_TOPIC_RAW=t.raw, NEWSWORKER_TOPIC_ARTICLES=t.articles, NEWSWORKER_TOPIC_DUPLICATES=t.duplicates,
+        NEWSWORKER_TOPIC_DLQ=t.dlq, NEWSWORKER_TOPIC_CANDIDATES=t.candidates, NEWSWORKER_TOPIC_ROUTE_PREFIX=t.route_prefix,
+        NEWSWORKER_PARTITIONS=str(settings.partitions), NEWSWORKER_WEB_PORT=str(settings.web_port),
+        NEWSWORKER_STORE=settings.store, NEWSWORKER_DATA_DIR=settings.data_dir,
+        NEWSWORKER_FAST_GROUP_TIMEOUTS="1" if settings.fast_group_timeouts else "0",
+        NEWSWORKER_SECURITY_PROTOCOL=settings.security.protocol,
+        NEWSWORKER_PROCESS_WORKERS=str(settings.process_workers),
+    )
+    sec = settings.security
+    for name, value in (("SASL_MECHANISM", sec.sasl_mechanism), ("SASL_USERNAME", sec.sasl_username),
+                        ("SASL_PASSWORD", sec.sasl_password), ("SSL_CAFILE", sec.ssl_cafile)):
+        if value:
+            env["NEWSWORKER_" + name] = value
+    return env
+
+
+class WorkerProcess:
+    def __init__(self, settings: Settings, log_path: Path) -> None:
+        self.settings = settings
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "WorkerProcess":
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "worker", "run"], cwd=REPO, env=settings_env(self.settings),
+                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        return self
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}{path}"
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(self.url(path), timeout=2) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                status, _ = self.get("/readyz")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"worker not ready after {timeout} s:\n{self.log_tail()}")
+
+    def terminate(self, timeout: float = 60.0) -> int:
+        """SIGTERM and wait: the graceful drain a deployment does on scale-down."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise
+
+    def kill(self) -> None:
+        """SIGKILL: a crash, with no chance to commit or flush."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"

@@ -1,0 +1,100 @@
+"""Intake turns every kind of bad input into a PageError with a stable reason, and the
+dead letter built from it conforms to its schema."""
+
+from __future__ import annotations
+
+import base64
+
+import orjson
+import pytest
+
+from worker.pipeline.deadletter import dead_letter
+from worker.pipeline.intake import HTML, TEXT, page_from_file, parse_raw_message, sniff_content_type
+from worker.pipeline.limits import Limits
+from worker.pipeline.model import Origin, PageError
+from worker.pipeline.schemas import validator
+
+LIMITS = Limits(max_message_bytes=10_000, max_body_chars=5_000, max_dead_letter_raw_bytes=100)
+
+
+def msg(**fields: object) -> bytes:
+    return orjson.dumps(fields)
+
+
+def reason(data: bytes) -> str:
+    with pytest.raises(PageError) as info:
+        parse_raw_message(data, LIMITS)
+    assert info.value.message
+    return info.value.kind
+
+
+def test_valid_message_gets_defaults() -> None:
+    page = parse_raw_message(msg(url="https://a.example/x", body="Hello world. A story."), LIMITS)
+    assert page.content_type == TEXT
+    assert page.page_id.startswith("p-")
+    again = parse_raw_message(msg(url="https://a.example/x", body="Hello world. A story."), LIMITS)
+    assert again.page_id == page.page_id  # derived ids are stable across redelivery
+
+
+def test_explicit_fields_are_kept() -> None:
+    page = parse_raw_message(
+        msg(url="u", body="<p>x</p>", page_id="abc", content_type="text/html; charset=utf-8", source="wire", fetched_at="2026-01-01T00:00:00Z"),
+        LIMITS,
+    )
+    assert (page.page_id, page.content_type, page.source, page.fetched_at) == ("abc", HTML, "wire", "2026-01-01T00:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"{not json", "invalid_json"),
+        (b"\xff\xfe{}", "invalid_encoding"),
+        (b"   ", "empty_message"),
+        (b"[1, 2]", "schema_violation"),
+        (b'"just a string"', "schema_violation"),
+        (msg(body="x"), "schema_violation"),  # url missing
+        (msg(url="u"), "schema_violation"),  # body missing
+        (msg(url=5, body="x"), "schema_violation"),
+        (msg(url="u", body=["x"]), "schema_violation"),
+        (msg(url="u", body="x", content_type="application/pdf"), "schema_violation"),
+        (msg(url="", body="x"), "schema_violation"),
+        (msg(url="u", body=""), "empty_body"),
+        (msg(url="u", body=" \n\t "), "empty_body"),
+        (msg(url="u", body="x" * 6_000), "body_too_large"),
+        (b"{" + b" " * 20_000 + b"}", "message_too_large"),
+        (msg(url="u" * 9000, body="x"), "schema_violation"),
+    ],
+)
+def test_bad_messages_have_reasons(data: bytes, kind: str) -> None:
+    assert reason(data) == kind
+
+
+def test_sniffing() -> None:
+    assert sniff_content_type("  <!DOCTYPE html><html><body>x</body></html>") == HTML
+    assert sniff_content_type("GENEVA: A plain story starts like this.") == TEXT
+
+
+def test_page_file_extension_decides_type() -> None:
+    assert page_from_file("/tmp/a.html", b"<p>x</p>", LIMITS).content_type == HTML
+    assert page_from_file("/tmp/a.txt", b"<p>x</p>", LIMITS).content_type == TEXT
+    with pytest.raises(PageError) as info:
+        page_from_file("/tmp/a.txt", b"\xc3\x28 bad", LIMITS)
+    assert info.value.kind == "invalid_encoding"
+
+
+def test_dead_letter_conforms_and_is_bounded() -> None:
+    raw = ("é" * 200).encode()  # 400 bytes: the 100-byte cut must not split a character
+    letter = dead_letter(PageError("invalid_json", "nope"), Origin("kafka", topic="pages.raw", partition=2, offset=7), raw, max_raw_bytes=100)
+    validator("dead_letter")(letter)
+    assert letter["raw"]["encoding"] == "utf-8"
+    assert letter["raw"]["truncated"] is True and letter["raw"]["size_bytes"] == 400
+    assert len(letter["raw"]["data"].encode()) <= 100
+    assert letter["origin"] == {"kind": "kafka", "topic": "pages.raw", "partition": 2, "offset": 7}
+
+
+def test_binary_dead_letter_is_base64() -> None:
+    raw = bytes(range(255, -1, -1))  # starts with bytes that are never UTF-8
+    letter = dead_letter(PageError("invalid_encoding", "binary"), Origin("file", path="x.bin"), raw, max_raw_bytes=64)
+    validator("dead_letter")(letter)
+    assert letter["raw"]["encoding"] == "base64"
+    assert base64.b64decode(letter["raw"]["data"]) == raw[:64]

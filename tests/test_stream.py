@@ -1,0 +1,202 @@
+"""The stream worker end to end on a real Apache Kafka broker: the deployed process
+(``python -m worker run``), real topics, real consumer groups, real crashes."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+from pathlib import Path
+
+import orjson
+import pytest
+
+from bench.pagegen import generate, make_story, render_page, republish
+from tests.conftest import REPO, SEED, shared_path
+from tests.support.worker import WorkerProcess, unique_settings
+from worker.config import Settings
+from worker.pipeline.routing import route_roles
+from worker.pipeline.schemas import validator
+from worker.stream.admin import collect_pages, create_topics, page_messages, send_messages, tail
+
+pytestmark = pytest.mark.kafka
+
+SAMPLES = REPO / "worker" / "samples"
+
+
+def setup_topics(settings: Settings) -> None:
+    asyncio.run(create_topics(settings))
+
+
+def send(settings: Settings, messages: list[tuple[bytes, str | None]]) -> None:
+    asyncio.run(send_messages(settings, messages))
+
+
+def collect(settings: Settings, ids: list[str | None], timeout: float = 120.0) -> list[dict]:
+    return asyncio.run(collect_pages(settings, ids, timeout=timeout, anonymous=ids.count(None)))
+
+
+def read_all(settings: Settings, topics: list[str], idle: float = 3.0) -> list[dict]:
+    async def _go() -> list[dict]:
+        return [rec async for rec in tail(settings, topics, idle_timeout=idle)]
+
+    return asyncio.run(_go())
+
+
+def check_conformance(records: list[dict], settings: Settings) -> None:
+    for rec in records:
+        validator("dead_letter" if rec["topic"] == settings.topics.dlq else "article")(rec["value"])
+
+
+def accounted(records: list[dict], settings: Settings, ids: list[str | None]) -> None:
+    """Every page id has all of its articles or a dead letter; inputs without an id have
+    one dead letter each."""
+    positions: dict[str, set[int]] = {}
+    expected: dict[str, int] = {}
+    dead: set[str] = set()
+    unnamed = 0
+    for rec in records:
+        v = rec["value"]
+        if rec["topic"] == settings.topics.dlq:
+            if v["page_id"] is None:
+                unnamed += 1
+            else:
+                dead.add(v["page_id"])
+        else:
+            positions.setdefault(v["page_id"], set()).add(v["position"])
+            expected[v["page_id"]] = v["page_articles"]
+    missing = [pid for pid in ids if pid and pid not in dead and positions.get(pid) != set(range(expected.get(pid, -1)))]
+    assert not missing, f"{len(missing)} pages not accounted for, e.g. {missing[:5]}"
+    assert unnamed >= ids.count(None)
+
+
+@pytest.fixture
+def worker(kafka_broker, tmp_path: Path):
+    started: list[WorkerProcess] = []
+
+    def _start(settings: Settings, name: str = "worker") -> WorkerProcess:
+        proc = WorkerProcess(settings, tmp_path / f"{name}.log").start()
+        started.append(proc)
+        proc.wait_ready()
+        return proc
+
+    yield _start
+    for proc in started:
+        proc.kill()
+
+
+@pytest.mark.shared
+def test_seed_page_through_the_live_worker(kafka_broker, worker) -> None:
+    settings = unique_settings(kafka_broker.bootstrap)
+    setup_topics(settings)
+    worker(settings)
+    messages = list(page_messages([str(shared_path("seed", SEED.name))]))
+    send(settings, messages)
+    records = collect(settings, [pid for _, pid in messages], timeout=60)
+    check_conformance(records, settings)
+    titles = [r["value"]["title"] for r in records if r["topic"] == settings.topics.articles]
+    assert titles == [
+        "UN cites possible crimes against humanity in China’s Xinjiang",
+        "Kremlin suggests it may not like new Ukraine peace proposals after recent US-Ukraine talks",
+    ]
+
+
+def test_thousand_mixed_pages_are_all_accounted_for_and_routed(kafka_broker, worker) -> None:
+    settings = unique_settings(kafka_broker.bootstrap, partitions=4)
+    setup_topics(settings)
+    proc = worker(settings)
+    pages = generate(1000, seed=11, dup_rate=0.1, bad_rate=0.05, html_rate=0.1)
+    ids = pages.page_ids
+    send(settings, list(zip(pages.messages, ids)))
+    records = collect(settings, ids, timeout=240)
+    check_conformance(records, settings)
+    accounted(records, settings, ids)
+    by_topic = Counter(r["topic"] for r in records)
+    assert by_topic[settings.topics.dlq] >= pages.kinds.count("bad")
+    # Republished stories come out as duplicates of the story they copy.
+    dup_pages = {pid for pid, kind in zip(ids, pages.kinds) if kind == "near_duplicate"}
+    dup_records = [r["value"] for r in records if r["topic"] == settings.topics.duplicates]
+    caught = {v["page_id"] for v in dup_records} & dup_pages
+    assert len(caught) >= 0.9 * len(dup_pages)
+    clean_ids = [r["value"]["article_id"] for r in records if r["topic"] == settings.topics.articles]
+    assert len(clean_ids) == len(set(clean_ids)), "an article was published twice without a redelivery"
+    assert all(v["duplicate_of"] != v["article_id"] for v in dup_records)
+    # Routing topics: each clean article is on exactly the region and topic topics it should be.
+    clean = {r["value"]["article_id"]: r["value"] for r in records if r["topic"] == settings.topics.articles}
+    want = Counter(settings.topics.for_role(role) for a in clean.values() for role in route_roles(a))
+    assert want, "no article was routed at all"
+    routed = read_all(settings, sorted(want))
+    got = Counter(r["topic"] for r in routed)
+    assert got == want
+    for r in routed:
+        assert r["key"] in clean
+    status, body = proc.get("/metrics")
+    assert status == 200 and b"newsworker_pages_in" in body
+
+
+def test_bad_message_between_good_ones(kafka_broker, worker) -> None:
+    settings = unique_settings(kafka_broker.bootstrap, partitions=1)
+    setup_topics(settings)
+    worker(settings)
+    good = list(page_messages([str(SAMPLES / "03_central_bank.html"), str(SAMPLES / "01_port_strike_and_glacier.txt")]))
+    messages = [good[0], (b'{"url": "https://x.example", "body": ', None), good[1]]
+    send(settings, messages)
+    records = collect(settings, [pid for _, pid in messages], timeout=60)
+    letters = [r for r in records if r["topic"] == settings.topics.dlq]
+    assert len(letters) == 1
+    letter = letters[0]
+    assert letter["value"]["error"]["type"] == "invalid_json"
+    assert letter["headers"]["error.type"] == "invalid_json"
+    assert letter["headers"]["origin.topic"] == settings.topics.raw
+    assert letter["headers"]["origin.offset"] == "1" and letter["headers"]["origin.partition"] == "0"
+    after = [r for r in records if r["topic"] == settings.topics.articles and r["value"]["page_id"] == good[1][1]]
+    assert len(after) == 2, "the page after the bad message did not come out"
+
+
+def test_killed_worker_resumes_from_committed_offsets(kafka_broker, worker) -> None:
+    settings = unique_settings(kafka_broker.bootstrap, partitions=2)
+    setup_topics(settings)
+    pages = generate(600, seed=23, dup_rate=0.0, bad_rate=0.02)
+    ids = pages.page_ids
+    rng = random.Random(5)
+    story = make_story(rng)
+    original = (orjson.dumps({"page_id": "orig", "url": "https://o.example/1", "body": render_page([story], rng)}), "orig")
+    copy = (orjson.dumps({"page_id": "copy", "url": "https://c.example/9", "body": render_page([republish(story, rng)], rng)}), "copy")
+
+    first = worker(settings, "first")
+    send(settings, [original] + list(zip(pages.messages[:300], ids[:300])))
+    accounted(collect(settings, ["orig"] + ids[:300], timeout=120), settings, ["orig"] + ids[:300])
+    send(settings, list(zip(pages.messages[300:], ids[300:])))
+    first.kill()  # SIGKILL mid-stream: no drain, no final commit
+    second = worker(settings, "second")
+    records = collect(settings, ["orig"] + ids, timeout=180)
+    accounted(records, settings, ["orig"] + ids)
+    assert second.terminate() == 0
+
+    # A third worker recovers the dedup state from the changelog: the republished story
+    # sent now is still a duplicate of the one seen before both restarts.
+    worker(settings, "third")
+    send(settings, [copy])
+    out = collect(settings, ["copy"], timeout=60)
+    dups = [r["value"] for r in out if r["topic"] == settings.topics.duplicates]
+    orig_ids = {r["value"]["article_id"] for r in records if r["value"].get("page_id") == "orig"}
+    assert dups and dups[0]["duplicate_of"] in orig_ids
+
+    # Redelivered pages (after the kill) repeat their verdict and never duplicate themselves.
+    everything = read_all(settings, [settings.topics.articles, settings.topics.duplicates])
+    verdicts: dict[str, set[str]] = {}
+    for r in everything:
+        verdicts.setdefault(r["value"]["article_id"], set()).add(r["topic"])
+        assert r["value"]["duplicate_of"] != r["value"]["article_id"]
+    assert all(len(topics) == 1 for topics in verdicts.values()), "a redelivered article changed its verdict"
+
+
+def test_health_readiness_and_graceful_drain(kafka_broker, worker) -> None:
+    settings = unique_settings(kafka_broker.bootstrap)
+    setup_topics(settings)
+    proc = worker(settings)
+    assert proc.get("/healthz")[0] == 200
+    status, body = proc.get("/readyz")
+    assert status == 200 and orjson.loads(body)["ready"] is True
+    assert proc.get("/table/dedup")[0] == 404 or b"article" not in proc.get("/table/dedup")[1]
+    assert proc.terminate(timeout=60) == 0

@@ -1,0 +1,156 @@
+"""The core's two steps, shared by the batch ``process`` command and the stream worker.
+
+1. :func:`analyze_page` turns one validated page into candidate articles: segmented,
+   cleaned, tagged and fingerprinted. It depends on nothing but the page, so it can run
+   on any worker, in any process, in parallel.
+2. :func:`decide` asks a dedup index whether a candidate is new, a duplicate or a replay,
+   and returns the records to publish. It depends on what was seen before, so the stream
+   worker runs it where the dedup state lives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from worker.pipeline.dedup import DedupIndex
+from worker.pipeline.fingerprint import Fingerprint, fingerprint
+from worker.pipeline.html_extract import extract_html
+from worker.pipeline.ids import article_id_for
+from worker.pipeline.deadletter import dead_letter
+from worker.pipeline.intake import HTML, page_from_file, parse_raw_message
+from worker.pipeline.language import detect_language
+from worker.pipeline.limits import Limits
+from worker.pipeline.model import Origin, OutRecord, PageError, RawPage, Segment
+from worker.pipeline.regions import tag_regions
+from worker.pipeline.routing import route_roles
+from worker.pipeline.segment import finish_article, segment_text
+from worker.pipeline.timebox import time_limit
+from worker.pipeline.topics import tag_topics
+
+ARTICLES = "articles"
+DUPLICATES = "duplicates"
+DLQ = "dlq"
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An article before the dedup decision: every schema field but the dedup ones."""
+
+    article: dict[str, Any]
+    fingerprint: Fingerprint
+
+
+def segments_of(page: RawPage) -> list[Segment]:
+    if page.content_type == HTML:
+        found = (finish_article(doc.title, doc.paragraphs) for doc in extract_html(page.body))
+        return [seg for seg in found if seg is not None]
+    return segment_text(page.body)
+
+
+def analyze_page(page: RawPage, limits: Limits) -> list[Candidate]:
+    """Segment, clean, tag and fingerprint one page. Raises :class:`PageError` when the page
+    holds no article, so that every page ends somewhere (articles or a dead letter)."""
+    segments = segments_of(page)
+    if not segments:
+        raise PageError("no_articles", "no article text found on the page (empty, boilerplate only, or a teaser index)")
+    if len(segments) > limits.max_articles_per_page:
+        raise PageError("too_many_articles", f"{len(segments)} articles on one page; the limit is {limits.max_articles_per_page}")
+    return [_candidate(page, position, len(segments), seg) for position, seg in enumerate(segments)]
+
+
+def _candidate(page: RawPage, position: int, count: int, seg: Segment) -> Candidate:
+    text = "\n\n".join(seg.paragraphs)
+    tagged = tag_regions(seg.title, seg.paragraphs, seg.dateline)
+    dateline = {"text": seg.dateline, "country": tagged.dateline_country} if seg.dateline else None
+    article = {
+        "schema_version": 1,
+        "article_id": article_id_for(page.url, seg.title, text),
+        "page_id": page.page_id,
+        "url": page.url,
+        "source": page.source,
+        "fetched_at": page.fetched_at,
+        "position": position,
+        "page_articles": count,
+        "title": seg.title,
+        "dateline": dateline,
+        "highlights": list(seg.highlights),
+        "paragraphs": list(seg.paragraphs),
+        "text": text,
+        "language": detect_language(text),
+        "regions": tagged.regions,
+        "focus_country": tagged.focus_country,
+        "topics": tag_topics(seg.title, text),
+    }
+    fp_text = f"{seg.title}\n\n{text}" if seg.title else text
+    return Candidate(article=article, fingerprint=fingerprint(fp_text))
+
+
+def decide(candidate: Candidate, index: DedupIndex, ts: float) -> list[OutRecord]:
+    """Records for one candidate: the article on ``articles`` (plus routing) when it is new,
+    or on ``duplicates`` when an earlier article says the same. A replay (the same article
+    id again, after a redelivery) repeats the original decision, so outputs stay idempotent."""
+    article = dict(candidate.article)
+    verdict = index.check_and_add(article["article_id"], candidate.fingerprint, ts)
+    article["cluster_id"] = verdict.cluster_id
+    key = article["article_id"]
+    if verdict.duplicate_of is not None:  # a duplicate, or the replay of one
+        article["duplicate_of"] = verdict.duplicate_of
+        article["similarity"] = round(float(verdict.similarity or 0.0), 4)
+        return [OutRecord(DUPLICATES, key, article)]
+    article["duplicate_of"] = None
+    article["similarity"] = None
+    return [OutRecord(ARTICLES, key, article)] + [OutRecord(role, key, article) for role in route_roles(article)]
+
+
+def decide_all(candidates: Iterable[Candidate], index: DedupIndex, ts: float) -> list[OutRecord]:
+    return [record for c in candidates for record in decide(c, index, ts)]
+
+
+@dataclass(slots=True)
+class PageOutcome:
+    """What became of one input: candidate articles, or a dead letter. Never both, never
+    neither, which is what lets a consumer account for every page."""
+
+    candidates: list[Candidate]
+    dead_letter: dict[str, Any] | None = None
+
+
+def handle_input(data: bytes, origin: Origin, limits: Limits, *, path: str | None = None) -> PageOutcome:
+    """Errors are values here: whatever the input, the caller gets an outcome back.
+
+    ``path`` set means ``data`` is a whole page file rather than a ``pages.raw`` message.
+    """
+    page: RawPage | None = None
+    try:
+        with time_limit(limits.page_time_limit_s):
+            page = page_from_file(path, data, limits) if path is not None else parse_raw_message(data, limits)
+            return PageOutcome(analyze_page(page, limits))
+    except PageError as exc:
+        error = exc
+    except RecursionError:
+        error = PageError("too_deeply_nested", "input nesting exceeds what the parser can follow")
+    except MemoryError:
+        error = PageError("too_large", "input needs more memory than one page may use")
+    except Exception as exc:  # noqa: BLE001 - a bug on one page must not stop the others
+        error = PageError("internal_error", f"{type(exc).__name__}: {exc}")
+    return PageOutcome(
+        [],
+        dead_letter(
+            error,
+            origin,
+            data,
+            max_raw_bytes=limits.max_dead_letter_raw_bytes,
+            page_id=page.page_id if page else None,
+            url=page.url if page else None,
+        ),
+    )
+
+
+def dead_letter_record(value: dict[str, Any]) -> OutRecord:
+    """Dead letters are keyed by page id where known so that all failures of one page land
+    on one partition in order; otherwise by origin, so a replayed bad message lands beside
+    its earlier copy."""
+    origin = value["origin"]
+    key = value.get("page_id") or ":".join(str(origin.get(k, "")) for k in ("kind", "topic", "partition", "offset", "path", "line"))
+    return OutRecord(DLQ, key, value)

@@ -1,0 +1,354 @@
+"""Region tagging: which countries an article is about, and which one most.
+
+How it decides, and why:
+1. One Aho-Corasick pass over title and paragraphs finds every gazetteer name, checked
+   for word boundaries and exact capitalisation ("turkey" is food, "Turkey" a country).
+2. Local context removes readings a person would reject: names that are also person
+   names next to another capitalised word or a title ("Michael Jordan", "Mr. Chad"),
+   common-word towns at the start of a sentence or in a title-case headline ("Reading",
+   "Nice"), AP state abbreviations not preceded by "City, ".
+3. Unambiguous, self-standing names (countries, demonyms, metonyms, capitals, first-level
+   regions, big cities) are anchors; they give each country support. Ambiguous or small
+   names then take the reading best supported by the rest of the article (Georgia the
+   state beside Atlanta, the country beside Tbilisi or Russia), and small towns with no
+   support are dropped. This document-level vote is what lifts country-set F1 well above
+   a naive gazetteer, which tags every "Paris" as France.
+4. The dateline place is resolved on its own; it only helps disambiguation and is never
+   counted as a region unless the body names the country too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from worker.pipeline.gazetteer import (
+    ABBREV, ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, DEMONYM, METONYM, SUBNATIONAL, WEAK_NAMES,
+    Gazetteer, Sense, get_gazetteer,
+)
+
+MAX_SCAN_CHARS = 400_000  # beyond this an article adds no new countries, only cost
+MAX_MENTIONS = 4_000
+STANDALONE_CITY_POP = 100_000  # smaller towns count only with supporting evidence...
+UNIQUE_TOWN_POP = 50_000  # ...unless every town of that name is in the same country
+TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
+MAX_EVIDENCE = 10
+
+_COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
+_PRIOR = {COUNTRY: 1.0, METONYM: 1.0, DEMONYM: 0.9, CAPITAL: 0.4, ADMIN1: 0.3, CITY: 0.1, ADMIN2: 0.1, ABBREV: 0.3}
+_HONORIFICS = frozenset(
+    "Mr Mrs Ms Miss Dr Sir Lady Lord Prof Coach Judge Sen Rep Gov Capt Sgt Lt Col Gen Officer Det Rev Father "
+    "Saint St Mother Sister Brother Uncle Aunt Justice Senator Representative Governor".split()
+)
+# Capitalised words that may precede a place without making it a person's name.
+_FUNCTION_CAPS = frozenset(
+    "The In At From To For Of And But On By With Near Into Across Throughout Outside Inside Around "
+    "Across Via Like Unlike Both Neither Either Northern Southern Eastern Western Central North South "
+    "East West Northeast Northwest Southeast Southwest Greater Upper Lower Rural Downtown Metro Suburban "
+    "While When Since After Before During If As Than Visit Visiting Leaving Left Entering Across Over "
+    "Under About Against Between Beyond Toward Towards Through Without Within Where Why How What "
+    "Including Includes Is Was Are Were Said Says Has Had Have Will Would Could Should May Might Also "
+    "So Yet Nor Or Then That This These Those Its His Her Their Our My Your Pro Anti Post Pre".split()
+)
+# Capitalised words that may follow a place in an institution or place name.
+_PLACE_NEXT = frozenset(
+    "City County Valley River State States Province Region Republic Strip Islands Island Bay Gulf Sea "
+    "Lake Mountains Street Avenue Road Gov Governor Sen Senator Rep President Prime Premier Minister "
+    "Ministry Foreign Interior Defense Defence King Queen Crown Police Army Navy Military Supreme Court "
+    "University College Department Attorney General Secretary Republican Republicans Democrat "
+    "Democrats Democratic National Public Parliament Congress Assembly Legislature Senate House "
+    "Capitol Guard Highway Interstate Airport Port Harbor Harbour Post Times Journal Herald Tribune "
+    "Airlines Air Railway Railways Central Stock Exchange Bank Federal Olympic Olympics Cup Open".split()
+)
+_SEAT_KINDS = frozenset({CAPITAL, METONYM})
+_TOWNISH = frozenset({CITY, ADMIN2})
+_ADMIN2_SUFFIXES = (" County", " Parish", " Borough", "shire", " Province", " District")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]{0,30}")
+
+
+@dataclass(slots=True)
+class RegionResult:
+    regions: list[dict] = field(default_factory=list)
+    focus_country: str | None = None
+    dateline_country: str | None = None
+
+
+@dataclass(slots=True)
+class _Mention:
+    name: str
+    senses: tuple[Sense, ...]
+    weight: float
+    needs_support: bool
+    comma_next: str | None  # country of an admin name right after ", " ("Paris, Texas")
+    pos: int
+    anchor: Sense | None = None
+
+
+def _prev_word(text: str, start: int) -> str:
+    """Word just before ``start`` on the same clause (empty across punctuation)."""
+    i = start - 1
+    lo = max(0, start - 40)
+    while i >= lo and text[i] == " ":
+        i -= 1
+    j = i
+    while j >= lo and (text[j].isalpha() or text[j] == "."):
+        j -= 1
+    return text[j + 1 : i + 1].rstrip(".") if i >= lo and i != start - 1 else ""
+
+
+def _next_word(text: str, end: int) -> str:
+    if end >= len(text) or text[end] != " ":
+        return ""
+    m = _TOKEN.match(text, end + 1, min(len(text), end + 33))
+    return m.group(0).rstrip(".") if m else ""
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    i = start - 1
+    lo = max(0, start - 6)
+    while i >= lo and text[i] in " \t\"'“‘(":
+        i -= 1
+    if i < 0:
+        return True
+    return i >= lo and text[i] in ".!?:\n\r"
+
+
+def _is_titlecase(title: str) -> bool:
+    words = [w for w in title.split()[:40] if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _scan(gaz: Gazetteer, text: str, weight: float, uninformative_all: bool, out: list[_Mention]) -> None:
+    text = text[:MAX_SCAN_CHARS]
+    matches = gaz.automaton.find_matches_as_indexes(text)
+    n = len(text)
+    last_end = -10
+    pending_comma: list[tuple[_Mention, int]] = []
+    for idx, s, e in matches:
+        if len(out) >= MAX_MENTIONS:
+            return
+        if (s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-@")) or (e < n and (text[e].isalnum() or text[e] == "-")):
+            continue
+        name = gaz.names[idx]
+        senses = gaz.senses[idx]
+        # A place right after "X, " qualifies X ("Paris, Texas", "Alexandria, La.").
+        comma_before = s >= 2 and text[s - 2 : s] == ", "
+        if any(x.kind == ABBREV for x in senses):
+            if not comma_before:
+                senses = tuple(x for x in senses if x.kind != ABBREV)
+            if not senses:
+                continue
+        country_level = gaz.country_level[idx]
+        person = gaz.person[idx]
+        if person or gaz.townish[idx]:
+            # "Michael Jordan", "Paris Hilton", "Tom Hayes": a capitalised neighbour
+            # that is not part of a place or institution name means a person.
+            nxt = _next_word(text, e)
+            if nxt and nxt[0].isupper() and nxt not in _PLACE_NEXT and (person or nxt not in gaz.by_name):
+                continue
+            if person:
+                prev = _prev_word(text, s)
+                if prev in _HONORIFICS:
+                    continue
+                if prev and prev[0].isupper() and prev not in _FUNCTION_CAPS and last_end < s - len(prev) - 2:
+                    continue
+        uninformative = uninformative_all or _sentence_initial(text, s)
+        needs_support = name in WEAK_NAMES or (person and gaz.town_only[idx])
+        if gaz.common[idx]:
+            if uninformative and not country_level:
+                continue
+            if uninformative or not country_level:
+                needs_support = True
+        m = _Mention(name, senses, weight, needs_support, None, s)
+        if comma_before and out and pending_comma and pending_comma[-1][1] == s - 2:
+            prev_m = pending_comma[-1][0]
+            ccs = {x.cc for x in senses if x.kind in (COUNTRY, ADMIN1, ABBREV)}
+            for x in prev_m.senses:
+                if x.cc in ccs and x.kind in SUBNATIONAL:
+                    prev_m.comma_next = x.cc
+                    break
+        pending_comma.append((m, e))
+        last_end = e
+        out.append(m)
+
+
+def _standalone(x: Sense, one_country: bool = False) -> bool:
+    if x.kind in _COUNTRY_LEVEL or x.kind in (CAPITAL, ADMIN1):
+        return True
+    if x.kind == CITY:
+        return x.pop >= (UNIQUE_TOWN_POP if one_country else STANDALONE_CITY_POP)
+    return False
+
+
+def _choose(m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str]) -> Sense | None:
+    senses = m.senses
+    if len(senses) == 1:
+        x = senses[0]
+        ev = support.get(x.cc, 0.0)
+        if m.comma_next == x.cc or (x.state and x.state in states):
+            ev += 1
+        if ev > 0 or (_standalone(x, True) and not m.needs_support):
+            return x
+        return None
+    has_country = any(x.kind in _COUNTRY_LEVEL for x in senses)
+    top_pop = max((x.pop for x in senses if x.kind in (CAPITAL, CITY)), default=0)
+    best: Sense | None = None
+    best_score = -1.0
+    best_ev = 0.0
+    for x in senses:
+        bonus = 3.0 if (m.comma_next == x.cc or (x.state and x.state in states)) else 0.0
+        if x.kind in _COUNTRY_LEVEL:
+            ev = support.get(x.cc, 0.0)
+        else:
+            # A town that shares its name with a country or a metropolis needs explicit
+            # qualification ("Lebanon, Tenn.") or a strongly local article.
+            dominated = x.kind != ADMIN1 and (has_country or top_pop >= 20 * max(x.pop, 1))
+            local = sub.get(x.cc, 0.0)
+            if dominated and not bonus and local < 2:
+                continue
+            ev = local + 0.25 * support.get(x.cc, 0.0) + bonus
+        score = ev + _PRIOR[x.kind] + min(x.pop, 50_000_000) * 1e-10
+        if score > best_score:
+            best, best_score, best_ev = x, score, ev
+    if best is None:
+        return None
+    if best_ev > 0 or (_standalone(best) and not m.needs_support):
+        return best
+    return None
+
+
+def _anchor(m: _Mention) -> Sense | None:
+    if m.needs_support:
+        return None
+    ccs = {x.cc for x in m.senses}
+    if len(ccs) != 1:
+        return None
+    for x in m.senses:
+        if _standalone(x, True) or x.kind == ADMIN2 and m.name.endswith(_ADMIN2_SUFFIXES):
+            return x
+    return None
+
+
+def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) -> RegionResult:
+    """Tag one article; never raises on odd text (bad input yields an empty result)."""
+    gaz = get_gazetteer()
+    mentions: list[_Mention] = []
+    if title:
+        _scan(gaz, str(title), TITLE_WEIGHT, _is_titlecase(str(title)), mentions)
+    for i, para in enumerate(paragraphs or ()):
+        if not isinstance(para, str) or not para:
+            continue
+        _scan(gaz, para, LEAD_WEIGHT if i == 0 else 1.0, False, mentions)
+        if len(mentions) >= MAX_MENTIONS:
+            break
+    dateline_cc = resolve_place(dateline) if dateline else None
+
+    support: dict[str, float] = {}
+    sub: dict[str, float] = {}
+    states: set[str] = set()
+    for m in mentions:
+        if len(m.senses) == 1:
+            x = m.senses[0]
+            if x.cc == "US" and x.kind in (ADMIN1, ABBREV):
+                states.add(x.state or m.name)
+        a = m.anchor = _anchor(m)
+        if a is not None:
+            support[a.cc] = support.get(a.cc, 0.0) + 1.0
+            if a.kind in SUBNATIONAL:
+                sub[a.cc] = sub.get(a.cc, 0.0) + 1.0
+    if dateline_cc:
+        support[dateline_cc] = support.get(dateline_cc, 0.0) + 1.0
+
+    chosen: list[Sense | None] = [None] * len(mentions)
+    for _ in range(2):  # second pass lets towns accepted in the first support their neighbours
+        extra_support = dict(support)
+        extra_sub = dict(sub)
+        for i, m in enumerate(mentions):
+            if m.anchor is not None:
+                chosen[i] = m.anchor
+                continue
+            x = chosen[i] = _choose(m, support, sub, states)
+            if x is not None:
+                extra_support[x.cc] = extra_support.get(x.cc, 0.0) + 0.5
+                if x.kind in SUBNATIONAL:
+                    extra_sub[x.cc] = extra_sub.get(x.cc, 0.0) + 0.5
+        support, sub = extra_support, extra_sub
+
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[str]] = {}
+    first: dict[str, int] = {}
+    for order, (m, x) in enumerate(zip(mentions, chosen)):
+        if x is None:
+            continue
+        # A seat of government that also names an institution counts for both
+        # ("Brussels": Belgium and the EU).
+        ccs = [x.cc]
+        if x.kind in _SEAT_KINDS:
+            ccs += [y.cc for y in m.senses if y.kind in _SEAT_KINDS and y.cc != x.cc]
+        for cc in ccs:
+            scores[cc] = scores.get(cc, 0.0) + m.weight
+            ev = evidence.setdefault(cc, [])
+            first.setdefault(cc, order)
+            if m.name not in ev and len(ev) < MAX_EVIDENCE:
+                ev.append(m.name)
+    total = sum(scores.values())
+    ranked = sorted(scores, key=lambda c: (-scores[c], first[c]))
+    regions = []
+    for cc in ranked:
+        info = gaz.country_info(cc)
+        regions.append(
+            {
+                "country": cc,
+                "name": info["name"],
+                "subregion": info["subregion"],
+                "continent": info["continent"],
+                "score": round(scores[cc] / total, 4),
+                "evidence": evidence[cc],
+            }
+        )
+    return RegionResult(regions=regions, focus_country=ranked[0] if ranked else None, dateline_country=dateline_cc)
+
+
+_DATELINE_NOISE = re.compile(r"\([^)]{0,40}\)|\b(?:AP|AFP|Reuters|UPI)\b|[—–:]+.*$")
+_RESOLVE_RANK = {COUNTRY: 6, CAPITAL: 5, ADMIN1: 3, CITY: 2, METONYM: 1, DEMONYM: 1, ADMIN2: 1, ABBREV: 3}
+
+
+def _lookup(gaz: Gazetteer, name: str) -> tuple[Sense, ...]:
+    for form in (name, name.title(), name.upper()):
+        idx = gaz.by_name.get(form)
+        if idx is not None:
+            return gaz.senses[idx]
+    return ()
+
+
+def _best(senses: tuple[Sense, ...]) -> Sense:
+    def key(x: Sense) -> tuple:
+        big_city = x.kind == CITY and x.pop >= 1_000_000
+        return (_RESOLVE_RANK[x.kind] + (3 if big_city else 0), x.pop)
+
+    return max(senses, key=key)
+
+
+def resolve_place(name: str) -> str | None:
+    """Country of a dateline place: "GENEVA" -> "CH", "PARIS, Texas" -> "US"."""
+    if not name or not isinstance(name, str):
+        return None
+    gaz = get_gazetteer()
+    text = _DATELINE_NOISE.sub("", name[:120]).strip(" ,.-\t\r\n")
+    if not text:
+        return None
+    parts = [p.strip(" .") for p in text.split(",") if p.strip(" .")][:4]
+    if len(parts) > 1:
+        # "Kyiv, Ukraine" / "PARIS, Texas" / "Alexandria, Va.": the qualifier decides.
+        for part in (parts[-1], parts[-1] + "."):
+            q = _lookup(gaz, part)
+            head = _lookup(gaz, parts[0])
+            if q:
+                qcc = {x.cc for x in q if x.kind in (COUNTRY, ADMIN1, ABBREV, ADMIN2)}
+                if len(qcc) >= 1:
+                    for x in sorted(head, key=lambda s: -s.pop):
+                        if x.cc in qcc:
+                            return x.cc
+                    return _best(tuple(x for x in q if x.cc in qcc)).cc
+    senses = _lookup(gaz, parts[0] if parts else text)
+    return _best(senses).cc if senses else None

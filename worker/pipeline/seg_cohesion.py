@@ -1,0 +1,68 @@
+"""Lexical cohesion: does the text after a headline continue the current article?
+
+A subheading inside an article is followed by text about the same things (the same
+names, the same nouns); a new article's headline is followed by text that shares few
+content words with what came before. This is the TextTiling idea reduced to one
+comparison per candidate headline.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD_RE = re.compile(r"[^\W\d_]{4,}")
+_STOP = frozenset(
+    """about above after again against also among another because been before being below
+    between both could does doing down during each even ever every from further have having
+    here hers herself himself however into itself just like made make many more most much
+    must myself never only other ours ourselves over said same says should since some such
+    than that their theirs them themselves then there these they this those through under
+    until upon very want well were what when where which while will with within without
+    would your yours yourself year years time first last next told this week month
+    people many just back still take takes took new""".split()
+)
+SHARE_THRESHOLD = 0.11
+
+
+def content_words(text: str) -> set[str]:
+    ws = set(_WORD_RE.findall(text[:20000].casefold()))
+    ws -= _STOP
+    return {w[:-1] if w[-1] == "s" and len(w) > 4 else w for w in ws}
+
+
+class Vocabulary:
+    """Content words of one article, computed only when a decision needs them.
+
+    Most pages are segmented by chrome and datelines alone, so the word sets are built
+    lazily from the paragraphs added since the last look.
+    """
+
+    __slots__ = ("_words", "_pending")
+
+    def __init__(self) -> None:
+        self._words: set[str] = set()
+        self._pending: list[str] = []
+
+    def add(self, text: str) -> None:
+        self._pending.append(text)
+
+    @property
+    def words(self) -> set[str]:
+        if self._pending:
+            for t in self._pending:
+                self._words |= content_words(t)
+            self._pending.clear()
+        return self._words
+
+
+def topic_share(vocab: Vocabulary, ahead: set[str]) -> float:
+    if not ahead:
+        return 1.0
+    mine = vocab.words
+    if not mine:
+        return 1.0
+    return len(ahead & mine) / min(len(ahead), len(mine))
+
+
+def shares_topic(vocab: Vocabulary, ahead: set[str]) -> bool:
+    return topic_share(vocab, ahead) >= SHARE_THRESHOLD

@@ -1,0 +1,495 @@
+"""Plain-text page -> articles.
+
+A scraped text page holds one to a few articles mixed with site chrome. The page is
+read in three passes, each linear in its size:
+
+1. lines are classified (blank, chrome, related-list header, byline, bullet, text) and
+   runs of text lines are rebuilt into paragraphs (``seg_paragraphs``);
+2. "Related:"-style lists of other stories' headlines are consumed so that those
+   headlines never become articles;
+3. a left-to-right walk assigns every headline-shaped paragraph a role - title before
+   its body, title after its body (some sites print it below the text, next to a
+   short-URL box), a repeat of a title already seen, or a subheading inside the
+   current article. A headline starts a new article when chrome separates it from the
+   previous text, when a dateline follows it, or when the words after it share little
+   with the article so far (lexical cohesion, as in TextTiling).
+
+Each article then goes through :func:`finish_article`, the cleanup HTML extraction
+shares: unwrapping, chrome removal, de-duplication of repeated paragraphs and the
+dateline split.
+"""
+
+from __future__ import annotations
+
+from worker.pipeline.model import Segment
+from worker.pipeline.seg_boilerplate import BYLINE, CHROME, RELATED, classify_line
+from worker.pipeline.seg_cohesion import Vocabulary, content_words, shares_topic
+from worker.pipeline.seg_dateline import has_dateline, split_dateline
+from worker.pipeline.seg_dedupe import ParagraphDeduper, repeat_of
+from worker.pipeline.seg_paragraphs import (
+    Line,
+    block_paragraphs,
+    bullet_text,
+    ends_sentence,
+    estimate_wrap_width,
+    leading_indent,
+    starts_lower,
+    title_shaped,
+    unwrap_paragraph,
+)
+from worker.pipeline.textclean import comparison_key, normalize_text
+
+__all__ = ["segment_text", "finish_article"]
+
+_TEXT, _BULLET, _SEP, _RELATED = "text", "bullet", "sep", "related"
+_LOOKAHEAD_PARAS = 8
+_MIN_PARAS_BEFORE_TOPIC_SPLIT = 3
+_MIN_HEADLINE_WORDS = 4
+MAX_CHARS = 600_000  # segmentation input cap (characters); see _bounded
+MAX_LINES = 12_000  # and lines
+
+
+class _Unit:
+    """A paragraph-level item of the page, in order."""
+
+    __slots__ = ("kind", "text", "titleish", "dateline", "dropped", "_words")
+
+    def __init__(self, kind: str, text: str) -> None:
+        self.kind = kind
+        self.text = text
+        self.titleish = kind == _TEXT and title_shaped(text) and not has_dateline(text)
+        self.dateline = kind == _TEXT and not self.titleish and has_dateline(text)
+        self.dropped = False
+        self._words: set[str] | None = None
+
+    @property
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = content_words(self.text)
+        return self._words
+
+
+class _Article:
+    __slots__ = ("title", "paragraphs", "highlights", "vocab", "title_key", "_keys", "_keyed")
+
+    def __init__(self, title: str | None) -> None:
+        self.title = title
+        self.title_key = comparison_key(title) if title else None
+        self.paragraphs: list[str] = []
+        self.highlights: list[str] = []
+        self.vocab = Vocabulary()
+        self._keys: set[str] = set()
+        self._keyed = 0  # paragraphs already in _keys
+        if title:
+            self.vocab.add(title)
+
+    def set_title(self, title: str) -> None:
+        self.title = title
+        self.title_key = comparison_key(title)
+        self.vocab.add(title)
+
+    def repeats(self, text: str) -> bool:
+        """Whether ``text`` is already one of this article's paragraphs."""
+        for p in self.paragraphs[self._keyed:]:
+            self._keys.add(comparison_key(p))
+        self._keyed = len(self.paragraphs)
+        return comparison_key(text) in self._keys
+
+    def add(self, text: str) -> None:
+        self.paragraphs.append(text)
+        self.vocab.add(text)
+
+
+# --------------------------------------------------------------------------- pass 1
+
+
+def _lines(body: str) -> list[Line]:
+    out: list[Line] = []
+    for raw in body.splitlines():
+        text = normalize_text(raw)
+        if not text:
+            out.append(Line(raw, "", 0, "blank"))
+            continue
+        kind = classify_line(raw, text)
+        if kind is None:
+            kind = _BULLET if bullet_text(text) is not None else _TEXT
+        out.append(Line(raw, text, leading_indent(raw), kind))
+    return out
+
+
+def _units(lines: list[Line]) -> list[_Unit]:
+    width = estimate_wrap_width([len(ln.text) for ln in lines if ln.kind == _TEXT])
+    units: list[_Unit] = []
+    block: list[Line] = []
+
+    def flush() -> None:
+        if block:
+            for para in block_paragraphs(block, width):
+                units.append(_Unit(_TEXT, para))
+            block.clear()
+
+    bullet: list[str] = []  # pieces of the bullet being read (it may wrap onto more lines)
+
+    def flush_bullet() -> None:
+        if bullet:
+            units.append(_Unit(_BULLET, " ".join(bullet)))
+            bullet.clear()
+
+    for ln in lines:
+        if ln.kind == _TEXT:
+            if bullet and starts_lower(ln.text):
+                bullet.append(ln.text)  # a hard-wrapped bullet continues on this line
+                continue
+            flush_bullet()
+            block.append(ln)
+            continue
+        flush_bullet()
+        if ln.kind == BYLINE:
+            continue  # credits sit between title and body; they separate nothing
+        flush()
+        if ln.kind == _BULLET:
+            bullet.append(ln.text)
+        elif ln.kind == CHROME:
+            units.append(_Unit(_SEP, ln.text))
+        elif ln.kind == RELATED:
+            units.append(_Unit(_RELATED, ln.text))
+    flush()
+    flush_bullet()
+    return units
+
+
+# --------------------------------------------------------------------------- pass 2
+
+
+def _is_body(u: _Unit) -> bool:
+    return u.kind == _TEXT and not u.titleish and not u.dropped
+
+
+def _drop_related_lists(units: list[_Unit]) -> None:
+    """Headlines listed under "Related:"/"Most read" are other stories: drop them.
+
+    The list ends at body text, or at a headline that is directly followed by body
+    text (that one is the next article's own title).
+    """
+    n = len(units)
+    i = 0
+    while i < n:
+        if units[i].kind != _RELATED:
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            u = units[j]
+            if u.kind in (_SEP, _RELATED):
+                j += 1
+                continue
+            if u.kind == _BULLET:
+                u.dropped = True
+                j += 1
+                continue
+            if not u.titleish:
+                break
+            if j + 1 < n and (_is_body(units[j + 1]) or units[j + 1].kind == _BULLET and _bullets_then_body(units, j + 1)):
+                break
+            u.dropped = True
+            j += 1
+        i = j
+
+
+def _bullets_then_body(units: list[_Unit], j: int) -> bool:
+    n = len(units)
+    while j < n and units[j].kind == _BULLET:
+        j += 1
+    return j < n and _is_body(units[j])
+
+
+# --------------------------------------------------------------------------- pass 3
+
+
+def _next_live(units: list[_Unit], i: int, skip_seps: bool) -> int | None:
+    n = len(units)
+    j = i + 1
+    while j < n:
+        u = units[j]
+        if u.dropped:
+            j += 1
+            continue
+        if skip_seps and u.kind in (_SEP, _RELATED):
+            j += 1
+            continue
+        return j
+    return None
+
+
+def _body_follows(units: list[_Unit], i: int, skip_seps: bool) -> int | None:
+    """Index of body text that the headline at ``i`` introduces, if any.
+
+    Allows one headline-shaped line in between (a standfirst or first subheading) and
+    a bullet list of highlights.
+    """
+    j = _next_live(units, i, skip_seps)
+    hops = 0
+    while j is not None:
+        u = units[j]
+        if _is_body(u):
+            return j
+        if u.kind == _BULLET:
+            j = _next_live(units, j, False)
+            continue
+        if u.kind == _TEXT and u.titleish and hops == 0:
+            hops += 1
+            j = _next_live(units, j, False)
+            continue
+        return None
+    return None
+
+
+def _lookahead_vocab(units: list[_Unit], start: int) -> set[str]:
+    """Content words from ``start`` up to the next hard boundary (chrome, dateline)."""
+    words: set[str] = set()
+    taken = 0
+    j: int | None = start
+    while j is not None and taken < _LOOKAHEAD_PARAS:
+        u = units[j]
+        if u.kind == _TEXT:
+            if taken and u.dateline:
+                break
+            words |= u.words
+            taken += 1
+        elif u.kind != _BULLET:
+            break
+        j = _next_live(units, j, False)
+    return words
+
+
+def _walk(units: list[_Unit]) -> list[_Article]:
+    articles: list[_Article] = []
+    cur: _Article | None = None
+    highlight_target: _Article | None = None  # set right after a title line
+    after_sep = False
+    by_title: dict[str, _Article] = {}
+    last_live = -1  # index of the previous unit that was not dropped
+    title_at = -2  # index of the unit that gave the current article its leading title
+
+    def start(title: str | None) -> _Article:
+        nonlocal cur
+        cur = _Article(title)
+        articles.append(cur)
+        if title:
+            by_title.setdefault(cur.title_key or "", cur)
+        return cur
+
+    for i, u in enumerate(units):
+        if u.dropped:
+            continue
+        prev_live, last_live = last_live, i
+        if u.kind in (_SEP, _RELATED):
+            after_sep = True
+            continue
+        if u.kind == _BULLET:
+            item = bullet_text(u.text) or u.text
+            if highlight_target is not None:
+                highlight_target.highlights.append(item)
+                # Highlights printed after a body close that article.
+                after_sep = after_sep or bool(highlight_target.paragraphs)
+            elif cur is not None and cur.paragraphs:
+                cur.add(u.text)
+            continue
+        # text
+        if u.titleish:
+            key = comparison_key(u.text)
+            seen = by_title.get(key)
+            if seen is not None:
+                highlight_target = seen
+                after_sep = bool(seen.paragraphs)  # a title repeated below its body ends it
+                continue
+            direct = _body_follows(units, i, skip_seps=False)
+            if direct is not None:
+                if cur is None or not cur.paragraphs:
+                    if cur is not None and cur.title and prev_live == title_at:
+                        cur.add(u.text)  # a standfirst or first subheading under the title
+                    elif cur is not None and cur.title:
+                        cur.set_title(u.text)  # the earlier headline introduced nothing
+                        by_title.setdefault(cur.title_key or "", cur)
+                    else:
+                        start(u.text)
+                        title_at = i
+                    highlight_target = cur
+                elif after_sep or units[direct].dateline or (
+                    _may_end_here(cur, u.text) and not _same_topic(cur, units, i, direct)
+                ):
+                    start(u.text)
+                    title_at = i
+                    highlight_target = cur
+                else:
+                    cur.add(u.text)
+                    highlight_target = None
+                after_sep = False
+                continue
+            # Nothing but chrome, bullets or another headline follows.
+            # A headline printed again after a short-URL/share box is this article's title.
+            nxt = _next_live(units, i, skip_seps=True)
+            repeated = (
+                nxt is not None and nxt > i + 1 and units[i + 1].kind in (_SEP, _RELATED)
+                and comparison_key(units[nxt].text) == key
+            )
+            if cur is not None and cur.paragraphs and (cur.title is None or repeated):
+                if cur.title is not None and repeated:
+                    cur.paragraphs.insert(0, cur.title)  # the printed title wins
+                cur.set_title(u.text)
+                by_title.setdefault(cur.title_key or "", cur)
+                highlight_target = cur
+                after_sep = True  # a title printed below its body ends the article
+                continue
+            else:
+                later = _body_follows(units, i, skip_seps=True)
+                if later is not None and (cur is None or not cur.paragraphs or _new_topic_after(cur, units, i, later)):
+                    start(u.text)
+                    title_at = i
+                    highlight_target = cur
+                elif cur is not None and cur.paragraphs:
+                    cur.add(u.text)
+                    highlight_target = None
+            after_sep = False
+            continue
+        # body paragraph
+        if u.dateline and cur is not None and cur.paragraphs and not cur.repeats(u.text):
+            start(None)
+        elif cur is None:
+            start(None)
+        assert cur is not None
+        cur.add(u.text)
+        highlight_target = None
+        after_sep = False
+    return articles
+
+
+def _may_end_here(cur: _Article, headline: str) -> bool:
+    """Whether a headline with no chrome or dateline cue may close the article before it.
+
+    Only on lexical evidence, and only when the article so far looks finished (a few
+    paragraphs, the last one a complete sentence) and the headline is headline-sized:
+    short labels ("Watering and Feeding") are section heads far more often.
+    """
+    return (
+        len(cur.paragraphs) >= _MIN_PARAS_BEFORE_TOPIC_SPLIT
+        and ends_sentence(cur.paragraphs[-1])
+        and headline.count(" ") + 1 >= _MIN_HEADLINE_WORDS
+    )
+
+
+def _same_topic(cur: _Article, units: list[_Unit], i: int, body: int) -> bool:
+    ahead = units[i].words | _lookahead_vocab(units, body)
+    return shares_topic(cur.vocab, ahead)
+
+
+def _new_topic_after(cur: _Article, units: list[_Unit], i: int, body: int) -> bool:
+    return not _same_topic(cur, units, i, body)
+
+
+# --------------------------------------------------------------------------- API
+
+
+def segment_text(body: str) -> list[Segment]:
+    """A plain-text scraped page -> its articles, in page order."""
+    if not body or not body.strip():
+        return []
+    units = _units(_lines(_bounded(body)))
+    _drop_related_lists(units)
+    out: list[Segment] = []
+    seen_grams: dict[tuple[str, str, str], int] = {}  # word 3-gram -> first article holding it
+    for art in _walk(units):
+        seg, grams = _finish(art.title, art.paragraphs, art.highlights, clean=True)
+        if seg is None:
+            continue
+        # A whole article block printed twice: keep the first copy only.
+        dup_of = repeat_of(grams, seen_grams)
+        if dup_of is not None:
+            if out[dup_of].title is None and seg.title:
+                out[dup_of].title = seg.title
+            continue
+        for g in grams:
+            seen_grams.setdefault(g, len(out))
+        out.append(seg)
+    return out
+
+
+def _bounded(body: str) -> str:
+    """The part of ``body`` we segment: at most MAX_CHARS characters and MAX_LINES lines.
+
+    No news page needs more; the cap bounds the worst case (megabytes of one-word
+    lines) to a fraction of a second. The cut falls on a line boundary when there is one.
+    """
+    if len(body) > MAX_CHARS:
+        cut = body.rfind("\n", 0, MAX_CHARS)
+        body = body[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
+    if body.count("\n", 0, MAX_LINES * 200) >= MAX_LINES:
+        pos = -1
+        for _ in range(MAX_LINES):
+            pos = body.find("\n", pos + 1)
+        body = body[:pos]
+    return body
+
+
+def finish_article(
+    title: str | None, paragraphs: list[str], highlights: list[str] | None = None
+) -> Segment | None:
+    """Shared cleanup of one article's blocks; None when nothing article-like remains.
+
+    Unwraps hard-wrapped and broken lines, drops chrome lines and repeated paragraphs
+    (exact after normalisation, or wholly contained in an earlier one), and moves a
+    leading dateline out of the first paragraph.
+    """
+    return _finish(title, paragraphs, highlights, clean=False)[0]
+
+
+def _finish(
+    title: str | None, paragraphs: list[str], highlights: list[str] | None, clean: bool
+) -> tuple[Segment | None, set[tuple[str, str, str]]]:
+    """``clean``: paragraphs are already unwrapped, normalised and chrome-free."""
+    title_text = normalize_text(title) if title else None
+    title_key = comparison_key(title_text) if title_text else None
+
+    pieces: list[list[str]] = []  # paragraphs as lists of pieces, joined once at the end
+    for p in paragraphs:
+        for para in ([p] if clean else unwrap_paragraph(p)):
+            if not clean and classify_line(para, para) is not None:
+                continue
+            if pieces and bullet_text(para) is None and _broken_between(pieces[-1][-1], para):
+                pieces[-1].append(para)
+            else:
+                pieces.append([para])
+    flat = [" ".join(ps) if len(ps) > 1 else ps[0] for ps in pieces]
+
+    dedupe = ParagraphDeduper()
+    kept: list[str] = []
+    for para in flat:
+        if title_key and comparison_key(para) == title_key:
+            continue
+        if dedupe.seen(para):
+            continue
+        kept.append(para)
+    if not kept:
+        return None, dedupe.grams
+
+    dateline, first = split_dateline(kept[0])
+    if dateline is not None:
+        kept[0] = first
+
+    hl: list[str] = []
+    hl_keys: set[str] = set()
+    for h in highlights or ():
+        t = normalize_text(h)
+        b = bullet_text(t)
+        t = b if b is not None else t
+        k = comparison_key(t)
+        if t and k not in hl_keys:
+            hl_keys.add(k)
+            hl.append(t)
+    seg = Segment(title=title_text or None, paragraphs=kept, highlights=hl, dateline=dateline)
+    return seg, dedupe.grams
+
+
+def _broken_between(a: str, b: str) -> bool:
+    """Two separate blocks that are really one sentence split in the middle."""
+    return starts_lower(b) and not ends_sentence(a) and not a.endswith(":")

@@ -1,0 +1,63 @@
+"""Text normalisation shared by segmentation, deduplication and tagging.
+
+Scraped text arrives with non-breaking spaces, zero-width characters, soft hyphens,
+stray control bytes and mixed Unicode forms. Every later stage compares strings
+(duplicate paragraphs, shingles, gazetteer look-ups), so they must all see one form.
+We use NFC plus a small explicit compatibility map rather than full NFKC because NFKC
+rewrites characters that carry meaning in news text ("½" -> "1⁄2", "²" -> "2").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters removed outright: zero-width space/joiners, word joiner, BOM, soft hyphen.
+_DELETE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# C0/C1 control characters become spaces (a stray \x0b between two words must still
+# separate them); \t \n \r are whitespace anyway.
+_CONTROLS = {c: " " for c in list(range(0x00, 0x20)) + [0x7F] + list(range(0x80, 0xA0))}
+# Compatibility characters worth folding (a deliberate subset of NFKC).
+_COMPAT = {
+    0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
+    0x2028: " ", 0x2029: " ",
+}
+_TABLE = {**_CONTROLS, **_DELETE, **_COMPAT}
+
+# Quote and dash variants folded only for comparison keys, never in output text.
+_KEY_TABLE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
+})
+_WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+def normalize_text(s: str) -> str:
+    """NFC-normalise, drop control and zero-width characters, collapse whitespace.
+
+    Linear in the input; ASCII input skips the Unicode normaliser (the common case).
+    """
+    if not s:
+        return ""
+    if s.isascii() and s.isprintable():
+        return " ".join(s.split())  # the common case: nothing to fold or delete
+    if not s.isascii():
+        s = unicodedata.normalize("NFC", s)
+    s = s.translate(_TABLE)
+    return " ".join(s.split())
+
+
+def comparison_key(s: str) -> str:
+    """A key under which two renderings of the same paragraph compare equal.
+
+    Typographic quotes/dashes and case differ between copies of one story printed
+    twice on a page; they must not defeat duplicate detection.
+    """
+    return " ".join(s.translate(_KEY_TABLE).casefold().split())
+
+
+def words(s: str) -> list[str]:
+    """Lower-cased word tokens (letters/digits, inner apostrophes kept)."""
+    return _WORD_RE.findall(s.casefold())

@@ -1,0 +1,1 @@
+"""The streaming shell around the core: faust app, topics, agents, state, operations."""

@@ -1,0 +1,219 @@
+"""The faust application: two agents around the core.
+
+``analyze`` consumes ``pages.raw`` (keyed by page id, any number of partitions) and runs
+the stateless half of the core; it emits candidate articles to ``articles.candidates``
+keyed by article id. ``dedup`` consumes that topic and owns the dedup state, a faust Table
+with a changelog, so its decisions survive restarts and rebalances. See README "Design"
+for why the dedup stage has its own (by default single-partition) topic.
+
+Both agents consume raw bytes and decode inside a per-event try/except: an exception that
+escapes a faust agent restarts it and skips the message, so nothing is allowed to escape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import faust
+import orjson
+
+from worker.config import Settings
+from worker.pipeline.deadletter import dead_letter
+from worker.pipeline.model import Origin, OutRecord, PageError
+from worker.pipeline.process import PageOutcome, dead_letter_record, decide, handle_input
+from worker.stream.codec import decode_candidate, encode_candidate
+from worker.stream.dedup_state import DedupState
+from worker.stream.kafka_client import faust_credentials
+from worker.stream.metrics import Metrics
+from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
+from worker.stream.dedup_state import DEDUP_PARTITIONS
+
+log = logging.getLogger("newsworker")
+
+
+def _header_value(value: Any) -> bytes:
+    return str(value).encode("utf-8", "replace")[:1024]
+
+
+class NewsWorker:
+    """Builds and holds one faust app; tests create one per broker."""
+
+    def __init__(self, settings: Settings, *, metrics: Metrics | None = None) -> None:
+        self.settings = settings
+        self.metrics = metrics or Metrics()
+        self._pool: ProcessPoolExecutor | None = None
+        self._positions: dict[tuple[str, int], int] = {}
+        timeouts: dict[str, Any] = {}
+        if settings.fast_group_timeouts:  # the embedded broker joins groups slowly otherwise
+            timeouts = {"broker_session_timeout": 2.0, "broker_heartbeat_interval": 0.3, "broker_rebalance_timeout": 2.0}
+        self.app = faust.App(
+            settings.app_id,
+            broker=[f"kafka://{server.strip()}" for server in settings.bootstrap_servers.split(",") if server.strip()],
+            broker_credentials=faust_credentials(settings),
+            store=settings.store,
+            datadir=settings.data_dir,
+            topic_partitions=settings.partitions,
+            topic_replication_factor=settings.replication,
+            key_serializer="raw",
+            value_serializer="raw",
+            consumer_auto_offset_reset="earliest",
+            consumer_max_fetch_size=RAW_TOPIC_MAX_MESSAGE_BYTES,
+            producer_max_request_size=RAW_TOPIC_MAX_MESSAGE_BYTES,
+            producer_acks=-1,
+            producer_linger=0.002,
+            broker_commit_interval=1.0,
+            web_enabled=settings.web_enabled,
+            web_host=settings.web_host,
+            web_bind=settings.web_host,
+            web_port=settings.web_port,
+            web_tables_enabled=False,
+            web_graph_enabled=False,
+            web_router_enabled=False,
+            web_stats_enabled=False,
+            **timeouts,
+        )
+        t = settings.topics
+        self.raw_topic = self.app.topic(t.raw, key_type=bytes, value_type=bytes, partitions=settings.partitions)
+        self.candidates_topic = self.app.topic(t.candidates, key_type=bytes, value_type=bytes, partitions=DEDUP_PARTITIONS)
+        self._out_topics: dict[str, faust.TopicT] = {}
+        self.dedup = DedupState(self.app, settings, self.metrics)
+        self.ready = False
+        self._define_agents()
+        self._define_web()
+
+    # -- processing -----------------------------------------------------------------
+
+    def _define_agents(self) -> None:
+        @self.app.agent(self.raw_topic, name="newsworker.analyze")
+        async def analyze(stream: faust.StreamT) -> None:
+            async for event in stream.events():
+                await self.on_raw_page(event.message)
+
+        @self.app.agent(self.candidates_topic, name="newsworker.dedup")
+        async def dedup(stream: faust.StreamT) -> None:
+            async for event in stream.events():
+                await self.on_candidate(event.message)
+
+        self.analyze_agent = analyze
+        self.dedup_agent = dedup
+
+    def _origin(self, message: Any) -> Origin:
+        key = message.key.decode("utf-8", "replace")[:256] if isinstance(message.key, bytes) else None
+        return Origin("kafka", topic=message.topic, partition=message.partition, offset=message.offset, key=key)
+
+    async def _analyze(self, data: bytes, origin: Origin) -> PageOutcome:
+        limits = self.settings.limits
+        if self.settings.process_workers <= 0:
+            return handle_input(data, origin, limits)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.settings.process_workers)
+        future = asyncio.get_running_loop().run_in_executor(self._pool, handle_input, data, origin, limits)
+        try:
+            return await asyncio.wait_for(future, timeout=limits.page_time_limit_s * 2)
+        except asyncio.TimeoutError:
+            error = PageError("timeout", f"page analysis took longer than {limits.page_time_limit_s * 2:g} s")
+            return PageOutcome([], dead_letter(error, origin, data, max_raw_bytes=limits.max_dead_letter_raw_bytes))
+
+    async def on_raw_page(self, message: Any) -> None:
+        """Never raises: every page ends as candidates or a dead letter."""
+        self.metrics.pages_in.inc()
+        self._positions[(message.topic, message.partition)] = message.offset
+        origin = self._origin(message)
+        data = message.value if isinstance(message.value, bytes) else b""
+        started = time.perf_counter()
+        try:
+            outcome = await self._analyze(data, origin)
+        except Exception as exc:  # noqa: BLE001 - e.g. a broken process pool
+            error = PageError("internal_error", f"{type(exc).__name__}: {exc}")
+            outcome = PageOutcome([], dead_letter(error, origin, data, max_raw_bytes=self.settings.limits.max_dead_letter_raw_bytes))
+        self.metrics.stage_seconds.labels("analyze").observe(time.perf_counter() - started)
+        if outcome.dead_letter is not None:
+            await self.publish(dead_letter_record(outcome.dead_letter))
+            return
+        for candidate in outcome.candidates:
+            await self.candidates_topic.send(key=candidate.article["article_id"].encode(), value=encode_candidate(candidate))
+
+    async def on_candidate(self, message: Any) -> None:
+        started = time.perf_counter()
+        try:
+            candidate = decode_candidate(message.value)
+            now = time.time()
+            records = decide(candidate, self.dedup.index, now)
+            self.dedup.maybe_evict(now)
+        except Exception as exc:  # noqa: BLE001 - a malformed candidate must not stop dedup
+            log.exception("dedup failed for %s@%s", message.topic, message.offset)
+            error = PageError("internal_error", f"dedup failed: {type(exc).__name__}: {exc}")
+            data = message.value if isinstance(message.value, bytes) else b""
+            letter = dead_letter(error, self._origin(message), data, max_raw_bytes=self.settings.limits.max_dead_letter_raw_bytes)
+            records = [dead_letter_record(letter)]
+        self.metrics.stage_seconds.labels("dedup").observe(time.perf_counter() - started)
+        for record in records:
+            await self.publish(record)
+        self.metrics.stage_seconds.labels("page_to_article").observe(max(0.0, time.time() - message.timestamp / 1000.0))
+
+    def _topic(self, name: str) -> faust.TopicT:
+        topic = self._out_topics.get(name)
+        if topic is None:
+            topic = self._out_topics[name] = self.app.topic(name, key_type=bytes, value_type=bytes)
+        return topic
+
+    async def publish(self, record: OutRecord) -> None:
+        name = self.settings.topics.for_role(record.role)
+        headers: dict[str, bytes] = {}
+        if record.role == "dlq":
+            error, origin = record.value["error"], record.value["origin"]
+            headers = {"error.type": _header_value(error["type"]), "error.message": _header_value(error["message"])}
+            headers.update({f"origin.{k}": _header_value(v) for k, v in origin.items()})
+            self.metrics.dead_letters.labels(error["type"]).inc()
+        elif record.role == "duplicates":
+            self.metrics.duplicates.inc()
+        await self._topic(name).send(key=record.key.encode(), value=orjson.dumps(record.value), headers=headers or None)
+        self.metrics.records_out.labels(name).inc()
+
+    # -- operations -----------------------------------------------------------------
+
+    def is_ready(self) -> bool:
+        """Ready once started and neither rebalancing nor recovering tables."""
+        app = self.app
+        if not app.started or app.rebalancing:
+            return False
+        recovery = app.tables.recovery
+        return not recovery.in_recovery and self.dedup.loaded
+
+    def update_lag(self) -> None:
+        consumer = self.app.consumer
+        for tp in consumer.assignment():
+            try:
+                high = consumer.highwater(tp)
+            except Exception:  # noqa: BLE001 - not fetched yet
+                continue
+            if high is None:
+                continue
+            last = self._positions.get((tp.topic, tp.partition))
+            lag = high - (last + 1) if last is not None else high
+            self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, lag))
+
+    def _define_web(self) -> None:
+        @self.app.page("/healthz")
+        async def healthz(web: Any, request: Any) -> Any:
+            return web.json({"status": "ok"})
+
+        @self.app.page("/readyz")
+        async def readyz(web: Any, request: Any) -> Any:
+            ready = self.is_ready()
+            return web.json({"ready": ready, "rebalancing": bool(self.app.rebalancing)}, status=200 if ready else 503)
+
+        @self.app.page("/metrics")
+        async def metrics(web: Any, request: Any) -> Any:
+            self.update_lag()
+            self.metrics.dedup_articles.set(self.dedup.size())
+            return web.bytes(self.metrics.render(), content_type="text/plain; version=0.0.4")
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,106 @@
+"""The dedup stage's state: one faust Table as the durable truth, and the compact
+in-memory index derived from it.
+
+Only one record per article goes to the changelog (a put per new article, a tombstone
+per eviction). The exact-hash and band look-ups are derived state: they are rebuilt from
+the table whenever faust finishes recovering it (a start, a restart, a rebalance), which
+keeps the changelog an order of magnitude smaller than changelogging every band bucket.
+
+The stage reads a single-partition topic (``DEDUP_PARTITIONS``) so that one total order
+decides which of two near-duplicates came first, whichever page partitions they
+arrived on; see ``worker/pipeline/dedup.py`` for the reasoning and the scale-out path.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import faust
+
+from worker.config import Settings
+from worker.pipeline.dedup import ArticleRecord, DedupIndex, MemoryStore, TableStore
+from worker.pipeline.fingerprint import DEFAULT, DedupConfig
+from worker.stream.metrics import Metrics
+
+DEDUP_PARTITIONS = 1
+EVICT_EVERY_S = 3600.0
+
+log = logging.getLogger("newsworker.dedup")
+
+
+class ChangelogStore(MemoryStore):
+    """A MemoryStore whose article records are also written to a faust Table."""
+
+    def __init__(self, table: Any) -> None:
+        super().__init__()
+        self.table = table
+
+    def put_article(self, article_id: str, record: ArticleRecord) -> None:
+        super().put_article(article_id, record)
+        TableStore(articles=self.table).put_article(article_id, record)
+
+    def delete_article(self, article_id: str) -> None:
+        super().delete_article(article_id)
+        self.table.pop(article_id, None)
+
+
+def dedup_config(settings: Settings) -> DedupConfig:
+    base = DEFAULT
+    threshold = settings.dedup_threshold if settings.dedup_threshold is not None else base.threshold
+    return DedupConfig(
+        shingle_size=base.shingle_size, num_perm=base.num_perm, bands=base.bands, rows=base.rows, seed=base.seed,
+        threshold=threshold, retention_seconds=settings.dedup_retention_days * 86400.0,
+        min_shingles=base.min_shingles, max_bucket=base.max_bucket, max_candidates=base.max_candidates,
+    )
+
+
+class DedupState:
+    def __init__(self, app: faust.App, settings: Settings, metrics: Metrics) -> None:
+        self.config = dedup_config(settings)
+        self.metrics = metrics
+        # The state version is in the name: new shingling or banding starts from fresh state.
+        self.table = app.Table(
+            f"dedup-articles-{self.config.state_version()}",
+            partitions=DEDUP_PARTITIONS,
+            key_type=str,
+        )  # key and value go to the changelog as JSON (faust's default for plain types)
+        self.store = ChangelogStore(self.table)
+        self.index = DedupIndex(self.store, self.config)
+        self.loaded = False
+        self._last_evict = time.time()
+        self.table.on_recover(self.rebuild)
+
+    async def rebuild(self) -> None:
+        """Derive the in-memory index from the recovered table, oldest first so that band
+        buckets keep their newest-last order."""
+        started = time.perf_counter()
+        fresh = MemoryStore()
+        records = sorted(_table_records(self.table), key=lambda item: item[1].ts)
+        horizon = time.time() - self.config.retention_seconds
+        for article_id, record in records:
+            if record.ts >= horizon:
+                self.index.restore(article_id, record, store=fresh)
+        self.store.articles, self.store.exact, self.store.bands = fresh.articles, fresh.exact, fresh.bands
+        self.loaded = True
+        log.info("dedup index rebuilt", extra={"articles": len(fresh.articles), "seconds": round(time.perf_counter() - started, 3)})
+
+    def maybe_evict(self, now: float) -> None:
+        """Called from inside the dedup agent (faust only lets a table change during event
+        processing). Look-ups already ignore expired entries, so this only frees memory."""
+        if now - self._last_evict < EVICT_EVERY_S:
+            return
+        self._last_evict = now
+        removed = self.index.evict_older_than(now - self.config.retention_seconds)
+        if removed:
+            log.info("dedup state evicted", extra={"articles": removed})
+
+    def size(self) -> int:
+        return len(self.store.articles)
+
+
+def _table_records(table: Any) -> Iterator[tuple[str, ArticleRecord]]:
+    reader = TableStore(articles=table)
+    yield from reader.iter_articles()

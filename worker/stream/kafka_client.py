@@ -1,0 +1,51 @@
+"""Connection settings shared by every Kafka client we make (faust's and aiokafka's), so
+that security configuration is written once and the admin, send and tail commands reach
+exactly the broker the worker reaches."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+from worker.config import KafkaSecurity, Settings
+
+
+def ssl_context(security: KafkaSecurity) -> ssl.SSLContext | None:
+    if security.protocol not in ("SSL", "SASL_SSL"):
+        return None
+    context = ssl.create_default_context(cafile=security.ssl_cafile)
+    if security.ssl_certfile:
+        context.load_cert_chain(security.ssl_certfile, security.ssl_keyfile)
+    return context
+
+
+def aiokafka_kwargs(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for AIOKafkaProducer/Consumer/AdminClient."""
+    sec = settings.security
+    kwargs: dict[str, Any] = {"bootstrap_servers": settings.bootstrap_servers, "security_protocol": sec.protocol}
+    context = ssl_context(sec)
+    if context is not None:
+        kwargs["ssl_context"] = context
+    if sec.protocol.startswith("SASL"):
+        kwargs["sasl_mechanism"] = sec.sasl_mechanism or "SCRAM-SHA-512"
+        kwargs["sasl_plain_username"] = sec.sasl_username
+        kwargs["sasl_plain_password"] = sec.sasl_password
+    return kwargs
+
+
+def faust_credentials(settings: Settings) -> Any:
+    """faust's ``broker_credentials`` for the configured security protocol, or None."""
+    import faust
+
+    sec = settings.security
+    context = ssl_context(sec)
+    if sec.protocol.startswith("SASL"):
+        return faust.SASLCredentials(
+            username=sec.sasl_username,
+            password=sec.sasl_password,
+            mechanism=sec.sasl_mechanism or "SCRAM-SHA-512",
+            ssl_context=context,
+        )
+    if context is not None:
+        return faust.SSLCredentials(context)
+    return None

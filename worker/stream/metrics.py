@@ -1,0 +1,31 @@
+"""Prometheus metrics of the worker, in a registry of our own so that tests can make a
+fresh one per app and nothing leaks between workers in one process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+_STAGE_BUCKETS = (0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+@dataclass
+class Metrics:
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        r = self.registry
+        self.pages_in = Counter("newsworker_pages_in", "Raw page messages consumed", registry=r)
+        self.records_out = Counter("newsworker_records_out", "Records published, by topic", ["topic"], registry=r)
+        self.duplicates = Counter("newsworker_duplicates", "Articles found to duplicate an earlier one", registry=r)
+        self.replays = Counter("newsworker_replays", "Articles seen again with the same id (redelivery)", registry=r)
+        self.dead_letters = Counter("newsworker_dead_letters", "Inputs sent to the dead-letter topic, by reason", ["reason"], registry=r)
+        self.stage_seconds = Histogram(
+            "newsworker_stage_seconds", "Time spent per stage and message", ["stage"], buckets=_STAGE_BUCKETS, registry=r
+        )
+        self.consumer_lag = Gauge("newsworker_consumer_lag", "High watermark minus next offset to read", ["topic", "partition"], registry=r)
+        self.dedup_articles = Gauge("newsworker_dedup_remembered_articles", "Articles held in the dedup state", registry=r)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
