@@ -199,7 +199,12 @@ def end_to_end(docs, generated, labels_pos, grey, config: DedupConfig, seed: int
     fp_pairs = predicted - positives - grey
     cat = lambda x: x.split("/")[0]  # noqa: E731
     cross = sum(1 for a, b in predicted if cat(a) != cat(b) and not a.startswith("gen:") and not b.startswith("gen:"))
+    by_kind = collections.defaultdict(lambda: [0, 0])
+    for pair, kind in labels_pos.items():
+        by_kind[kind][0] += pair in predicted
+        by_kind[kind][1] += 1
     return {
+        "recall_by_kind": {k: round(a / b, 4) for k, (a, b) in sorted(by_kind.items())},
         "pairs_predicted": len(predicted),
         "precision": tp / (tp + len(fp_pairs)) if tp + len(fp_pairs) else 1.0,
         "recall": tp / len(positives),
@@ -277,16 +282,21 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\nEnd to end through DedupIndex (LSH + verification), pairwise over clusters")
     results["end_to_end"] = {}
-    for t in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
-        cfg = DedupConfig(**{**{f: getattr(DEFAULT, f) for f in DEFAULT.__slots__}, "threshold": t})
+    base = {f: getattr(DEFAULT, f) for f in DEFAULT.__slots__}
+    grid = [{"threshold": t} for t in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6)]
+    grid += [{"bands": b, "rows": r} for b, r in ((8, 2), (12, 2), (20, 2), (20, 3), (32, 3))]
+    for change in grid:
+        cfg = DedupConfig(**{**base, **change})
         e2e = end_to_end(docs, generated, pos_pairs, grey, cfg, args.seed)
-        results["end_to_end"][str(t)] = e2e
-        mark = " (default)" if t == DEFAULT.threshold else ""
-        print(f"  threshold {t:.2f}{mark}: precision {e2e['precision']:.4f} recall {e2e['recall']:.4f} "
+        name = f"k={cfg.shingle_size} t={cfg.threshold:.2f} b={cfg.bands} r={cfg.rows}"
+        results["end_to_end"][name] = e2e
+        mark = " (default)" if cfg == DEFAULT else ""
+        print(f"  {name}{mark}: precision {e2e['precision']:.4f} recall {e2e['recall']:.4f} "
               f"grey merged {e2e['grey_merged']}/{e2e['grey_total']} "
               f"cross-category merges {e2e['cross_category_merges']}")
-        if t == DEFAULT.threshold:
-            print(f"    missed: {e2e['missed']}\n    false: {e2e['false_pairs']}")
+        if cfg == DEFAULT:
+            print(f"    recall by kind {e2e['recall_by_kind']}")
+            print(f"    missed (first 10): {e2e['missed']}\n    false (first 10): {e2e['false_pairs']}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1, default=list))

@@ -163,6 +163,26 @@ def print_table(summary: dict) -> None:
         print(f"{name:18} {row['pages']:5d} {vals} {row.get('speedup_vs_trafilatura', 0):7.2f} {row['errors']:6d}")
 
 
+def stress_pages() -> dict[str, str]:
+    """Synthetic worst cases: a 4 MB article page and 100,000 nested divs."""
+    para = "<p>" + "The quarry road reopened on Tuesday, officials said, after weeks of repairs. " * 6 + "</p>\n"
+    furniture = "<div class='related'><a href='/x'>Another story</a> <a href='/y'>More news</a></div>\n"
+    big = "<html><body><article><h1>Long page</h1>" + (para + furniture) * (4_000_000 // len(para + furniture))
+    deep = "<div>" * 100_000 + para + "</div>" * 100_000
+    return {"4MB_article": big + "</article></body></html>", "100k_nested_divs": deep}
+
+
+def run_stress() -> None:
+    from worker.pipeline.html_extract import extract_html
+
+    for name, html in stress_pages().items():
+        t0 = time.perf_counter()
+        arts = extract_html(html)
+        ms = (time.perf_counter() - t0) * 1000
+        print(f"stress {name:18} {len(html) / 1e6:6.2f} MB {ms:9.1f} ms  articles={len(arts)} "
+              f"paragraphs={sum(len(a.paragraphs) for a in arts)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("data_dir", type=Path, help="folder with html/NNNN.html.gz and ground-truth/NNNN.json")
@@ -170,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="write summary and per-page scores here")
     ap.add_argument("--extractors", default="ours,trafilatura",
                     help=f"comma-separated subset of {','.join(EXTRACTORS)} (default: ours,trafilatura)")
+    ap.add_argument("--stress", action="store_true", help="also time our extractor on synthetic worst-case pages")
     args = ap.parse_args(argv)
+    if args.stress:
+        run_stress()
     names = [n.strip() for n in args.extractors.split(",") if n.strip()]
     unknown = [n for n in names if n not in EXTRACTORS]
     if unknown:

@@ -40,7 +40,9 @@ def kafka_broker():
     topic names and consumer groups (tests/support/worker.unique_settings)."""
     from tests.support.kafka import KafkaBroker
 
-    broker = KafkaBroker()
+    # Workers under test use short group timeouts (NEWSWORKER_FAST_GROUP_TIMEOUTS) so that
+    # joins and rebalances take a second, not the 45 s of Kafka's default session timeout.
+    broker = KafkaBroker(properties={"group.min.session.timeout.ms": "1000"})
     broker.start()
     try:
         yield broker

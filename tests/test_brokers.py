@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from tests.support.kafka import TEST_SCRAM_USER, KafkaBroker, ScramUser
+from tests.support.kafka import TEST_SCRAM_USER, KafkaBroker, ScramUser, unique_name
 from worker.stream.embedded import EMBEDDED_INSTALL_HINT, EmbeddedBroker, probe_metadata
 
 PARTITIONS = 3
@@ -80,10 +80,8 @@ async def committed(consumer: AIOKafkaConsumer, topic: str) -> dict[int, int | N
 
 
 @pytest.mark.kafka
-async def test_kafka_group_round_trip_and_offsets_survive_restart(
-    kafka_broker: KafkaBroker, unique_topic: Callable[..., str]
-) -> None:
-    topic, group = unique_topic(), unique_topic("group")
+async def test_kafka_group_round_trip_and_offsets_survive_restart(kafka_broker: KafkaBroker) -> None:
+    topic, group = unique_name("brokers"), unique_name("brokers-group")
     kafka_broker.create_topics([topic], partitions=PARTITIONS)
 
     sent = await produce(kafka_broker.bootstrap, topic, 0, MESSAGES, acks="all", enable_idempotence=True)
@@ -124,8 +122,8 @@ async def test_kafka_group_round_trip_and_offsets_survive_restart(
 
 
 @pytest.mark.kafka
-def test_kafka_create_topics_is_visible_in_metadata(kafka_broker: KafkaBroker, unique_topic: Callable[..., str]) -> None:
-    topic = unique_topic()
+def test_kafka_create_topics_is_visible_in_metadata(kafka_broker: KafkaBroker) -> None:
+    topic = unique_name("brokers")
     kafka_broker.create_topics([topic], partitions=2)
     with pytest.raises(RuntimeError, match="create_topics failed"):
         kafka_broker.create_topics([topic], partitions=2)  # already exists
@@ -133,13 +131,13 @@ def test_kafka_create_topics_is_visible_in_metadata(kafka_broker: KafkaBroker, u
 
 @pytest.mark.kafka
 async def test_kafka_sasl_ssl_scram_accepts_the_user_and_rejects_a_wrong_password(
-    kafka_broker: KafkaBroker, unique_topic: Callable[..., str]
+    kafka_broker: KafkaBroker,
 ) -> None:
     from aiokafka.errors import KafkaConnectionError
 
     if not kafka_broker.scram_users:
         pytest.skip("this session's broker has no SASL_SSL listener")
-    topic = unique_topic()
+    topic = unique_name("brokers")
     kafka_broker.create_topics([topic])
     producer = AIOKafkaProducer(**kafka_broker.sasl_client_kwargs(TEST_SCRAM_USER))
     await producer.start()
@@ -163,10 +161,10 @@ def embedded_broker() -> Iterator[EmbeddedBroker]:
         yield broker
 
 
-async def test_embedded_group_round_trip(embedded_broker: EmbeddedBroker, unique_topic: Callable[..., str]) -> None:
+async def test_embedded_group_round_trip(embedded_broker: EmbeddedBroker) -> None:
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-    topic, group = unique_topic(), unique_topic("group")
+    topic, group = unique_name("brokers"), unique_name("brokers-group")
     admin = AIOKafkaAdminClient(bootstrap_servers=embedded_broker.bootstrap)
     await admin.start()
     try:

@@ -23,6 +23,7 @@ import atexit
 import base64
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -38,7 +39,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from worker.stream.embedded import free_port, wait_until_ready
+from worker.stream.embedded import die_with_parent, free_port, wait_until_ready
 
 __all__ = [
     "DEFAULT_JVM_OPTS",
@@ -50,6 +51,7 @@ __all__ = [
     "TEST_SCRAM_USER",
     "kafka_libs",
     "kafka_version",
+    "unique_name",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -101,6 +103,16 @@ def kafka_libs(timeout: float = 600.0) -> Path:
     return Path(proc.stdout.strip().splitlines()[-1])
 
 
+def unique_name(hint: str = "t") -> str:
+    """A topic or group name no other test on a shared broker will use.
+
+    Kafka allows [A-Za-z0-9._-] and 249 characters; anything else in *hint*
+    (e.g. a pytest node name with brackets) becomes '-'.
+    """
+    clean = re.sub(r"[^A-Za-z0-9._-]+", "-", hint[:200]).strip("-") or "t"
+    return f"{clean[:80]}-{uuid.uuid4().hex[:10]}"
+
+
 def _kafka_uuid() -> str:
     """A cluster id in Kafka's format: url-safe base64 of 16 random bytes, no padding."""
     while True:
@@ -113,10 +125,11 @@ class ScramUser:
     """A SCRAM-SHA-512 credential created at format time (SASL_SSL mode)."""
 
     def __init__(self, name: str, password: str) -> None:
-        if not name.replace("-", "").replace("_", "").isalnum() or not password.isprintable():
-            raise ValueError("SCRAM user names must be alphanumeric (plus - and _)")
-        if any(c in password for c in ",]=\"'"):
-            raise ValueError("keep SCRAM test passwords free of , ] = and quotes")
+        # Both end up inside the StorageTool's "[name=...,password=...]" argument.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
+            raise ValueError("SCRAM user names: 1-64 of A-Z a-z 0-9 _ -")
+        if not re.fullmatch(r"[A-Za-z0-9_.@+-]{1,128}", password):
+            raise ValueError("SCRAM test passwords: 1-128 of A-Z a-z 0-9 _ . @ + -")
         self.name = name
         self.password = password
 
@@ -255,6 +268,8 @@ class KafkaBroker:
         if self.is_running():
             return self
         if self._formatted():
+            if self.port is None:
+                self._load_ports()  # a new object on a data dir from an earlier run
             self._launch()
             self._await_ready()
             return self
@@ -275,6 +290,21 @@ class KafkaBroker:
                     raise
                 shutil.rmtree(self.log_dir, ignore_errors=True)
         raise AssertionError("unreachable")
+
+    def _load_ports(self) -> None:
+        props = dict(
+            line.split("=", 1) for line in self.config_path.read_text().splitlines() if "=" in line and line[0] != "#"
+        )
+        for listener in props.get("listeners", "").split(","):
+            name, _, address = listener.partition("://")
+            port = int(address.rsplit(":", 1)[1])
+            if name == "PLAINTEXT":
+                self.port = port
+            elif name == "CONTROLLER":
+                self.controller_port = port
+            elif name == "SASL_SSL":
+                self.sasl_port = port
+                self.ssl_cafile = self.data_dir / "tls" / "ca.pem"
 
     def _choose_ports(self) -> None:
         taken: set[int] = set()
@@ -392,7 +422,11 @@ class KafkaBroker:
             stat = real.stat()
         except OSError:
             return None
-        key = hashlib.sha256(f"{real}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+        # Keyed by the JDK build and the jar set: a new JDK or refetched jars get a
+        # new archive instead of a silently ignored stale one.
+        stamp = self.libs_dir / ".complete"
+        jars = stamp.read_text() if stamp.exists() else ",".join(sorted(p.name for p in self.libs_dir.glob("*.jar")))
+        key = hashlib.sha256(f"{real}:{stat.st_size}:{stat.st_mtime_ns}:{jars}".encode()).hexdigest()[:16]
         return self.libs_dir.parent / "cds" / f"broker-{key}.jsa"
 
     def _cds_opts(self, dumping: bool) -> list[str]:
@@ -404,6 +438,12 @@ class KafkaBroker:
         if not dumping:
             return []
         archive.parent.mkdir(parents=True, exist_ok=True)
+        for stale in archive.parent.glob(".*.jsa.*"):  # from brokers whose parent was killed
+            try:
+                if time.time() - stale.stat().st_mtime > 3600:
+                    stale.unlink()
+            except OSError:
+                pass
         # Dump to a private name; stop() publishes it atomically after a clean exit.
         self._cds_pending = (archive.with_name(f".{archive.name}.{os.getpid()}.{id(self)}"), archive)
         return [f"-XX:ArchiveClassesAtExit={self._cds_pending[0]}"]
@@ -454,6 +494,7 @@ class KafkaBroker:
                 stderr=subprocess.STDOUT,
                 cwd=self.data_dir,
                 start_new_session=True,  # Ctrl-C on pytest must not race our SIGTERM
+                preexec_fn=die_with_parent,  # nor may a SIGKILLed pytest leave a JVM behind
             )
         _LIVE.add(self)
 

@@ -102,9 +102,8 @@ class DedupStore(Protocol):
     def get_exact(self, key: str) -> str | None: ...
     def put_exact(self, key: str, article_id: str) -> None: ...
     def delete_exact(self, key: str) -> None: ...
-    def get_band(self, key: str) -> list[str]: ...
-    def get_bands(self, keys: tuple[str, ...]) -> list[list[str]]: ...  # batched get_band
-    def put_band(self, key: str, article_ids: list[str]) -> None: ...  # [] deletes
+    def get_bands(self, keys: tuple[str, ...]) -> list[list[str]]: ...
+    def put_bands(self, items: list[tuple[str, list[str]]]) -> None: ...  # [] deletes
 
 
 class TableStore:
@@ -153,17 +152,15 @@ class TableStore:
     def delete_exact(self, key: str) -> None:
         self.exact.pop(key, None)
 
-    def get_band(self, key: str) -> list[str]:
-        return list(self.bands.get(key) or ())
-
     def get_bands(self, keys: tuple[str, ...]) -> list[list[str]]:
         return [list(self.bands.get(key) or ()) for key in keys]
 
-    def put_band(self, key: str, article_ids: list[str]) -> None:
-        if article_ids:
-            self.bands[key] = list(article_ids)
-        else:
-            self.bands.pop(key, None)
+    def put_bands(self, items: list[tuple[str, list[str]]]) -> None:
+        for key, article_ids in items:
+            if article_ids:
+                self.bands[key] = list(article_ids)
+            else:
+                self.bands.pop(key, None)
 
 
 _HEAD = struct.Struct("<ddB8sHH")  # ts, similarity, flags, exact, len(cluster), len(dup_of)
@@ -200,6 +197,11 @@ class CompactMultiMap:
 
     def put(self, key: int, values: tuple[str, ...]) -> None:
         self.pending[key] = values
+        if len(self.pending) >= max(self.min_merge, len(self.keys) // 8):
+            self.merge()
+
+    def put_many(self, items: list[tuple[int, tuple[str, ...]]]) -> None:
+        self.pending.update(items)
         if len(self.pending) >= max(self.min_merge, len(self.keys) // 8):
             self.merge()
 
@@ -295,14 +297,11 @@ class MemoryStore:
     def delete_exact(self, key: str) -> None:
         self.exact.put(int(key, 16), ())
 
-    def get_band(self, key: str) -> list[str]:
-        return list(self.bands.get_many([int(key, 16)])[0])
-
     def get_bands(self, keys: tuple[str, ...]) -> list[list[str]]:
         return [list(v) for v in self.bands.get_many([int(k, 16) for k in keys])]
 
-    def put_band(self, key: str, article_ids: list[str]) -> None:
-        self.bands.put(int(key, 16), tuple(article_ids))
+    def put_bands(self, items: list[tuple[str, list[str]]]) -> None:
+        self.bands.put_many([(int(k, 16), tuple(ids)) for k, ids in items])
 
 
 class DedupIndex:
@@ -320,32 +319,34 @@ class DedupIndex:
 
     def lookup(self, fp: Fingerprint, ts: float) -> Decision | None:
         """The clean article ``fp`` duplicates, as a Decision, or None. Read-only."""
+        return self._lookup(fp, ts)[0]
+
+    def _lookup(self, fp: Fingerprint, ts: float) -> tuple[Decision | None, list[list[str]]]:
         horizon = ts - self.config.retention_seconds
+        buckets = self.store.get_bands(fp.bands) if fp.bands else []
         first = self.store.get_exact(fp.exact)
         if first is not None:
             record = self._live(first, horizon)
             if record is not None and record.signature == fp.signature:
-                return Decision("duplicate", first, 1.0, record.cluster_id, "exact")
+                return Decision("duplicate", first, 1.0, record.cluster_id, "exact"), buckets
         best: tuple[float, float, str, str] | None = None  # (sim, -ts, id, cluster)
         seen: set[str] = set()
-        for bucket in self.store.get_bands(fp.bands):
+        budget = self.config.max_candidates
+        for bucket in buckets:
             for candidate in bucket:
-                if candidate in seen:
+                if candidate in seen or len(seen) >= budget:
                     continue
                 seen.add(candidate)
                 record = self._live(candidate, horizon)
-                if record is not None and record.signature:
-                    sim = similarity(fp.signature, record.signature)
-                    entry = (sim, -record.ts, candidate, record.cluster_id)
-                    if sim >= self.config.threshold and (best is None or entry > best):
-                        best = entry
-                if len(seen) >= self.config.max_candidates:
-                    break
-            if len(seen) >= self.config.max_candidates:
-                break
+                if record is None or not record.signature:
+                    continue
+                sim = similarity(fp.signature, record.signature)
+                entry = (sim, -record.ts, candidate, record.cluster_id)
+                if sim >= self.config.threshold and (best is None or entry > best):
+                    best = entry
         if best is None:
-            return None
-        return Decision("duplicate", best[2], best[0], best[3], "near")
+            return None, buckets
+        return Decision("duplicate", best[2], best[0], best[3], "near"), buckets
 
     def check_and_add(self, article_id: str, fp: Fingerprint, ts: float) -> Decision:
         """Decide about one article and remember it (unless it is a replay)."""
@@ -354,7 +355,7 @@ class DedupIndex:
             return Decision(
                 "replay", previous.duplicate_of, previous.similarity, previous.cluster_id
             )
-        decision = self.lookup(fp, ts)
+        decision, buckets = self._lookup(fp, ts)
         if decision is not None:
             self.store.put_article(
                 article_id,
@@ -366,10 +367,16 @@ class DedupIndex:
             article_id, ArticleRecord(article_id, None, None, fp.exact, fp.signature, ts)
         )
         self.store.put_exact(fp.exact, article_id)
-        for key, old in zip(fp.bands, self.store.get_bands(fp.bands)):
-            bucket = [x for x in old if x != article_id]
-            bucket.append(article_id)
-            self.store.put_band(key, bucket[-self.config.max_bucket :])
+        keep = self.config.max_bucket - 1
+        updates = []
+        for key, old in zip(fp.bands, buckets):
+            if old:  # the newest max_bucket ids survive; the article's own id only once
+                bucket = [x for x in old[-keep:] if x != article_id] if keep else []
+                bucket.append(article_id)
+            else:
+                bucket = [article_id]
+            updates.append((key, bucket))
+        self.store.put_bands(updates)
         return Decision("new", None, None, article_id)
 
     def evict_older_than(self, cutoff: float) -> int:
@@ -379,9 +386,11 @@ class DedupIndex:
         for article_id, record in old:
             if record.exact and self.store.get_exact(record.exact) == article_id:
                 self.store.delete_exact(record.exact)
-            for key in band_keys(record.signature, self.config):
-                bucket = self.store.get_band(key)
-                if article_id in bucket:
-                    self.store.put_band(key, [x for x in bucket if x != article_id])
+            keys = band_keys(record.signature, self.config)
+            self.store.put_bands([
+                (key, [x for x in bucket if x != article_id])
+                for key, bucket in zip(keys, self.store.get_bands(keys))
+                if article_id in bucket
+            ])
             self.store.delete_article(article_id)
         return len(old)

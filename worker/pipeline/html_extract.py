@@ -2,12 +2,13 @@
 
 One fast pass over a lexbor DOM (selectolax): cut the page into text blocks, drop
 furniture by markup, score containers by the prose they hold (long, comma-rich,
-link-poor text, readability style), pick the best, and widen it to its parent while
-that adds more prose than link clutter. Pages with several substantial ``<article>``
+link-poor text, readability style), pick the best, and widen it to the ancestor
+holding the most prose net of link clutter. Pages with several substantial ``<article>``
 elements yield one article each; a page that is only teasers yields nothing.
 
-Why not trafilatura on every page: it costs 17-120 ms a page here, the lexbor pass
-2-5 ms (see bench/extraction_eval.py for the side-by-side numbers).
+Why not trafilatura on every page: on the WCXB dev pages it cost 74 ms a page and this
+pass 19 ms, with equal or better shingle F1 (bench/extraction_eval.py runs both side by
+side).
 """
 
 from __future__ import annotations

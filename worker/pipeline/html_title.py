@@ -46,6 +46,7 @@ def strip_site_name(title: str, site_name: str | None = None) -> str:
             and len(tail.split()) <= _SITE_TAIL_WORDS
             and len(head.split()) >= 3
             and len(head) > len(tail)
+            and not tail[0].islower()  # site names are capitalised; "- a guide" is headline
             and not tail.endswith((".", "?", "!"))
         ):
             return head

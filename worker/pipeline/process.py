@@ -154,3 +154,18 @@ def dead_letter_record(value: dict[str, Any]) -> OutRecord:
     origin = value["origin"]
     key = value.get("page_id") or ":".join(str(origin.get(k, "")) for k in ("kind", "topic", "partition", "offset", "path", "line"))
     return OutRecord(DLQ, key, value)
+
+
+_WARM_UP_PAGE = RawPage(
+    page_id="warm-up",
+    url="about:warm-up",
+    content_type="text/plain",
+    body="A warm-up story\n\nLISBON: The city council in Portugal voted on Monday to extend tram services, "
+    "the mayor said, after months of debate about costs and the budget for public transport.",
+)
+
+
+def warm_up() -> None:
+    """Load the gazetteer, lexicons and detectors now rather than on the first page, whose
+    latency would otherwise include a second of loading (and stall a stream's event loop)."""
+    analyze_page(_WARM_UP_PAGE, Limits())

@@ -78,8 +78,7 @@ _MENU_SPLIT_RE = re.compile(r"\s*\|\s*|\s{2,}|\s+[•·»]\s+")
 _TERMINAL = ".!?"
 
 
-_ANYWHERE_HINTS = ("©", "rights", "(c)", "copyright", "newsletter", "cookie", "terms of", "follow us",
-                   "click here", "share ")
+_ANYWHERE_HINTS = re.compile(r"©|rights|\(c\)|copyright|newsletter|cookie|terms of|follow us|click here|share ")
 _BYLINE_STARTS = ("by ", "written", "reporting", "words", "story")
 
 
@@ -101,7 +100,7 @@ def classify_line(raw: str, norm: str) -> str | None:
             return CHROME
     if low.startswith(("http", "www.")) and _URL_RE.match(low):
         return CHROME
-    if any(h in low for h in _ANYWHERE_HINTS) and _CHROME_ANYWHERE_RE.search(low):
+    if _ANYWHERE_HINTS.search(low) and _CHROME_ANYWHERE_RE.search(low):
         return CHROME
     if low.startswith(_BYLINE_STARTS) and _BYLINE_RE.match(norm):
         return BYLINE

@@ -11,6 +11,9 @@ from __future__ import annotations
 from worker.pipeline.textclean import comparison_key
 
 _N = 3
+# Punctuation is dropped before taking word 3-grams so that a fragment ("lucky, he said")
+# matches the sentence it was cut from ('"We were lucky," he said.').
+_DROP_PUNCT = str.maketrans("", "", "\"'.,;:!?()[]{}«»…*")
 _MIN_WORDS_FOR_CONTAINMENT = 4
 _ARTICLE_DUP_SHARE = 0.8
 
@@ -33,7 +36,7 @@ class ParagraphDeduper:
         key = comparison_key(paragraph)
         if key in self._keys:
             return True
-        ws = key.split()
+        ws = key.translate(_DROP_PUNCT).split()
         grams = _grams(ws) if len(ws) >= _N else set()
         if len(ws) >= _MIN_WORDS_FOR_CONTAINMENT and grams and grams <= self._grams:
             return True
@@ -48,20 +51,22 @@ class ParagraphDeduper:
         return self._grams
 
 
-def repeat_of(grams: set[tuple[str, str, str]], index: dict[tuple[str, str, str], int]) -> int | None:
+def repeat_of(
+    grams: set[tuple[str, str, str]],
+    page_grams: set[tuple[str, str, str]],
+    kept: list[set[tuple[str, str, str]]],
+) -> int | None:
     """The earlier article (by number) whose text holds nearly all of ``grams``, if any.
 
-    ``index`` maps each 3-gram to the first article that contained it, so the check is
-    linear in the new article's size however many articles came before.
+    ``page_grams`` is the union of ``kept``: one set intersection rules out the common
+    case (a new article) without looking at the earlier articles one by one.
     """
     if not grams:
         return None
-    hits: dict[int, int] = {}
-    for g in grams:
-        k = index.get(g)
-        if k is not None:
-            hits[k] = hits.get(k, 0) + 1
-    if not hits:
+    need = _ARTICLE_DUP_SHARE * len(grams)
+    if len(grams & page_grams) < need:
         return None
-    best = max(hits, key=hits.__getitem__)
-    return best if hits[best] >= _ARTICLE_DUP_SHARE * len(grams) else None
+    for k, theirs in enumerate(kept):
+        if len(grams & theirs) >= need:
+            return k
+    return None

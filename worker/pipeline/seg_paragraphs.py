@@ -119,13 +119,6 @@ def _continues(a: str, b: str, width: int | None) -> bool:
     return bool(width) and len(a) + 1 + _first_word_len(b) > width and len(a) >= 0.6 * width
 
 
-def join_lines(a: str, b: str) -> str:
-    """Concatenate a wrapped line pair, undoing a word split at a hyphen ("top-" "class")."""
-    if len(a) >= 2 and a[-1] == "-" and a[-2].isalpha() and b[:1].isalpha():
-        return a + b
-    return a + " " + b
-
-
 def title_shaped(text: str) -> bool:
     """Short, unpunctuated at the end, capitalised: could be a headline or subheading."""
     n = len(text)

@@ -343,7 +343,10 @@ def _walk(units: list[_Unit]) -> list[_Article]:
                 continue
             else:
                 later = _body_follows(units, i, skip_seps=True)
-                if later is not None and (cur is None or not cur.paragraphs or _new_topic_after(cur, units, i, later)):
+                if later is not None and (
+                    cur is None or not cur.paragraphs
+                    or (_may_end_here(cur, u.text) and _new_topic_after(cur, units, i, later))
+                ):
                     start(u.text)
                     title_at = i
                     highlight_target = cur
@@ -397,19 +400,20 @@ def segment_text(body: str) -> list[Segment]:
     units = _units(_lines(_bounded(body)))
     _drop_related_lists(units)
     out: list[Segment] = []
-    seen_grams: dict[tuple[str, str, str], int] = {}  # word 3-gram -> first article holding it
+    page_grams: set[tuple[str, str, str]] = set()  # word 3-grams of all kept articles
+    kept_grams: list[set[tuple[str, str, str]]] = []
     for art in _walk(units):
         seg, grams = _finish(art.title, art.paragraphs, art.highlights, clean=True)
         if seg is None:
             continue
         # A whole article block printed twice: keep the first copy only.
-        dup_of = repeat_of(grams, seen_grams)
+        dup_of = repeat_of(grams, page_grams, kept_grams)
         if dup_of is not None:
             if out[dup_of].title is None and seg.title:
                 out[dup_of].title = seg.title
             continue
-        for g in grams:
-            seen_grams.setdefault(g, len(out))
+        page_grams |= grams
+        kept_grams.append(grams)
         out.append(seg)
     return out
 

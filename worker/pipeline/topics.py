@@ -3,10 +3,11 @@
 Why this design: the tags must hold on outlets and years we have no labels for, so evidence
 comes from general news vocabulary (``topic_lexicon``) rather than from a classifier fitted on
 the BBC 2004-05 development set. All terms sit in one Aho-Corasick automaton (ahocorasick-rs)
-and are matched on a byte copy of the text in which case is folded and punctuation becomes a
-space: one C-speed pass over the article, a few dozen Python steps per match, ~30-60 µs for a
-500-word article. Whole-word matching uses a leading space in each pattern plus a check of
-the byte after the match.
+and are matched on a byte copy of the text in which case is folded, punctuation becomes a
+space and every word gets a space of its own on each side, so space-wrapped patterns match
+whole words only with no per-match Python check. Matches are counted in C (Counter over a
+map), leaving Python work per distinct term: ~80 µs CPU for a 380-word article on the shared
+2-core dev machine (bench/topics_eval.py).
 
 Scoring: each distinct term adds ``weight * (1 + ln(count))`` (repeating one word is weaker
 evidence than many different words), terms in the title count ``_TITLE_BOOST`` times, and a
@@ -174,8 +175,8 @@ class _Tagger:
         )
         self.n_concepts = len(self.concepts)
 
-    def evidence(self, title: str, text: str) -> tuple[list[float], list[int], dict[int, float]]:
-        """Raw evidence and number of distinct terms per concept; each matched pattern's strength."""
+    def evidence(self, title: str, text: str) -> tuple[list[float], dict[int, float]]:
+        """Raw evidence per concept and each matched pattern's strength (count and title)."""
         find = self.automaton.find_matches_as_indexes
         # counting in C (Counter over a C-level map) keeps Python work per distinct term
         counts = Counter(map(_FIRST, find(_haystack(text[:_MAX_TEXT_CHARS]))))
@@ -183,22 +184,20 @@ class _Tagger:
         for pattern in in_title:
             counts[pattern] += 1
         raw = [0.0] * self.n_concepts
-        nterms = [0] * self.n_concepts
         strength: dict[int, float] = {}
         targets = self.targets
         log1 = _LOG1
-        for pattern, n in counts.items():
+        for pid, n in counts.items():
             mult = log1[n] if n < _LOG_TABLE else 1.0 + math.log(n)
-            if pattern in in_title:
+            if pid in in_title:
                 mult *= _TITLE_BOOST
-            strength[pattern] = mult
-            for ci, w in targets[pattern]:
+            strength[pid] = mult
+            for ci, w in targets[pid]:
                 raw[ci] += w * mult
-                nterms[ci] += 1
-        return raw, nterms, strength
+        return raw, strength
 
     def tag(self, title: str, text: str) -> list[dict]:
-        raw, nterms, strength = self.evidence(title, text)
+        raw, strength = self.evidence(title, text)
         concepts = self.concepts
         tops = [i for i in self.top_ids if raw[i] >= _MIN_TOP_RAW]
         if not tops:
@@ -210,18 +209,23 @@ class _Tagger:
             if raw[i] < _MIN_SHARE * best:
                 break
             scores[i] = (1.0 - math.exp(-raw[i] / _SATURATION)) * (raw[i] / best)
+        # narrower concepts are candidates only under a reported parent and with enough evidence
+        ev: dict[int, list[tuple[float, int]]] = {ci: [] for ci in scores}
         for p in list(scores):
             for j in self.children[p]:
-                if raw[j] >= _MIN_SUB_RAW and nterms[j] >= _MIN_SUB_TERMS \
-                        and raw[j] >= _MIN_SUB_SHARE * raw[p]:
-                    scores[j] = scores[p] * min(1.0, raw[j] / raw[p])
-        # evidence for the reported concepts only, in one pass over the matched terms
-        ev: dict[int, list[tuple[float, int]]] = {ci: [] for ci in scores}
+                if raw[j] >= _MIN_SUB_RAW and raw[j] >= _MIN_SUB_SHARE * raw[p]:
+                    ev[j] = []
+        # evidence for those concepts only, in one pass over the matched terms
         targets = self.targets
-        for pattern, m in strength.items():
-            for ci, w in targets[pattern]:
+        for pid, m in strength.items():
+            for ci, w in targets[pid]:
                 if ci in ev:
-                    ev[ci].append((w * m, pattern))
+                    ev[ci].append((w * m, pid))
+        for j in list(ev):
+            if j not in scores:
+                p = concepts[j].parent
+                if len(ev[j]) >= _MIN_SUB_TERMS:
+                    scores[j] = scores[p] * min(1.0, raw[j] / raw[p])
         shown = self.shown
         out = []
         for ci, score in scores.items():

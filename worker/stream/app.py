@@ -24,7 +24,7 @@ import orjson
 from worker.config import Settings
 from worker.pipeline.deadletter import dead_letter
 from worker.pipeline.model import Origin, OutRecord, PageError
-from worker.pipeline.process import PageOutcome, dead_letter_record, decide, handle_input
+from worker.pipeline.process import PageOutcome, dead_letter_record, decide, handle_input, warm_up
 from worker.stream.codec import decode_candidate, encode_candidate
 from worker.stream.dedup_state import DedupState
 from worker.stream.kafka_client import faust_credentials
@@ -81,7 +81,8 @@ class NewsWorker:
         self.candidates_topic = self.app.topic(t.candidates, key_type=bytes, value_type=bytes, partitions=DEDUP_PARTITIONS)
         self._out_topics: dict[str, faust.TopicT] = {}
         self.dedup = DedupState(self.app, settings, self.metrics)
-        self.ready = False
+        if settings.process_workers <= 0:
+            warm_up()
         self._define_agents()
         self._define_web()
 
@@ -110,7 +111,7 @@ class NewsWorker:
         if self.settings.process_workers <= 0:
             return handle_input(data, origin, limits)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.settings.process_workers)
+            self._pool = ProcessPoolExecutor(max_workers=self.settings.process_workers, initializer=warm_up)
         future = asyncio.get_running_loop().run_in_executor(self._pool, handle_input, data, origin, limits)
         try:
             return await asyncio.wait_for(future, timeout=limits.page_time_limit_s * 2)

@@ -20,9 +20,11 @@ This is a development convenience, never the production broker.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 from collections import deque
@@ -33,6 +35,7 @@ from types import TracebackType
 __all__ = [
     "EMBEDDED_INSTALL_HINT",
     "EmbeddedBroker",
+    "die_with_parent",
     "find_tansu_binary",
     "free_port",
     "probe_metadata",
@@ -47,6 +50,25 @@ _METADATA_API_KEY = 3
 _METADATA_VERSION = 4  # non-flexible, accepted by Kafka 4.x (which dropped v0-v3) and Tansu
 _MAX_RESPONSE = 16 * 1024 * 1024
 _LOG_TAIL_LINES = 60
+
+
+def die_with_parent() -> None:
+    """``preexec_fn``: have Linux SIGTERM the child when the spawning thread dies.
+
+    Why: brokers run in their own session so a terminal Ctrl-C reaches only the
+    worker (which drains and commits through the still-running broker); without
+    this, a SIGKILLed worker or test run would leave the broker orphaned forever.
+    Call ``start()`` from a long-lived thread (the main one). No-op off Linux.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -232,6 +254,7 @@ class EmbeddedBroker:
                 stderr=subprocess.STDOUT,
                 env=env,
                 start_new_session=True,  # a Ctrl-C in the terminal is the worker's to handle
+                preexec_fn=die_with_parent,
             )
 
     def _terminate(self, *, kill: bool, timeout: float = 5.0) -> None:

@@ -1,0 +1,309 @@
+"""Deduplication core: fingerprints, decisions, retention, stores."""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from worker.pipeline.dedup import (
+    ArticleRecord,
+    CompactMultiMap,
+    Decision,
+    DedupIndex,
+    MemoryStore,
+    TableStore,
+)
+from worker.pipeline.fingerprint import DEFAULT, DedupConfig, fingerprint, similarity, tokens
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# Invented stories (not taken from any source). Two stories on the same topic share
+# vocabulary but not text.
+FLOOD_STORY = """Harbourside council approves new flood barrier
+
+The council of the coastal town of Harbourside voted on Tuesday to build a movable flood barrier across the mouth of the Wren estuary, ending a decade of argument about how to protect the old quarter from winter storms.
+
+The barrier, which will cost an estimated 48 million, is due to be finished in 2029. Councillors approved the plan by 23 votes to 9 after a four-hour debate in which residents of the low-lying streets near the fish market described water reaching their kitchens twice in the past three years.
+
+"We cannot keep pumping out the same cellars every February," said the council leader, Mara Quintel. "This barrier buys the town fifty years."
+
+Opponents argued that the money would be better spent raising the sea wall and that the barrier could harm the oyster beds upstream. An independent review commissioned last spring found that the barrier would change tidal flow by less than four percent, a figure the fishermen's cooperative disputes.
+
+Work on the foundations is expected to start next autumn, once the regional environment agency has signed off the final design. The council said it would publish a timetable of road closures in the new year.
+"""
+
+# Same topic and place, a different story.
+FLOOD_OTHER = """Harbourside residents count cost of second storm
+
+Shopkeepers in Harbourside spent Sunday clearing mud from their floors after the second storm in a fortnight pushed the Wren estuary over the quay wall and into the old quarter.
+
+Emergency crews used boats to reach six elderly residents on Ferry Lane, and the coastguard closed the harbour to all traffic for most of Saturday night. No one was seriously hurt, the town's fire service said.
+
+"The water came up faster than last time," said bakery owner Tomas Eld, whose ovens were ruined. "We had perhaps twenty minutes."
+
+Insurers said claims from the town were already higher than for the whole of last winter. The mayor asked the regional government for emergency funds and said volunteers would hand out sandbags from the library car park on Monday morning.
+
+Forecasters expect calmer weather for the rest of the week, although another band of rain could reach the coast by Friday, bringing high tides and strong westerly winds.
+"""
+
+
+def rescrape(text: str) -> str:
+    """The same text as a re-scrape delivers it: curly quotes, other wrapping, spacing."""
+    text = text.replace('"', "\u201c").replace("'", "\u2019").replace(" - ", " \u2013 ")
+    text = re.sub(r"(\w+) (\w+) ", r"\1  \2\n", text, count=30)
+    return "  " + text.upper().replace("\n\n", "\n \n") + "\n\n"
+
+
+def republish(text: str) -> str:
+    """A syndicated copy: byline added, one sentence changed, a few words edited."""
+    text = text.replace(
+        "Councillors approved the plan by 23 votes to 9 after a four-hour debate",
+        "After a long and heated session the plan passed comfortably",
+    )
+    text = text.replace("winter storms", "winter gales").replace("estimated", "projected")
+    title, rest = text.split("\n", 1)
+    return f"{title}\nBy a staff correspondent, Coastal Times\n{rest}\nCopyright Coastal Times."
+
+
+class JsonMapping(MutableMapping[str, Any]):
+    """What a faust Table with ``value_serializer='json'`` holds: str keys, JSON bytes."""
+
+    def __init__(self, data: dict[str, bytes] | None = None) -> None:
+        self.data: dict[str, bytes] = {} if data is None else data
+
+    def __getitem__(self, key: str) -> Any:
+        return orjson.loads(self.data[key])
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        assert isinstance(key, str)
+        self.data[key] = orjson.dumps(value)
+
+    def __delitem__(self, key: str) -> None:
+        del self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self.data))
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+def json_store(tables: tuple[dict, dict, dict] | None = None) -> TableStore:
+    a, e, b = tables or ({}, {}, {})
+    return TableStore(articles=JsonMapping(a), exact=JsonMapping(e), bands=JsonMapping(b))
+
+
+def test_exact_duplicate_across_whitespace_quote_and_case_changes() -> None:
+    index = DedupIndex()
+    assert index.check_and_add("a1", fingerprint(FLOOD_STORY), 100.0).kind == "new"
+    copy = rescrape(FLOOD_STORY)
+    assert copy != FLOOD_STORY
+    d = index.check_and_add("a2", fingerprint(copy), 200.0)
+    assert d == Decision("duplicate", "a1", 1.0, "a1", "exact")
+
+
+def test_near_duplicate_with_byline_and_changed_sentence() -> None:
+    index = DedupIndex()
+    index.check_and_add("orig", fingerprint(FLOOD_STORY), 0.0)
+    copy = fingerprint(republish(FLOOD_STORY))
+    assert copy.exact != fingerprint(FLOOD_STORY).exact
+    d = index.check_and_add("copy", copy, 60.0)
+    assert d.kind == "duplicate" and d.match == "near"
+    assert d.duplicate_of == "orig" and d.cluster_id == "orig"
+    assert DEFAULT.threshold <= d.similarity < 1.0
+
+
+def test_different_story_on_same_topic_is_not_a_duplicate() -> None:
+    index = DedupIndex()
+    index.check_and_add("s1", fingerprint(FLOOD_STORY), 0.0)
+    d = index.check_and_add("s2", fingerprint(FLOOD_OTHER), 10.0)
+    assert d == Decision("new", None, None, "s2")
+    assert similarity(fingerprint(FLOOD_STORY).signature, fingerprint(FLOOD_OTHER).signature) < 0.1
+
+
+def test_replay_returns_original_decision_and_changes_nothing() -> None:
+    index = DedupIndex()
+    first = index.check_and_add("p1", fingerprint(FLOOD_STORY), 0.0)
+    dup = index.check_and_add("p2", fingerprint(republish(FLOOD_STORY)), 5.0)
+    assert index.check_and_add("p1", fingerprint(FLOOD_STORY), 9.0) == Decision(
+        "replay", None, None, "p1"
+    )
+    # A replay of the duplicate keeps its cluster, even with different text this time.
+    replay = index.check_and_add("p2", fingerprint(FLOOD_OTHER), 9.0)
+    assert replay.kind == "replay" and replay.cluster_id == first.cluster_id == "p1"
+    assert (replay.duplicate_of, replay.similarity) == (dup.duplicate_of, dup.similarity)
+    # Replays indexed nothing: FLOOD_OTHER is still new for a fresh id.
+    assert index.check_and_add("p3", fingerprint(FLOOD_OTHER), 10.0).kind == "new"
+
+
+def test_retention_window_ignores_then_evicts_old_entries() -> None:
+    cfg = DedupConfig(retention_seconds=100.0)
+    store = MemoryStore()
+    index = DedupIndex(store, cfg)
+    fp = fingerprint(FLOOD_STORY, config=cfg)
+    index.check_and_add("old", fp, 0.0)
+    assert index.check_and_add("inside", fp, 100.0).duplicate_of == "old"
+    # Past the window the old article is ignored although not yet evicted ...
+    assert index.check_and_add("late", fp, 100.5).kind == "new"
+    assert "old" in store.articles
+    # ... and eviction forgets it, and "inside" (a duplicate), keeping "late".
+    assert index.evict_older_than(100.5 - cfg.retention_seconds + 100.0) == 2
+    assert set(store.articles) == {"late"}
+    assert store.get_exact(fp.exact) == "late"
+    assert all(ids == ["late"] for ids in store.get_bands(fp.bands))
+    # A replay of an id older than the window counts as a first sighting.
+    assert index.check_and_add("old", fp, 150.0).kind == "duplicate"
+
+
+def test_eviction_removes_every_trace_from_a_table_store() -> None:
+    cfg = DedupConfig(retention_seconds=10.0)
+    tables: tuple[dict, dict, dict] = ({}, {}, {})
+    index = DedupIndex(json_store(tables), cfg)
+    index.check_and_add("x", fingerprint(FLOOD_STORY, config=cfg), 0.0)
+    index.check_and_add("y", fingerprint(FLOOD_OTHER, config=cfg), 50.0)
+    index.evict_older_than(40.0)
+    articles, exact, bands = tables
+    assert set(articles) == {"y"}
+    assert list(map(orjson.loads, exact.values())) == ["y"]
+    assert all(orjson.loads(v) == ["y"] for v in bands.values()) and len(bands) == cfg.bands
+
+
+def _stream() -> list[tuple[str, str, float]]:
+    paragraphs = FLOOD_STORY.split("\n\n")
+    variants = [
+        ("a", FLOOD_STORY), ("b", FLOOD_OTHER), ("c", rescrape(FLOOD_STORY)),
+        ("d", republish(FLOOD_STORY)), ("a", FLOOD_STORY), ("e", "\n\n".join(paragraphs[:3])),
+        ("f", ""), ("g", "   "), ("h", "Short note."), ("i", "short NOTE"),
+        ("j", "\n\n".join(reversed(paragraphs))), ("d", FLOOD_OTHER),
+    ]
+    return [(aid, text, 10.0 * i) for i, (aid, text) in enumerate(variants)]
+
+
+def test_table_store_of_json_values_gives_identical_decisions() -> None:
+    cfg = DedupConfig(retention_seconds=75.0)
+    mem, tab = DedupIndex(MemoryStore(), cfg), DedupIndex(json_store(), cfg)
+    got_mem, got_tab = [], []
+    for aid, text, ts in _stream() * 2:
+        fp = fingerprint(text, config=cfg)
+        got_mem.append(mem.check_and_add(aid, fp, ts))
+        got_tab.append(tab.check_and_add(aid, fp, ts))
+        if ts == 60.0:
+            assert mem.evict_older_than(ts - 35) == tab.evict_older_than(ts - 35) > 0
+    assert got_mem == got_tab
+    kinds = collections.Counter(d.kind for d in got_mem)
+    assert kinds["duplicate"] >= 3 and kinds["replay"] >= 1 and kinds["new"] >= 3
+
+
+def test_state_recovered_from_table_contents_continues_identically() -> None:
+    """A worker restarted from the changelogged tables decides as if never stopped."""
+    stream = _stream()
+    tables: tuple[dict, dict, dict] = ({}, {}, {})
+    uninterrupted = DedupIndex(json_store())
+    first = DedupIndex(json_store(tables))
+    for aid, text, ts in stream[:6]:
+        first.check_and_add(aid, fingerprint(text), ts)
+        uninterrupted.check_and_add(aid, fingerprint(text), ts)
+    restored = DedupIndex(json_store(tuple(dict(t) for t in tables)))  # type: ignore[arg-type]
+    for aid, text, ts in stream[6:]:
+        assert restored.check_and_add(aid, fingerprint(text), ts) == uninterrupted.check_and_add(
+            aid, fingerprint(text), ts
+        )
+
+
+def test_memory_store_record_round_trip() -> None:
+    store = MemoryStore()
+    records = {
+        "self": ArticleRecord("self", None, None, "0123456789abcdef", b"\x01\x02" * 4, 1.5),
+        "dup": ArticleRecord("root", "root", 0.625, "", b"", 2.0),
+        "odd": ArticleRecord("r\u00e9", "other-\u4e2d", 0.3, "ffffffffffffffff", b"", -3.0),
+    }
+    for aid, rec in records.items():
+        store.put_article(aid, rec)
+    assert {aid: store.get_article(aid) for aid in records} == records
+    assert dict(store.iter_articles()) == records
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.lists(st.sampled_from("abcdef"), max_size=3))))
+def test_compact_multimap_behaves_like_a_dict(ops: list[tuple[int, list[str]]]) -> None:
+    m, ref = CompactMultiMap(min_merge=3), {}
+    for key, values in ops:
+        key = key * 0x0101010101010101 + (1 << 63 if key % 2 else 0)  # full uint64 range
+        m.put(key, tuple(values))
+        ref[key] = tuple(values)
+        probe = sorted(ref)[:5]
+        assert m.get_many(probe) == [ref[k] for k in probe]
+    m.merge()
+    assert m.get_many(sorted(ref)) == [ref[k] for k in sorted(ref)]
+    assert len(m) == sum(len(v) for v in ref.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_fingerprint_is_deterministic_and_total(text: str) -> None:
+    a, b = fingerprint(text), fingerprint(text)
+    assert a == b
+    assert len(a.exact) == 16 and all(len(k) == 16 for k in a.bands)
+    assert len(a.signature) in (0, 2 * DEFAULT.num_perm)
+    expected = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    assert tokens(text) == expected
+    assert (a.signature == b"") == (expected == [])
+
+
+def test_fingerprint_is_stable_across_processes() -> None:
+    """Band keys are stored for days and shared between workers: they must not depend on
+    per-process hash randomisation."""
+    code = "from worker.pipeline.fingerprint import fingerprint as f; import sys; " \
+           "p = f(sys.stdin.read()); print(p.exact, p.signature.hex(), *p.bands)"
+    outs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outs.add(subprocess.run([sys.executable, "-c", code], input=FLOOD_STORY, text=True,
+                                capture_output=True, check=True, env=env,
+                                cwd=Path(__file__).resolve().parents[1]).stdout)
+    fp = fingerprint(FLOOD_STORY)
+    assert outs == {" ".join([fp.exact, fp.signature.hex(), *fp.bands]) + "\n"}
+
+
+def test_degenerate_texts_only_match_exactly() -> None:
+    index = DedupIndex()
+    assert fingerprint("").bands == () and fingerprint("Short note.").bands == ()
+    assert index.check_and_add("e1", fingerprint(""), 0).kind == "new"
+    assert index.check_and_add("e2", fingerprint(" \n\t"), 1).duplicate_of == "e1"
+    assert index.check_and_add("n1", fingerprint("Short note."), 2).kind == "new"
+    assert index.check_and_add("n2", fingerprint("Short notes."), 3).kind == "new"
+
+
+@pytest.mark.shared
+def test_bbc_exact_groups_are_found_and_categories_never_merge() -> None:
+    root = SHARED / "data" / "bbc-news"
+    if not root.is_dir():
+        pytest.skip(f"shared BBC data not found at {root}")
+    index = DedupIndex()
+    cluster_cats: dict[str, set[str]] = collections.defaultdict(set)
+    by_tokens: dict[tuple[str, ...], list[str]] = collections.defaultdict(list)
+    decisions = {}
+    for ts, path in enumerate(sorted(root.glob("*/*.txt"))):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        aid = f"{path.parent.name}/{path.name}"
+        decisions[aid] = index.check_and_add(aid, fingerprint(text), float(ts))
+        cluster_cats[decisions[aid].cluster_id].add(path.parent.name)
+        by_tokens[tuple(tokens(text))].append(aid)
+    groups = [ids for ids in by_tokens.values() if len(ids) > 1]
+    assert len(groups) >= 90
+    for first, *rest in groups:
+        for aid in rest:
+            assert decisions[aid].cluster_id == first and decisions[aid].similarity == 1.0
+    assert all(len(cats) == 1 for cats in cluster_cats.values())

@@ -1,0 +1,270 @@
+"""Text-page segmentation: the seed page, hand-written pages per layout class,
+properties on arbitrary text, and the evaluation harness's scorer."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from worker.pipeline.model import Segment
+from worker.pipeline.segment import finish_article, segment_text
+from worker.pipeline.textclean import comparison_key, normalize_text
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seed" / "000_d860cfe1752f5b60.txt"
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+
+CHROME_STRINGS = (
+    "Short Url", "http", "All Rights Reserved", "Advertisement", "Share this article", "Related:",
+    "Menu", "Privacy Policy", "Follow us", "Most Read", "By Jane Doe",
+)
+
+
+def page(name: str) -> list[Segment]:
+    return segment_text((PAGES / name).read_text(encoding="utf-8"))
+
+
+def all_text(segs: list[Segment]) -> str:
+    return "\n".join("\n".join([s.title or "", *s.paragraphs, *s.highlights]) for s in segs)
+
+
+def assert_clean(segs: list[Segment], extra: tuple[str, ...] = ()) -> None:
+    text = all_text(segs)
+    for s in CHROME_STRINGS + extra:
+        assert s not in text, s
+    for seg in segs:
+        keys = [comparison_key(p) for p in seg.paragraphs]
+        assert len(keys) == len(set(keys)), "a paragraph repeats"
+        assert all("\n" not in p for p in seg.paragraphs)
+
+
+# --------------------------------------------------------------------------- seed
+
+
+@pytest.mark.shared
+def test_seed_page_two_articles() -> None:
+    if not SEED.exists():
+        pytest.skip(f"seed page not found at {SEED} (it lives beside the repo in ../shared)")
+    segs = segment_text(SEED.read_text(encoding="utf-8"))
+    assert len(segs) == 2
+    first, second = segs
+    assert first.title == "UN cites possible crimes against humanity in China\u2019s Xinjiang"
+    assert first.dateline == "GENEVA"
+    assert len(first.highlights) == 2
+    assert first.highlights[0].startswith("Hundreds of thousands of Uyghurs")
+    assert not any(h.startswith("-") for h in first.highlights)
+    assert not first.paragraphs[0].startswith("GENEVA")
+    assert all(first.title not in p for p in first.paragraphs)
+    assert second.title.startswith("Kremlin suggests it may not like new Ukraine peace proposals")
+    assert second.dateline == "MOSCOW"
+    joined = [p for p in second.paragraphs if p.startswith("Moscow has also signalled its interest in attracting")]
+    assert len(joined) == 1
+    assert any("favorably..\u201d..We haven\u2019t" in p for p in second.paragraphs)
+    assert_clean(segs, ("arab.news", "\u00a9"))
+
+
+# --------------------------------------------------------------------------- layouts
+
+
+def test_body_then_title_with_short_url_box_and_highlights() -> None:
+    segs = page("seedlike.txt")
+    assert [s.title for s in segs] == [
+        "Coastal fund to rebuild Portugal\u2019s storm-battered sea walls",
+        "Drought forces Kenyan farmers to switch to hardier crops",
+    ]
+    first, second = segs
+    assert first.dateline == "LISBON" and second.dateline == "NAIROBI"
+    assert first.highlights == [
+        "Eleven municipalities along the Atlantic coast will share the package",
+        "Engineers have surveyed the worst-hit stretches near Aveiro",
+    ]
+    assert len(first.paragraphs) == 5
+    assert len(second.paragraphs) == 4  # printed twice on the page, kept once
+    assert any(p.startswith("Farmers who switched early reported") for p in second.paragraphs)
+    assert_clean(segs, ("exam.pl", "\u00a9"))
+
+
+def test_title_first_with_byline_ads_share_and_related_lists() -> None:
+    segs = page("title_first_blocks.txt")
+    assert [s.title for s in segs] == [
+        "Harbour Ferry Service Resumes After Engine Overhaul",
+        "Village school wins national chess title",
+    ]
+    assert segs[0].dateline == "HELSINKI, June 4"
+    assert [len(s.paragraphs) for s in segs] == [3, 3]
+    # Related headlines are other stories: neither articles nor text.
+    assert_clean(segs, ("Tram Fares", "Cycle Lanes", "Library Extends", "Reuters"))
+
+
+def test_hard_wrapped_wire_paragraphs_between_nav_and_footer() -> None:
+    segs = page("wrapped_three.txt")
+    assert [s.title for s in segs] == [
+        "Quebec taps maple syrup reserve after poor harvest",
+        "Salmon farmer posts record sales on Asian demand",
+        "Old Welsh water mill turns again",
+    ]
+    assert [len(s.paragraphs) for s in segs] == [3, 3, 3]
+    assert segs[0].dateline == "MONTREAL, Oct 9 (Reuters)"
+    assert segs[0].paragraphs[0].startswith("A maple syrup cooperative in Quebec said on Thursday")
+    assert segs[2].dateline is None
+    assert_clean(segs, ("Home |", "Cookie"))
+
+
+def test_wrapped_single_article_keeps_its_subheading() -> None:
+    segs = page("wrapped_single.txt")
+    assert len(segs) == 1
+    assert segs[0].title == "How to Grow Tomatoes on a Small Balcony"
+    assert "Watering and Feeding" in segs[0].paragraphs
+    assert len(segs[0].paragraphs) == 5
+    assert all(len(p) > 72 or p == "Watering and Feeding" for p in segs[0].paragraphs)
+
+
+def test_broken_lines_repeated_paragraph_nav_and_footer() -> None:
+    segs = page("broken_repeat.txt")
+    assert len(segs) == 1
+    seg = segs[0]
+    assert seg.title == "Night trains return to the Alpine valleys"
+    assert "Tourism boards in the valleys expect the trains to bring skiers who would otherwise " \
+        "have driven or flown to the resorts." in seg.paragraphs
+    assert sum(p.startswith("Rail operators in Austria") for p in seg.paragraphs) == 1
+    assert len(seg.paragraphs) == 6
+    assert_clean(segs, ("Subscribe", "Latest News"))
+
+
+def test_whole_article_block_printed_twice_is_one_article() -> None:
+    block = (
+        "Bridge repairs close river crossing for a month\n"
+        "CARDIFF: Engineers will close the old river bridge for four weeks while corroded "
+        "bearings are replaced, the council said.\n"
+        "Buses will divert over the motorway crossing, adding about ten minutes to journeys.\n"
+    )
+    segs = segment_text(block + "\n" + block)
+    assert len(segs) == 1
+    assert len(segs[0].paragraphs) == 2
+
+
+def test_empty_and_chrome_only_pages() -> None:
+    assert segment_text("") == []
+    assert segment_text("\n\n  \n") == []
+    assert segment_text("Share this article\nAdvertisement\n\u00a9 2026 Example Media\n") == []
+
+
+# --------------------------------------------------------------------------- finish_article
+
+
+def test_finish_article_cleans_blocks() -> None:
+    seg = finish_article(
+        "  Flood  warning\u00a0lifted ",
+        [
+            "ROME, May 3 - Officials lifted the flood warning for the\ncity centre on Friday.",
+            "Share this article",
+            "Officials lifted the flood warning for the city centre on Friday.",
+            "Residents were told\nthey could\nreturn home.",
+            "\u201cWe were lucky,\u201d one shop owner said.",
+            '"We were lucky," one shop owner said.',
+            "lucky, one shop owner said",
+        ],
+        ["- Warning lifted", "Warning lifted"],
+    )
+    assert seg is not None
+    assert seg.title == "Flood warning lifted"
+    assert seg.dateline == "ROME, May 3"
+    assert seg.paragraphs == [
+        "Officials lifted the flood warning for the city centre on Friday.",
+        "Residents were told they could return home.",
+        "\u201cWe were lucky,\u201d one shop owner said.",
+    ]
+    assert seg.highlights == ["Warning lifted"]
+
+
+def test_finish_article_returns_none_without_text() -> None:
+    assert finish_article("A title", []) is None
+    assert finish_article("A title", ["Advertisement", "https://example.org/x", "A title"]) is None
+
+
+def test_normalize_text() -> None:
+    assert normalize_text(" a\u00a0b\u200b c\x00d\t\n e\u00ad ") == "a b c d e"
+    assert normalize_text("Cafe\u0301") == "Caf\u00e9"
+    assert normalize_text("") == ""
+
+
+# --------------------------------------------------------------------------- properties
+
+_WORD = re.compile(r"\w+")
+_text = st.lists(
+    st.sampled_from(list("abcXYZ .,:-\u2019\u201c\u201d\n\n\n  \t|\u00a9()?!0123456789")
+                    + ["GENEVA: ", "- ", "Share this article\n", "Word ", "word "]),
+    max_size=200,
+).map("".join)
+_lines = st.lists(
+    st.one_of(
+        st.sampled_from([
+            "", "Advertisement", "Related:", "Short Url", "- A bullet point here",
+            "LONDON, March 2 - The council voted on Tuesday to close the depot.",
+            "Council votes to close depot", "the sentence continues", "and ends here.",
+            "    Indented wire paragraph starts here and", "http://x.example/a",
+        ]),
+        st.text(max_size=120),
+    ),
+    max_size=40,
+).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(_text, _lines, st.text(max_size=600)))
+def test_never_raises_never_repeats_and_only_input_words(body: str) -> None:
+    segs = segment_text(body)
+    source_words = set(_WORD.findall(normalize_text(body).casefold()))
+    for seg in segs:
+        keys = [comparison_key(p) for p in seg.paragraphs]
+        assert len(keys) == len(set(keys))
+        for text in [*seg.paragraphs, *seg.highlights, seg.title or "", seg.dateline or ""]:
+            assert set(_WORD.findall(text.casefold())) <= source_words
+
+
+# --------------------------------------------------------------------------- scorer
+
+
+def _load_eval():
+    spec = importlib.util.spec_from_file_location("segment_eval", REPO / "bench" / "segment_eval.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_scorer_on_hand_made_truth() -> None:
+    ev = _load_eval()
+    a = "one two three four five six seven eight"
+    b = "alpha beta gamma delta epsilon zeta eta theta"
+    truth = {
+        "articles": [
+            {"title": "A", "dateline": None, "paragraphs": [a], "highlights": []},
+            {"title": "B", "dateline": "PARIS", "paragraphs": [b], "highlights": []},
+        ],
+        "boilerplate": ["Short Url"],
+    }
+    perfect = ev.score_page(
+        [Segment("A", [a]), Segment("B", [b], dateline="PARIS")], truth)
+    assert perfect["count_ok"] == 1.0 and perfect["f1"] == 1.0
+    assert perfect["title_exact"] == 1.0 and perfect["dateline_exact"] == 1.0
+    assert perfect["boilerplate_leaks"] == 0 and perfect["repeated_paragraphs"] == 0
+
+    # One article missed, one spurious output with a leak and a repeated paragraph.
+    bad = ev.score_page([Segment("Wrong", [a, a + " Short Url"]), Segment(None, ["x y z w v"])], truth)
+    assert bad["count_ok"] == 1.0  # two outputs for two truths
+    assert bad["recall"] == pytest.approx((1.0 + 0.0) / 2)
+    assert 0 < bad["precision"] < 0.5
+    assert bad["title_exact"] == 0.0
+    assert bad["boilerplate_leaks"] == 1
+    assert bad["repeated_paragraphs"] == 0
+
+    rep = ev.score_page([Segment("A", [a, a])], {**truth, "articles": truth["articles"][:1]})
+    assert rep["repeated_paragraphs"] == 1 and rep["recall"] == 1.0
+    assert ev.aggregate([perfect, bad])["boilerplate_leaks"] == 1
