@@ -44,9 +44,12 @@ to a ``dedup.in`` topic with ONE partition; one agent consumes it, owns the thre
 ``articles``, duplicate -> ``duplicates``; a replay re-emits the original decision). A
 timer calls ``index.evict_older_than(now - retention)`` periodically (for example
 hourly); because look-ups already ignore expired entries, the timer's period changes
-memory only, never decisions. Fingerprinting is pure and can run upstream in parallel;
-the dedup stage then costs tens of microseconds per article (``bench/dedup_bench.py``),
-far beyond news volumes.
+memory only, never decisions. Fingerprinting is pure and can run upstream in parallel
+(about 0.17 ms per 500-word article); the dedup stage itself then costs about 0.1 ms per
+article on one core (``bench/dedup_bench.py``), thousands of articles a second, far
+beyond news volumes. The in-memory store keeps about 660 bytes per remembered article;
+a persistent store (RocksDB behind faust) keeps the JSON values, about 2 KB per article
+before compression, i.e. ~14 GB for a week at a million articles a day.
 
 If one partition ever becomes the bottleneck, the scale-out is to repartition by band
 key (topic ``dedup.bands``, each article fanned out once per band, band entries then
@@ -366,10 +369,23 @@ class DedupIndex:
         self.store.put_article(
             article_id, ArticleRecord(article_id, None, None, fp.exact, fp.signature, ts)
         )
-        self.store.put_exact(fp.exact, article_id)
+        self._index_clean(article_id, fp.exact, fp.bands, buckets)
+        return Decision("new", None, None, article_id)
+
+    def restore(self, article_id: str, record: ArticleRecord) -> None:
+        """Re-remember an article from durable state (a recovered table), without a
+        decision: the stream layer rebuilds its in-memory index this way after every
+        recovery. Call in ``ts`` order so band buckets keep their newest-last order."""
+        self.store.put_article(article_id, record)
+        if record.duplicate_of is None and record.signature:
+            bands = band_keys(record.signature, self.config)
+            self._index_clean(article_id, record.exact, bands, self.store.get_bands(bands))
+
+    def _index_clean(self, article_id: str, exact: str, bands: tuple[str, ...], buckets: list[list[str]]) -> None:
+        self.store.put_exact(exact, article_id)
         keep = self.config.max_bucket - 1
         updates = []
-        for key, old in zip(fp.bands, buckets):
+        for key, old in zip(bands, buckets):
             if old:  # the newest max_bucket ids survive; the article's own id only once
                 bucket = [x for x in old[-keep:] if x != article_id] if keep else []
                 bucket.append(article_id)
@@ -377,7 +393,6 @@ class DedupIndex:
                 bucket = [article_id]
             updates.append((key, bucket))
         self.store.put_bands(updates)
-        return Decision("new", None, None, article_id)
 
     def evict_older_than(self, cutoff: float) -> int:
         """Forget articles with ``ts < cutoff``; returns how many. A full scan of the

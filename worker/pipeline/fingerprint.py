@@ -1,19 +1,27 @@
 """Text fingerprints for duplicate detection: an exact hash plus a MinHash signature.
 
-Why these choices (measured by ``bench/dedup_eval.py`` on BBC News pairs, see its output):
+Why these choices (measured by ``bench/dedup_eval.py`` on BBC News: 169 natural exact and
+near pairs, 600 generated republications, 1,773 same-category hard negatives):
 
-* Normalisation is NFKC + casefold + "keep only word characters": re-scrapes that differ
-  in quote style, dashes, punctuation or line wrapping give the same token list, so they
-  collide on the exact hash.
-* Word 3-gram shingles: on republished stories (byline added, sentences changed) word
-  5-grams lose too much overlap, while 1-2-grams make unrelated stories on one topic look
-  alike. 3-grams separated the two best in the evaluation.
+* Normalisation is NFKC + casefold + "keep only runs of word characters": re-scrapes that
+  differ in quote style, dashes, case, punctuation or line wrapping give the same token
+  list, so they collide on the exact hash.
+* Word 3-gram shingles with threshold 0.4: the most similar hard negative has a true
+  3-gram Jaccard of 0.28, every natural near pair and light republication is >= 0.56,
+  and heavy republications (two sentences dropped, two added, a dozen words changed,
+  lead rewritten) spread down to 0.30. 1- and 2-grams bring negatives up to 0.53 / 0.35;
+  4- and 5-grams push republications down faster than negatives. 0.4 keeps a margin of
+  0.12 over the negatives, twice the p99 MinHash estimation error (0.06).
+* 128 permutations, 16 bands x 2 rows: the LSH S-curve passes 94% of pairs at J = 0.4
+  and 99% at 0.5; end to end the index loses no pair the exact estimate would keep.
+  Unrelated news shares almost no 3-grams (mean estimated J 0.0007), so 2-row bands stay
+  selective: about 20 spurious candidates per look-up with a million articles indexed.
 * Shingle hashing is vectorised (rensa hashes the words in Rust, numpy combines them into
-  n-gram hashes) because Python string joins were the dominant cost.
-* The signature keeps the low 16 bits of each of the ``num_perm`` MinHash values: a random
-  16-bit collision (1/65536) barely biases the Jaccard estimate, and the signature is
-  half the size of 32-bit values. Band keys are derived from the *stored* signature so
-  the index can recompute them at eviction time instead of storing them.
+  n-gram hashes) because Python string joins dominated the cost.
+* The signature keeps the low 16 bits of each MinHash value: a random 16-bit collision
+  (1/65536) barely biases the Jaccard estimate, and it halves the stored size. Band keys
+  are derived from the *stored* signature, so eviction recomputes them instead of
+  storing them.
 """
 
 from __future__ import annotations
@@ -39,11 +47,11 @@ class DedupConfig:
     under another (the stream layer should put it in the table names).
     """
 
-    shingle_size: int = 3
+    shingle_size: int = 3  # word n-grams
     num_perm: int = 128
     bands: int = 16
     rows: int = 2
-    threshold: float = 0.4
+    threshold: float = 0.4  # on the estimated Jaccard of word 3-grams; see module docstring
     retention_seconds: float = 7 * 24 * 3600.0
     seed: int = 1
     min_shingles: int = 5  # below this a text is matched by its exact hash only

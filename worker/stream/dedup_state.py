@@ -77,13 +77,14 @@ class DedupState:
         """Derive the in-memory index from the recovered table, oldest first so that band
         buckets keep their newest-last order."""
         started = time.perf_counter()
-        fresh = MemoryStore()
+        fresh = DedupIndex(MemoryStore(), self.config)
         records = sorted(_table_records(self.table), key=lambda item: item[1].ts)
         horizon = time.time() - self.config.retention_seconds
         for article_id, record in records:
             if record.ts >= horizon:
-                self.index.restore(article_id, record, store=fresh)
-        self.store.articles, self.store.exact, self.store.bands = fresh.articles, fresh.exact, fresh.bands
+                fresh.restore(article_id, record)
+        built: MemoryStore = fresh.store  # type: ignore[assignment]
+        self.store.articles, self.store.exact, self.store.bands = built.articles, built.exact, built.bands
         self.loaded = True
         log.info("dedup index rebuilt", extra={"articles": len(fresh.articles), "seconds": round(time.perf_counter() - started, 3)})
 
