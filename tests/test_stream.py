@@ -200,3 +200,54 @@ def test_health_readiness_and_graceful_drain(kafka_broker, worker) -> None:
     assert status == 200 and orjson.loads(body)["ready"] is True
     assert proc.get("/table/dedup")[0] == 404 or b"article" not in proc.get("/table/dedup")[1]
     assert proc.terminate(timeout=60) == 0
+
+
+def _pages_in(proc: WorkerProcess) -> float:
+    status, body = proc.get("/metrics")
+    assert status == 200
+    for line in body.decode().splitlines():
+        if line.startswith("newsworker_pages_in_total "):
+            return float(line.split()[1])
+    return 0.0
+
+
+def test_two_workers_catch_near_duplicates_across_partitions(kafka_broker, worker) -> None:
+    """Originals go to partitions 0-1 of pages.raw and their republished copies to 2-3;
+    with two workers sharing the partitions, copies and originals are analysed by
+    different processes and still meet in the single dedup stage."""
+    from aiokafka import AIOKafkaProducer
+
+    settings = unique_settings(kafka_broker.bootstrap, partitions=4)
+    setup_topics(settings)
+    first = worker(settings, "w1")
+    second = worker(settings, "w2")
+    rng = random.Random(99)
+    stories = [make_story(rng) for _ in range(16)]
+
+    def produce(items: list[tuple[str, str, int]]) -> None:
+        async def _go() -> None:
+            producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers)
+            await producer.start()
+            try:
+                for page_id, body, partition in items:
+                    doc = {"page_id": page_id, "url": f"https://{page_id}.example/", "body": body}
+                    await producer.send_and_wait(settings.topics.raw, orjson.dumps(doc), key=page_id.encode(), partition=partition)
+            finally:
+                await producer.stop()
+
+        asyncio.run(_go())
+
+    originals = [(f"orig{i}", render_page([s], rng), i % 2) for i, s in enumerate(stories)]
+    copies = [(f"copy{i}", render_page([republish(s, rng)], rng), 2 + i % 2) for i, s in enumerate(stories)]
+    produce(originals)
+    first_out = collect(settings, [p for p, _, _ in originals], timeout=90)
+    accounted(first_out, settings, [p for p, _, _ in originals])
+    produce(copies)
+    out = collect(settings, [p for p, _, _ in copies], timeout=90)
+    accounted(out, settings, [p for p, _, _ in copies])
+    assert _pages_in(first) > 0 and _pages_in(second) > 0, "one worker did all the work; the test proves nothing"
+    original_ids = {r["value"]["page_id"]: r["value"]["article_id"] for r in first_out if r["topic"] == settings.topics.articles}
+    dups = {r["value"]["page_id"]: r["value"] for r in out if r["topic"] == settings.topics.duplicates}
+    assert len(dups) == len(copies), f"only {len(dups)} of {len(copies)} copies were caught"
+    for i in range(len(stories)):
+        assert dups[f"copy{i}"]["duplicate_of"] == original_ids[f"orig{i}"]
