@@ -8,9 +8,12 @@ fails the run instead of silently skipping those tests.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.kafka import TEST_SCRAM_USER, KafkaBroker, kafka_libs, unique_name
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -34,17 +37,36 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="session")
-def kafka_broker():
-    """One real Apache Kafka (KRaft) broker for the session, started from the Maven
-    Central jars (fetched by bin/kafka-jars on first use). Tests isolate themselves by
-    topic names and consumer groups (tests/support/worker.unique_settings)."""
-    from tests.support.kafka import KafkaBroker
+def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
+    """One real Apache Kafka 4.x broker (KRaft) for the session, PLAINTEXT plus a
+    SASL_SSL/SCRAM-SHA-512 listener, started from the Maven Central jars (bin/kafka-jars
+    fetches them on first use). Without Java or Maven it skips locally and fails in CI,
+    so a missing broker is never silent. Tests isolate themselves by topic names and
+    consumer groups (tests/support/worker.unique_settings).
 
-    # Workers under test use short group timeouts (NEWSWORKER_FAST_GROUP_TIMEOUTS) so that
-    # joins and rebalances take a second, not the 45 s of Kafka's default session timeout.
-    broker = KafkaBroker(properties={"group.min.session.timeout.ms": "1000"})
+    Workers under test use short group timeouts (NEWSWORKER_FAST_GROUP_TIMEOUTS) so that
+    joins and rebalances take a second, not Kafka's default 45 s session timeout; the
+    broker must allow them."""
+    try:
+        libs = kafka_libs()
+    except FileNotFoundError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Kafka test broker here: {exc}")
+    broker = KafkaBroker(
+        tmp_path_factory.mktemp("kafka"),
+        libs_dir=libs,
+        scram_users=[TEST_SCRAM_USER],
+        properties={"group.min.session.timeout.ms": "1000"},
+    )
     broker.start()
     try:
         yield broker
     finally:
         broker.close()
+
+
+@pytest.fixture
+def unique_topic(request: pytest.FixtureRequest) -> Callable[..., str]:
+    """make(suffix='') -> a topic/group name unique to this test and call."""
+    return lambda suffix="": unique_name(f"{request.node.name}-{suffix}" if suffix else request.node.name)

@@ -1,0 +1,82 @@
+"""Throughput of the core alone, for ``bench.run``: ``handle_input`` + ``decide`` with an
+in-memory :class:`DedupIndex`, no Kafka, one process, whole pages in stream order.
+
+Why both clocks: on a shared machine wall time says how long it took, CPU time says how
+much work it was. "pages/s per core" is pages per CPU-second of this process; the wall
+rate is reported beside it. (``bench/core_bench.py`` breaks the same work down by stage.)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.pagegen import PageSet
+from bench.run_machine import load_average
+from worker.pipeline.dedup import DedupIndex
+from worker.pipeline.limits import Limits
+from worker.pipeline.model import Origin
+from worker.pipeline.process import decide, handle_input, warm_up
+
+
+@dataclass
+class CoreRun:
+    pages: int
+    articles: int
+    records: int
+    dead_letters: int
+    wall_s: float
+    cpu_s: float
+    load_before: tuple[float, float, float]
+    texts: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def pages_per_cpu_s(self) -> float:
+        return self.pages / self.cpu_s if self.cpu_s > 0 else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "pages": self.pages, "articles": self.articles, "records": self.records, "dead_letters": self.dead_letters,
+            "wall_s": round(self.wall_s, 4), "cpu_s": round(self.cpu_s, 4),
+            "pages_per_s_wall": round(self.pages_per_s, 1), "pages_per_cpu_s": round(self.pages_per_cpu_s, 1),
+            "us_per_page_cpu": round(1e6 * self.cpu_s / max(1, self.pages), 1), "load_before": self.load_before,
+        }
+
+
+def run_core(pages: PageSet) -> CoreRun:
+    """Every message through the core in order, as one stream worker would see them."""
+    warm_up()
+    limits = Limits()
+    index = DedupIndex()
+    articles = records = letters = 0
+    load = load_average()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    for offset, message in enumerate(pages.messages):
+        outcome = handle_input(message, Origin("kafka", topic="bench", partition=0, offset=offset), limits)
+        if outcome.dead_letter is not None:
+            letters += 1
+            continue
+        now = time.time()
+        for candidate in outcome.candidates:
+            articles += 1
+            records += len(decide(candidate, index, now))
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    return CoreRun(len(pages.messages), articles, records, letters, wall, cpu, load)
+
+
+def article_texts(pages: PageSet) -> list[str]:
+    """The fingerprinted text (title + body) of every article the core finds, for the dedup
+    memory measurement."""
+    limits = Limits()
+    texts: list[str] = []
+    for offset, message in enumerate(pages.messages):
+        outcome = handle_input(message, Origin("kafka", topic="bench", partition=0, offset=offset), limits)
+        for candidate in outcome.candidates:
+            a = candidate.article
+            texts.append(f"{a['title']}\n\n{a['text']}" if a["title"] else a["text"])
+    return texts
