@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from worker.pipeline.html_blocks import HEADING_TAGS, Block, collect_blocks
+from worker.pipeline.html_blocks import HEADING_TAGS, Block, collect_blocks, strip_non_prose
 from worker.pipeline.html_guard import prepare
 from worker.pipeline.html_title import page_title
 from worker.pipeline.model import PageError
@@ -176,6 +176,7 @@ def extract_html(html: str) -> list[HtmlArticle]:
     if body is None:
         return []
     title = page_title(tree)
+    strip_non_prose(tree)
     blocks = collect_blocks(body)
     if not blocks:
         return []

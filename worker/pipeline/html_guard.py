@@ -17,23 +17,50 @@ MAX_HTML_CHARS = 5_000_000
 
 MAX_BLOCK_DEPTH = 200
 
-# The block tags that make lexbor walk its element stack ("close a p element" scope checks).
-_BLOCK_TAG = re.compile(
-    r"<(/?)(?:address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figcaption"
-    r"|figure|footer|header|hgroup|main|menu|nav|ol|pre|listing|search|section|summary|ul)(?=[\s/>])",
-    re.IGNORECASE,
+# The block tags that make lexbor walk its element stack ("close a p element" scope checks):
+# address article aside blockquote center details dialog dir div dl fieldset figcaption
+# figure footer header hgroup main menu nav ol pre listing search section summary ul.
+# Spelled out with character classes and factored by first letter instead of
+# re.IGNORECASE: this scan runs on every page and is about twice as fast this way.
+_NAMES = (
+    "address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figcaption"
+    "|figure|footer|header|hgroup|main|menu|nav|ol|pre|listing|search|section|summary|ul"
 )
+
+
+def _caseless(word: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+def _factored(names: list[str]) -> str:
+    by_first: dict[str, list[str]] = {}
+    for name in names:
+        by_first.setdefault(name[0], []).append(name[1:])
+    alts = []
+    for first, rests in by_first.items():
+        tails = "|".join(_caseless(r) for r in sorted(rests, key=len, reverse=True))
+        alts.append(_caseless(first) + (f"(?:{tails})" if len(rests) > 1 else tails))
+    return "|".join(alts)
+
+
+_BLOCK_TAG = re.compile(r"<(/?)(?:" + _factored(_NAMES.split("|")) + r")(?=[\s/>])")
 
 _STEP = {"": 1, "/": -1}
 
 
-def _max_depth(html: str) -> int:
+def _max_depth(html: str, limit: int = MAX_BLOCK_DEPTH) -> int:
     """Deepest block nesting, with stray end tags clamped at zero, computed in C-level
-    iterators: this runs on every page, the rewrite below only on pathological ones."""
+    iterators: this runs on every page, the rewrite below only on pathological ones.
+
+    When the cheap bound (highest minus lowest running count) is within ``limit`` that
+    bound is returned instead of the exact depth: it is all the caller needs."""
     steps = list(map(_STEP.__getitem__, _BLOCK_TAG.findall(html)))
     if not steps:
         return 0
     prefix = list(accumulate(steps))
+    bound = max(prefix) - min(min(prefix), 0)
+    if bound <= limit:
+        return bound
     floor = accumulate(prefix, min)
     return max(map(sub, prefix, map(min, floor, repeat(0))))
 
@@ -44,7 +71,7 @@ def cap_block_depth(html: str, limit: int = MAX_BLOCK_DEPTH) -> str:
     The depth is estimated from tags alone (comments and scripts are not skipped), which
     can only over-count on pathological pages; ordinary pages never reach the limit and are
     returned unchanged."""
-    if html.count("<") <= limit or _max_depth(html) <= limit:
+    if html.count("<") <= limit or _max_depth(html, limit) <= limit:
         return html
     depth = 0
     cuts: list[re.Match[str]] = []

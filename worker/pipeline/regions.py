@@ -73,15 +73,75 @@ class RegionResult:
     dateline_country: str | None = None
 
 
-@dataclass(slots=True)
+class _Reading:
+    """What a gazetteer name's readings imply, computed once per name rather than on
+    every match: the per-match work is then a handful of attribute reads."""
+
+    __slots__ = ("senses", "anchor", "state", "has_country", "top_pop", "qualifier_ccs")
+
+    def __init__(self, name: str, senses: tuple[Sense, ...]) -> None:
+        self.senses = senses
+        # the anchor this name gives when it needs no support (see _anchor)
+        self.anchor = _anchor(name, senses)
+        x = senses[0] if len(senses) == 1 else None
+        self.state = (x.state or name) if x is not None and x.cc == "US" and x.kind in (ADMIN1, ABBREV) else None
+        self.has_country = any(x.kind in _COUNTRY_LEVEL for x in senses)
+        self.top_pop = max((x.pop for x in senses if x.kind in (CAPITAL, CITY)), default=0)
+        # countries this name can qualify a preceding place with ("Paris, Texas")
+        self.qualifier_ccs = frozenset(x.cc for x in senses if x.kind in (COUNTRY, ADMIN1, ABBREV))
+
+
+class _Name:
+    """Per-name facts for the scan: flags plus the readings with and without AP
+    abbreviations (trusted only after "City, ")."""
+
+    __slots__ = ("name", "full", "plain", "has_abbrev", "country_level", "person", "townish",
+                 "common", "weak", "town_only")
+
+    def __init__(self, gaz: Gazetteer, idx: int) -> None:
+        name = self.name = gaz.names[idx]
+        senses = gaz.senses[idx]
+        self.has_abbrev = any(x.kind == ABBREV for x in senses)
+        self.full = _Reading(name, senses)
+        plain = tuple(x for x in senses if x.kind != ABBREV) if self.has_abbrev else senses
+        self.plain = _Reading(name, plain) if plain else None
+        self.country_level = gaz.country_level[idx]
+        self.person = gaz.person[idx]
+        self.townish = gaz.townish[idx]
+        self.common = gaz.common[idx]
+        self.weak = name in WEAK_NAMES
+        self.town_only = gaz.town_only[idx]
+
+
+_NAMES_LOCK = threading.Lock()
+_NAMES: tuple[Gazetteer, list[_Name | None]] | None = None
+
+
+def _names(gaz: Gazetteer) -> list[_Name | None]:
+    """Per-name facts, filled on first match of each name (a full pass over 45,000 names
+    would add a quarter second to start-up for names most articles never mention)."""
+    global _NAMES
+    cached = _NAMES
+    if cached is None or cached[0] is not gaz:
+        with _NAMES_LOCK:
+            if _NAMES is None or _NAMES[0] is not gaz:
+                _NAMES = (gaz, [None] * len(gaz.names))
+            cached = _NAMES
+    return cached[1]
+
+
 class _Mention:
-    name: str
-    senses: tuple[Sense, ...]
-    weight: float
-    needs_support: bool
-    comma_next: str | None  # country of an admin name right after ", " ("Paris, Texas")
-    pos: int
-    anchor: Sense | None = None
+    __slots__ = ("name", "reading", "senses", "weight", "needs_support", "comma_next", "pos", "anchor")
+
+    def __init__(self, name: str, reading: _Reading, weight: float, needs_support: bool, pos: int) -> None:
+        self.name = name
+        self.reading = reading
+        self.senses = reading.senses
+        self.weight = weight
+        self.needs_support = needs_support
+        self.comma_next: str | None = None  # country of an admin name right after ", " ("Paris, Texas")
+        self.pos = pos
+        self.anchor: Sense | None = None
 
 
 def _prev_word(text: str, start: int) -> str:
@@ -103,12 +163,13 @@ def _next_word(text: str, end: int) -> str:
     return m.group(0).rstrip(".") if m else ""
 
 
-def _sentence_initial(text: str, start: int) -> bool:
+def _sentence_initial(text: str, start: int, floor: int = 0) -> bool:
+    """``floor``: where the paragraph holding ``start`` begins in ``text``."""
     i = start - 1
-    lo = max(0, start - 6)
+    lo = max(floor, start - 6)
     while i >= lo and text[i] in " \t\"'“‘(":
         i -= 1
-    if i < 0:
+    if i < floor:
         return True
     return i >= lo and text[i] in ".!?:\n\r"
 
@@ -118,29 +179,55 @@ def _is_titlecase(title: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-def _scan(gaz: Gazetteer, text: str, weight: float, uninformative_all: bool, out: list[_Mention]) -> None:
-    text = text[:MAX_SCAN_CHARS]
+def _scan(
+    gaz: Gazetteer,
+    text: str,
+    spans: list[tuple[int, float]],
+    uninformative_all: bool,
+    out: list[_Mention],
+) -> None:
+    """Mentions in ``text``: one paragraph, or several joined by blank lines.
+
+    ``spans`` lists (start offset, weight) of each paragraph in ``text``, in order. One
+    automaton pass over the whole article costs less than one per paragraph; every
+    context test stops at a paragraph's edge (a blank line is neither a word, a space
+    nor ", "), so the result equals scanning the paragraphs one by one.
+    """
     matches = gaz.automaton.find_matches_as_indexes(text)
+    if not matches:
+        return
+    names = _names(gaz)
     n = len(text)
     last_end = -10
-    pending_comma: list[tuple[_Mention, int]] = []
+    pending: _Mention | None = None  # the previous accepted mention...
+    pending_end = -10  # ...and where it ended, for "Paris, Texas"
+    k = 0
+    n_spans = len(spans)
+    floor, weight = spans[0]
+    next_floor = spans[1][0] if n_spans > 1 else n + 1
     for idx, s, e in matches:
         if len(out) >= MAX_MENTIONS:
             return
         if (s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-@")) or (e < n and (text[e].isalnum() or text[e] == "-")):
             continue
-        name = gaz.names[idx]
-        senses = gaz.senses[idx]
+        while s >= next_floor:
+            k += 1
+            floor, weight = spans[k]
+            next_floor = spans[k + 1][0] if k + 1 < n_spans else n + 1
+            last_end = -10  # as if the paragraph were scanned on its own
+        info = names[idx]
+        if info is None:
+            info = names[idx] = _Name(gaz, idx)
+        name = info.name
         # A place right after "X, " qualifies X ("Paris, Texas", "Alexandria, La.").
-        comma_before = s >= 2 and text[s - 2 : s] == ", "
-        if any(x.kind == ABBREV for x in senses):
-            if not comma_before:
-                senses = tuple(x for x in senses if x.kind != ABBREV)
-            if not senses:
+        comma_before = s - 2 >= floor and text[s - 2 : s] == ", "
+        reading = info.full
+        if info.has_abbrev and not comma_before:
+            reading = info.plain
+            if reading is None:
                 continue
-        country_level = gaz.country_level[idx]
-        person = gaz.person[idx]
-        if person or gaz.townish[idx]:
+        person = info.person
+        if person or info.townish:
             # "Michael Jordan", "Paris Hilton", "Tom Hayes": a capitalised neighbour
             # that is not part of a place or institution name means a person.
             nxt = _next_word(text, e)
@@ -152,22 +239,22 @@ def _scan(gaz: Gazetteer, text: str, weight: float, uninformative_all: bool, out
                     continue
                 if prev and prev[0].isupper() and prev not in _FUNCTION_CAPS and last_end < s - len(prev) - 2:
                     continue
-        uninformative = uninformative_all or _sentence_initial(text, s)
-        needs_support = name in WEAK_NAMES or (person and gaz.town_only[idx])
-        if gaz.common[idx]:
-            if uninformative and not country_level:
+        needs_support = info.weak or (person and info.town_only)
+        if info.common:
+            uninformative = uninformative_all or _sentence_initial(text, s, floor)
+            if uninformative and not info.country_level:
                 continue
-            if uninformative or not country_level:
+            if uninformative or not info.country_level:
                 needs_support = True
-        m = _Mention(name, senses, weight, needs_support, None, s)
-        if comma_before and out and pending_comma and pending_comma[-1][1] == s - 2:
-            prev_m = pending_comma[-1][0]
-            ccs = {x.cc for x in senses if x.kind in (COUNTRY, ADMIN1, ABBREV)}
-            for x in prev_m.senses:
-                if x.cc in ccs and x.kind in SUBNATIONAL:
-                    prev_m.comma_next = x.cc
-                    break
-        pending_comma.append((m, e))
+        m = _Mention(name, reading, weight, needs_support, s)
+        if comma_before and pending is not None and pending_end == s - 2:
+            ccs = reading.qualifier_ccs
+            if ccs:
+                for x in pending.senses:
+                    if x.cc in ccs and x.kind in SUBNATIONAL:
+                        pending.comma_next = x.cc
+                        break
+        pending, pending_end = m, e
         last_end = e
         out.append(m)
 

@@ -400,20 +400,26 @@ def segment_text(body: str) -> list[Segment]:
     units = _units(_lines(_bounded(body)))
     _drop_related_lists(units)
     out: list[Segment] = []
-    page_grams: set[tuple[str, str, str]] = set()  # word 3-grams of all kept articles
+    # Word 3-grams of the kept articles, for the printed-twice check. Built only once a
+    # second article needs comparing: most pages hold a single article.
+    kept: list[ParagraphDeduper] = []
     kept_grams: list[set[tuple[str, str, str]]] = []
+    page_grams: set[tuple[str, str, str]] = set()  # union of kept_grams
     for art in _walk(units):
-        seg, grams = _finish(art.title, art.paragraphs, art.highlights, clean=True)
+        seg, dedupe = _finish(art.title, art.paragraphs, art.highlights, clean=True)
         if seg is None:
             continue
-        # A whole article block printed twice: keep the first copy only.
-        dup_of = repeat_of(grams, page_grams, kept_grams)
-        if dup_of is not None:
-            if out[dup_of].title is None and seg.title:
-                out[dup_of].title = seg.title
-            continue
-        page_grams |= grams
-        kept_grams.append(grams)
+        if kept:
+            for d in kept[len(kept_grams):]:
+                kept_grams.append(d.grams)
+                page_grams |= d.grams
+            # A whole article block printed twice: keep the first copy only.
+            dup_of = repeat_of(dedupe.grams, page_grams, kept_grams)
+            if dup_of is not None:
+                if out[dup_of].title is None and seg.title:
+                    out[dup_of].title = seg.title
+                continue
+        kept.append(dedupe)
         out.append(seg)
     return out
 
@@ -449,7 +455,7 @@ def finish_article(
 
 def _finish(
     title: str | None, paragraphs: list[str], highlights: list[str] | None, clean: bool
-) -> tuple[Segment | None, set[tuple[str, str, str]]]:
+) -> tuple[Segment | None, ParagraphDeduper]:
     """``clean``: paragraphs are already unwrapped, normalised and chrome-free."""
     title_text = normalize_text(title) if title else None
     title_key = comparison_key(title_text) if title_text else None
@@ -468,13 +474,14 @@ def _finish(
     dedupe = ParagraphDeduper()
     kept: list[str] = []
     for para in flat:
-        if title_key and comparison_key(para) == title_key:
+        key = comparison_key(para)
+        if key == title_key:
             continue
-        if dedupe.seen(para):
+        if dedupe.seen(para, key):
             continue
         kept.append(para)
     if not kept:
-        return None, dedupe.grams
+        return None, dedupe
 
     dateline, first = split_dateline(kept[0])
     if dateline is not None:
@@ -491,7 +498,7 @@ def _finish(
             hl_keys.add(k)
             hl.append(t)
     seg = Segment(title=title_text or None, paragraphs=kept, highlights=hl, dateline=dateline)
-    return seg, dedupe.grams
+    return seg, dedupe
 
 
 def _broken_between(a: str, b: str) -> bool:

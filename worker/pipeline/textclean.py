@@ -23,6 +23,11 @@ _COMPAT = {
     0x2028: " ", 0x2029: " ",
 }
 _TABLE = {**_CONTROLS, **_DELETE, **_COMPAT}
+# Characters whose mapping in _TABLE changes the result: whitespace controls mapped to a
+# space need no translation, since the whitespace collapse treats them alike.
+_NEEDS_TABLE = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c, v in sorted(_TABLE.items()) if not (v == " " and chr(c).isspace())) + "]"
+)
 
 # Quote and dash variants folded only for comparison keys, never in output text.
 _KEY_TABLE = str.maketrans({
@@ -31,6 +36,9 @@ _KEY_TABLE = str.maketrans({
     "\u00ab": '"', "\u00bb": '"',
     "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
 })
+# The same folding as (char, replacement) pairs; replacements are ASCII and never keys
+# themselves, so applying them one after another equals one translate.
+_KEY_PAIRS = tuple((chr(k), v) for k, v in _KEY_TABLE.items())
 _WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 
@@ -41,10 +49,13 @@ def normalize_text(s: str) -> str:
     """
     if not s:
         return ""
-    if s.isascii() and s.isprintable():
-        return " ".join(s.split())  # the common case: nothing to fold or delete
-    if not s.isascii():
+    if s.isascii():
+        if s.isprintable() or _NEEDS_TABLE.search(s) is None:
+            return " ".join(s.split())  # the common case: nothing to fold or delete
+    else:
         s = unicodedata.normalize("NFC", s)
+        if _NEEDS_TABLE.search(s) is None:  # typically only quotes and dashes: skip the
+            return " ".join(s.split())  # per-character dict look-ups of translate
     s = s.translate(_TABLE)
     return " ".join(s.split())
 
@@ -54,8 +65,20 @@ def comparison_key(s: str) -> str:
 
     Typographic quotes/dashes and case differ between copies of one story printed
     twice on a page; they must not defeat duplicate detection.
+
+    Equal to ``s.translate(_KEY_TABLE)`` then casefold and whitespace collapse, but a
+    dict-driven ``str.translate`` costs a dict look-up per character once the text holds
+    any non-ASCII character; a handful of ``in``/``replace`` scans (C loops, and no-ops
+    for characters that are absent) is several times faster on news paragraphs.
     """
-    return " ".join(s.translate(_KEY_TABLE).casefold().split())
+    if s.isascii():
+        if "`" in s:
+            s = s.replace("`", "'")
+    else:
+        for ch, rep in _KEY_PAIRS:
+            if ch in s:
+                s = s.replace(ch, rep)
+    return " ".join(s.casefold().split())
 
 
 def words(s: str) -> list[str]:

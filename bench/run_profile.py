@@ -1,0 +1,126 @@
+"""Where the time goes: one summary format for a py-spy recording of the live worker and
+a pyinstrument run of the core.
+
+Both are reduced to weighted stacks of (function, file) frames, then summarised three
+ways: by *area* (our core, our shell and the client calls it makes, the Kafka/faust
+machinery running on its own, the event loop), by *inclusive* time per function, and by
+*self* time per function (where the interpreter actually was).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable
+
+Frame = tuple[str, str]  # (function, short file)
+Stack = tuple[Frame, ...]
+_PY_SPY_FRAME = re.compile(r"^(.*) \((.*?)(?::\d+)?\)$")
+
+
+def short_file(path: str) -> str:
+    for marker in ("/site-packages/", "/lib/python3", "/work/main/"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            if marker == "/lib/python3":
+                path = "stdlib/" + path.split("/", 1)[-1]
+            break
+    return path
+
+
+def py_spy_stacks(path: Path) -> list[tuple[Stack, float]]:
+    """py-spy ``--format raw`` (collapsed stacks: ``frame;frame;... count``)."""
+    out: list[tuple[Stack, float]] = []
+    for line in path.read_text(errors="replace").splitlines():
+        stack_text, _, count = line.rpartition(" ")
+        if not stack_text or not count.isdigit():
+            continue
+        frames: list[Frame] = []
+        for part in stack_text.split(";"):
+            m = _PY_SPY_FRAME.match(part.strip())
+            frames.append((m.group(1), short_file(m.group(2))) if m else (part.strip(), "?"))
+        out.append((tuple(frames), float(count)))
+    return out
+
+
+def pyinstrument_stacks(session: Any) -> list[tuple[Stack, float]]:
+    out: list[tuple[Stack, float]] = []
+    root = session.root_frame()
+    if root is None:
+        return out
+    todo = [(root, ())]
+    while todo:
+        frame, parent = todo.pop()
+        if str(frame.identifier).startswith("[self]") and parent:  # pyinstrument's synthetic self-time child
+            out.append((parent, frame.time))
+            continue
+        stack: Stack = parent + ((frame.function or "?", short_file(frame.file_path or "?")),)
+        own = frame.time - sum(child.time for child in frame.children)
+        if own > 0:
+            out.append((stack, own))
+        todo.extend((child, stack) for child in frame.children)
+    return out
+
+
+def area(stack: Stack) -> str:
+    files = [f for _, f in stack]
+    if any(f.startswith("worker/pipeline/") for f in files):
+        return "core (worker/pipeline)"
+    if any(f.startswith("worker/stream/") for f in files):
+        leaf = files[-1]
+        if leaf.startswith("worker/stream/"):
+            return "shell, own code (worker/stream)"
+        return "shell -> faust/aiokafka calls (send, encode)"
+    leaf = files[-1]
+    if leaf.startswith(("faust/", "mode/")):
+        return "faust/mode machinery"
+    if leaf.startswith("aiokafka/") or leaf.startswith("kafka/"):
+        return "aiokafka client (fetch, produce, commit)"
+    if leaf.startswith("stdlib/asyncio") or leaf.startswith("stdlib/selectors"):
+        return "event loop"
+    return "other (" + leaf.split("/", 1)[0] + ")"
+
+
+def summarise(stacks: Iterable[tuple[Stack, float]], top: int = 12) -> dict[str, Any]:
+    stacks = list(stacks)
+    total = sum(w for _, w in stacks) or 1.0
+    areas: Counter[str] = Counter()
+    inclusive: Counter[Frame] = Counter()
+    own: Counter[Frame] = Counter()
+    for stack, weight in stacks:
+        areas[area(stack)] += weight
+        leaf = stack[-1]
+        if leaf[1] == "<built-in>" and len(stack) > 1:  # say whose built-in call it was
+            leaf = (leaf[0], f"built-in, from {stack[-2][1]}")
+        own[leaf] += weight
+        for frame in set(stack):
+            inclusive[frame] += weight
+
+    def rows(counter: Counter[Any], skip_roots: bool = False) -> list[dict[str, Any]]:
+        picked = []
+        for (func, file), w in counter.most_common():
+            if skip_roots and w / total > 0.97:  # <module>, run(), the loop itself: no information
+                continue
+            picked.append({"function": func, "file": file, "share": round(w / total, 4)})
+            if len(picked) == top:
+                break
+        return picked
+
+    return {
+        "samples": round(total, 3),
+        "areas": [{"area": a, "share": round(w / total, 4)} for a, w in areas.most_common()],
+        "inclusive": rows(inclusive, skip_roots=True),
+        "self": rows(own),
+    }
+
+
+def profile_core(run: Any) -> dict[str, Any]:
+    """Run ``run()`` under pyinstrument (1 ms sampling) and summarise it."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    run()
+    session = profiler.stop()
+    return summarise(pyinstrument_stacks(session))

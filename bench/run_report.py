@@ -1,0 +1,232 @@
+"""Rendering of ``bench.run`` results: the console table, docs/benchmarks.md and the PNG.
+
+Kept apart from the measuring code so that a report can be re-rendered from a JSON file
+(``python -m bench.run_report results.json``) without measuring again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+
+def _f(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _load(value: Any) -> str:
+    return "/".join(f"{x:.2f}" for x in value) if value else "-"
+
+
+def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(section, measure, value, note) rows shared by the console table and the markdown."""
+    out: list[tuple[str, str, str, str]] = []
+    core, naive, e2e = r["core"], r["naive"], r["e2e"]
+    for kind in ("text", "html"):
+        c, n = core[kind], naive[kind]
+        out.append(("1 core", f"{kind} pages/s per core (CPU time)", _f(c["pages_per_cpu_s"]),
+                    f"{c['pages']} pages, {c['articles']} articles; wall {_f(c['pages_per_s_wall'])}/s; load {_load(c['load_before'])}"))
+        out.append(("4 naive", f"{kind} pages/s per core (CPU time)", _f(n["pages_per_cpu_s"]),
+                    f"{n['pages']} pages; wall {_f(n['pages_per_s_wall'])}/s; load {_load(n['load_before'])}"))
+        out.append(("4 naive", f"ours / naive, {kind}", f"{r['ratios'][f'core_vs_naive_{kind}']:.2f}x", "CPU-time rates, same pages"))
+    one = e2e.get("one_worker")
+    if one:
+        out.append(("2 e2e", "max pages/s, 1 worker, wall", _f(one["pages_per_s"]),
+                    f"{one['pages']} text pages, {one['partitions']} partitions, span {one['span_s']} s, burst {one['load_s']} s; "
+                    f"load {_load(one['load_before'])} -> {_load(one['load_after'])}"))
+        out.append(("2 e2e", "pages per worker CPU-second", _f(one.get("pages_per_worker_cpu_s")),
+                    f"worker CPU {one.get('worker_cpu_s')} s over the run"))
+        out.append(("2 e2e", "e2e / core (wall rates)", f"{r['ratios']['e2e_vs_core_wall']:.2f}", "same pages; core wall rate in one process"))
+        out.append(("2 e2e", "e2e / core (per CPU-second)", f"{r['ratios']['e2e_vs_core_cpu']:.2f}",
+                    "worker CPU incl. faust, aiokafka, encode; isolates shell cost from machine load"))
+    for lat in e2e.get("latency", []):
+        out.append(("2 e2e", f"latency at {lat['share']:.0%} of max (p50/p95/p99 ms)",
+                    f"{lat['p50_ms']:.0f} / {lat['p95_ms']:.0f} / {lat['p99_ms']:.0f}",
+                    f"offered {_f(lat['offered_rate'])}/s (target {_f(lat['target_rate'])}), served {_f(lat['pages_per_s'])}/s, "
+                    f"{lat['latency_pages']} pages, max {lat['max_ms']} ms; load {_load(lat['load_before'])}"))
+    pt = e2e.get("passthrough")
+    if pt:
+        out.append(("3 pass-through", "raw aiokafka consume+produce msgs/s", _f(pt["pages_per_s"]),
+                    f"{pt['pages']} msgs, span {pt['span_s']} s; load {_load(pt['load_before'])}"))
+        if one:
+            out.append(("3 pass-through", "worker e2e / pass-through", f"{r['ratios']['e2e_vs_passthrough']:.3f}", "wall rates"))
+    two = e2e.get("two_workers")
+    if two:
+        out.append(("5 scale-out", "max pages/s, 2 workers, wall", _f(two["pages_per_s"]),
+                    f"{two['pages']} pages, {two['partitions']} partitions, span {two['span_s']} s; load {_load(two['load_before'])}"))
+        out.append(("5 scale-out", "2 workers / 1 worker", f"{r['ratios']['two_vs_one']:.2f}x", "2 cores shared with the broker"))
+    mem = r.get("dedup_memory")
+    if mem:
+        for m in mem:
+            out.append(("6 dedup memory", f"bytes per remembered article ({m['store']} store)", _f(m["bytes_per_article"]),
+                        f"{m['articles']} articles, {m['clean']} clean; tracemalloc, bench/dedup_bench.memory"))
+    return out
+
+
+def goals(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    e2e, ratios = r["e2e"], r["ratios"]
+    one = e2e.get("one_worker") or {}
+    lat50 = next((x for x in e2e.get("latency", []) if abs(x["share"] - 0.5) < 1e-6), None)
+    items: list[tuple[str, str, str, bool | None]] = [
+        ("text e2e pages/s per worker process", ">= 1,500", _f(one.get("pages_per_s")),
+         one.get("pages_per_s", 0) >= 1500 if one else None),
+        ("e2e / core throughput (wall; per CPU-s)", ">= 0.80",
+         f"{ratios.get('e2e_vs_core_wall', 0):.2f}; {ratios.get('e2e_vs_core_cpu', 0):.2f}",
+         ratios.get("e2e_vs_core_wall", 0) >= 0.8 if one else None),
+        ("core / naive (text; HTML)", ">= 10x", f"{ratios['core_vs_naive_text']:.1f}x; {ratios['core_vs_naive_html']:.1f}x",
+         min(ratios["core_vs_naive_text"], ratios["core_vs_naive_html"]) >= 10),
+        ("2 workers / 1 worker", ">= 1.7x", f"{ratios['two_vs_one']:.2f}x" if "two_vs_one" in ratios else "not run",
+         ratios["two_vs_one"] >= 1.7 if "two_vs_one" in ratios else None),
+        ("p99 latency at 50% load", "<= 100 ms", f"{lat50['p99_ms']:.0f} ms" if lat50 else "not run",
+         lat50["p99_ms"] <= 100 if lat50 else None),
+    ]
+    return items
+
+
+def console(r: dict[str, Any]) -> str:
+    table = rows(r)
+    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    lines = [f"newsworker benchmarks  {r['machine']['when']}  cpus {r['machine']['cpus']}  "
+             f"load average at start {_load(r['machine']['load_average'])}, at end {_load(r['machine'].get('load_average_end'))}"]
+    for row in table:
+        lines.append(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+    lines.append("goals:")
+    for name, target, got, met in goals(r):
+        lines.append(f"  {'MET ' if met else 'MISS' if met is False else 'n/a '} {name}: {got} (goal {target})")
+    for name, prof in r.get("profiles", {}).items():
+        if prof:
+            areas = ", ".join(f"{a['area']} {a['share']:.0%}" for a in prof["areas"][:5])
+            lines.append(f"profile {name}: {areas}")
+    return "\n".join(lines)
+
+
+def _profile_md(title: str, prof: dict[str, Any]) -> list[str]:
+    out = [f"### {title}", "", f"{prof['samples']:g} {prof.get('unit', 'samples')}.", "", "| area | share |", "|---|---:|"]
+    out += [f"| {a['area']} | {a['share']:.1%} |" for a in prof["areas"]]
+    out += ["", "| inclusive (function, file) | share |  | self (function, file) | share |", "|---|---:|---|---|---:|"]
+    inc, own = prof["inclusive"], prof["self"]
+    for i in range(max(len(inc), len(own))):
+        a = f"`{inc[i]['function']}` {inc[i]['file']} | {inc[i]['share']:.1%}" if i < len(inc) else " | "
+        b = f"`{own[i]['function']}` {own[i]['file']} | {own[i]['share']:.1%}" if i < len(own) else " | "
+        out.append(f"| {a} |  | {b} |")
+    return out + [""]
+
+
+def markdown(r: dict[str, Any], png: Path | None, md_path: Path) -> str:
+    m = r["machine"]
+    cmd = r["config"]["command"]
+    out = [
+        "# Benchmarks",
+        "",
+        f"Generated by `{cmd}` on {m['when']} ({m['cpus']} CPUs, Python {m['python']}). Do not edit by hand: rerun the command.",
+        "",
+        f"**Machine load.** Load average (1/5/15 min) at start {_load(m['load_average'])}, at end "
+        f"{_load(m.get('load_average_end'))}; each row below also gives the load when it ran. The machine has "
+        f"{m['cpus']} cores shared with other jobs, the Kafka broker and the benchmark's own producer and consumer, so wall "
+        "rates are lower bounds; CPU-time rates (pages per CPU-second of the process doing the work) are the numbers to "
+        "compare across rows.",
+        "",
+    ]
+    if png is not None:
+        rel = os.path.relpath(png, md_path.parent)
+        out += [f"![throughput and latency against offered load]({rel})", ""]
+    out += ["## Results", "", "| section | measure | value | notes |", "|---|---|---:|---|"]
+    out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows(r)]
+    out += ["", "## Goals", "", "| goal | target | measured | |", "|---|---|---|---|"]
+    out += [f"| {n} | {t} | {g} | {'met' if ok else 'missed' if ok is False else 'not run'} |" for n, t, g, ok in goals(r)]
+    out += ["", "## Where the time goes", ""]
+    profiles = r.get("profiles", {})
+    if profiles.get("core_text"):
+        out += _profile_md("Core on text pages (pyinstrument, 1 ms sampling, in process)", profiles["core_text"])
+    if profiles.get("worker"):
+        out += _profile_md("Live worker process under a burst of text pages (py-spy, 100 Hz, attached)", profiles["worker"])
+    out += ["## Method", ""] + [f"- {line}" for line in r["config"]["method"]] + [""]
+    return "\n".join(out)
+
+
+def plot(r: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    e2e = r["e2e"]
+    fig, axes = plt.subplots(1, 3, figsize=(16, 5.2))
+    bars = [("core text (per CPU-s)", r["core"]["text"]["pages_per_cpu_s"]),
+            ("core HTML (per CPU-s)", r["core"]["html"]["pages_per_cpu_s"]),
+            ("naive text (per CPU-s)", r["naive"]["text"]["pages_per_cpu_s"]),
+            ("naive HTML (per CPU-s)", r["naive"]["html"]["pages_per_cpu_s"])]
+    if e2e.get("one_worker"):
+        bars.append(("worker e2e, 1 proc (wall)", e2e["one_worker"]["pages_per_s"]))
+    if e2e.get("two_workers"):
+        bars.append(("worker e2e, 2 procs (wall)", e2e["two_workers"]["pages_per_s"]))
+    if e2e.get("passthrough"):
+        bars.append(("aiokafka pass-through (wall)", e2e["passthrough"]["pages_per_s"]))
+    ax = axes[0]
+    ax.barh([b[0] for b in bars][::-1], [b[1] for b in bars][::-1], color="#4c72b0")
+    ax.set_xscale("log")
+    ax.set_xlabel("pages/s (log)")
+    ax.set_title("Throughput")
+    for y, (_, v) in enumerate(bars[::-1]):
+        ax.text(v, y, f" {v:,.0f}", va="center", fontsize=8)
+    lat = e2e.get("latency", [])
+    one = e2e.get("one_worker")
+    ax = axes[1]
+    if lat and one:
+        offered = [x["offered_rate"] for x in lat]
+        served = [x["pages_per_s"] for x in lat]
+        ax.plot(offered, served, "o-", label="served (paced producer)")
+        top = max(offered + [one["pages_per_s"]]) * 1.1
+        ax.plot([0, top], [0, top], ":", color="grey", label="served = offered")
+        ax.axhline(one["pages_per_s"], color="#c44e52", ls="--", label=f"max (burst) {one['pages_per_s']:,.0f}/s")
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        ax.legend(fontsize=8)
+    ax.set_xlabel("offered load, pages/s")
+    ax.set_ylabel("accounted pages/s")
+    ax.set_title("1 worker: throughput vs offered load")
+    ax = axes[2]
+    if lat:
+        offered = [x["offered_rate"] for x in lat]
+        for key, style in (("p50_ms", "o-"), ("p95_ms", "s-"), ("p99_ms", "^-")):
+            ax.plot(offered, [x[key] for x in lat], style, label=key.split("_")[0])
+        for x in lat:
+            ax.annotate(f"{x['share']:.0%}", (x["offered_rate"], x["p99_ms"]), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        ax.axhline(100, color="grey", ls=":", label="p99 goal at 50%: 100 ms")
+        ax.set_yscale("log")
+        ax.legend(fontsize=8)
+    ax.set_xlabel("offered load, pages/s")
+    ax.set_ylabel("page-to-article latency, ms (log)")
+    ax.set_title("1 worker: latency vs offered load")
+    load = r["machine"]["load_average"]
+    fig.suptitle(f"newsworker on {r['machine']['cpus']} shared cores (load avg at start {load[0]:.2f}), {r['machine']['when']}", fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Re-render a bench.run JSON result.")
+    ap.add_argument("json", type=Path)
+    ap.add_argument("--png", type=Path)
+    ap.add_argument("--md", type=Path)
+    args = ap.parse_args(argv)
+    r = json.loads(args.json.read_text())
+    print(console(r))
+    if args.png:
+        plot(r, args.png)
+    if args.md:
+        args.md.write_text(markdown(r, args.png, args.md))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
