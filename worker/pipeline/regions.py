@@ -19,7 +19,9 @@ How it decides, and why:
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from dataclasses import dataclass, field
 
 from worker.pipeline.gazetteer import (
@@ -277,8 +279,8 @@ def _choose(m: _Mention, support: dict[str, float], sub: dict[str, float], state
         if ev > 0 or (_standalone(x, True) and not m.needs_support):
             return x
         return None
-    has_country = any(x.kind in _COUNTRY_LEVEL for x in senses)
-    top_pop = max((x.pop for x in senses if x.kind in (CAPITAL, CITY)), default=0)
+    has_country = m.reading.has_country
+    top_pop = m.reading.top_pop
     best: Sense | None = None
     best_score = -1.0
     best_ev = 0.0
@@ -304,14 +306,14 @@ def _choose(m: _Mention, support: dict[str, float], sub: dict[str, float], state
     return None
 
 
-def _anchor(m: _Mention) -> Sense | None:
-    if m.needs_support:
-        return None
-    ccs = {x.cc for x in m.senses}
+def _anchor(name: str, senses: tuple[Sense, ...]) -> Sense | None:
+    """The reading a self-standing mention of ``name`` pins down (for mentions that
+    need no support; see :class:`_Reading`)."""
+    ccs = {x.cc for x in senses}
     if len(ccs) != 1:
         return None
-    for x in m.senses:
-        if _standalone(x, True) or x.kind == ADMIN2 and m.name.endswith(_ADMIN2_SUFFIXES):
+    for x in senses:
+        if _standalone(x, True) or x.kind == ADMIN2 and name.endswith(_ADMIN2_SUFFIXES):
             return x
     return None
 
@@ -321,24 +323,35 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     gaz = get_gazetteer()
     mentions: list[_Mention] = []
     if title:
-        _scan(gaz, str(title), TITLE_WEIGHT, _is_titlecase(str(title)), mentions)
+        title = str(title)
+        _scan(gaz, title[:MAX_SCAN_CHARS], [(0, TITLE_WEIGHT)], _is_titlecase(title), mentions)
+    body: list[str] = []
+    spans: list[tuple[int, float]] = []
+    at = 0
     for i, para in enumerate(paragraphs or ()):
         if not isinstance(para, str) or not para:
             continue
-        _scan(gaz, para, LEAD_WEIGHT if i == 0 else 1.0, False, mentions)
-        if len(mentions) >= MAX_MENTIONS:
-            break
+        para = para[:MAX_SCAN_CHARS]
+        spans.append((at, LEAD_WEIGHT if i == 0 else 1.0))
+        body.append(para)
+        at += len(para) + 2
+    if body and at <= 2 * MAX_SCAN_CHARS:
+        _scan(gaz, "\n\n".join(body), spans, False, mentions)
+    else:  # a huge article: bound each scan's text (and memory) as before
+        for para, (_, weight) in zip(body, spans):
+            if len(mentions) >= MAX_MENTIONS:
+                break
+            _scan(gaz, para, [(0, weight)], False, mentions)
     dateline_cc = resolve_place(dateline) if dateline else None
 
     support: dict[str, float] = {}
     sub: dict[str, float] = {}
     states: set[str] = set()
     for m in mentions:
-        if len(m.senses) == 1:
-            x = m.senses[0]
-            if x.cc == "US" and x.kind in (ADMIN1, ABBREV):
-                states.add(x.state or m.name)
-        a = m.anchor = _anchor(m)
+        state = m.reading.state
+        if state is not None:
+            states.add(state)
+        a = m.anchor = None if m.needs_support else m.reading.anchor
         if a is not None:
             support[a.cc] = support.get(a.cc, 0.0) + 1.0
             if a.kind in SUBNATIONAL:
@@ -382,18 +395,30 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     ranked = sorted(scores, key=lambda c: (-scores[c], first[c]))
     regions = []
     for cc in ranked:
-        info = gaz.country_info(cc)
+        name, subregion, continent = _country_info(gaz, cc)
         regions.append(
             {
                 "country": cc,
-                "name": info["name"],
-                "subregion": info["subregion"],
-                "continent": info["continent"],
+                "name": name,
+                "subregion": subregion,
+                "continent": continent,
                 "score": round(scores[cc] / total, 4),
                 "evidence": evidence[cc],
             }
         )
     return RegionResult(regions=regions, focus_country=ranked[0] if ranked else None, dateline_country=dateline_cc)
+
+
+_INFO_CACHE: dict[tuple[int, str], tuple[str, str | None, str | None]] = {}
+
+
+def _country_info(gaz: Gazetteer, cc: str) -> tuple[str, str | None, str | None]:
+    key = (id(gaz), cc)
+    hit = _INFO_CACHE.get(key)
+    if hit is None:
+        info = gaz.country_info(cc)
+        hit = _INFO_CACHE[key] = (info["name"], info["subregion"], info["continent"])
+    return hit
 
 
 _DATELINE_NOISE = re.compile(r"\([^)]{0,40}\)|\b(?:AP|AFP|Reuters|UPI)\b|[—–:]+.*$")
@@ -420,7 +445,12 @@ def resolve_place(name: str) -> str | None:
     """Country of a dateline place: "GENEVA" -> "CH", "PARIS, Texas" -> "US"."""
     if not name or not isinstance(name, str):
         return None
-    gaz = get_gazetteer()
+    return _resolve_cached(get_gazetteer(), name[:120])
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_cached(gaz: Gazetteer, name: str) -> str | None:
+    """Datelines repeat (a few hundred cities file most news), so answers are cached."""
     text = _DATELINE_NOISE.sub("", name[:120]).strip(" ,.-\t\r\n")
     if not text:
         return None
