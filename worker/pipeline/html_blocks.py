@@ -60,9 +60,6 @@ _WEAK_WORDS = frozenset(
     "print".split()
 )
 _MAX_ATTR_CHARS = 300
-# Characters that attach to the next / previous word, so no space is put back next to them.
-_GLUE_AFTER = frozenset("([{“‘\"'/-–—$£€#@\u00a0")
-_GLUE_BEFORE = frozenset(".,;:!?)]}”’\"'%/-–—\u00a0")
 BOILER_ROLE = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar"})
 
 
@@ -190,7 +187,7 @@ def collect_blocks(root: LexborNode) -> list[Block]:
             parts.clear()
         link_chars = 0
 
-    for node in root.traverse(include_text=True, skip_empty=True):
+    for node in root.traverse(include_text=True):
         parent = node.parent
         pid = parent.mem_id if parent is not None else 0
         # Close every element the walk has left: the parent is the innermost open one.
@@ -211,12 +208,6 @@ def collect_blocks(root: LexborNode) -> list[Block]:
         if tag == "-text":
             text = node.text_content
             if text:
-                # Whitespace-only nodes are skipped in C; put back the word break they
-                # held between two inline elements ("<b>big</b> <i>day</i>").
-                if parts:
-                    before, after = parts[-1][-1], text[0]
-                    if not (before.isspace() or after.isspace() or before in _GLUE_AFTER or after in _GLUE_BEFORE):
-                        parts.append(" ")
                 parts.append(text)
                 if link_depth:
                     link_chars += len(text.strip())

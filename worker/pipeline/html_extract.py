@@ -35,7 +35,7 @@ MULTI_ARTICLE_SHARE = 0.15
 # A furniture-looking element holding this share of the page's prose is kept.
 KEEP_FLAGGED_SHARE = 0.4
 # Link characters count this many times against prose when widening the main container.
-CLUTTER_WEIGHT = 3.0
+CLUTTER_WEIGHT = float(__import__("os").environ.get("CW","3.0"))
 
 _SENTENCE_END = re.compile(r"[.!?…。:\"”’)]\s*$")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from worker.pipeline.dedup import DedupIndex
+from worker.pipeline.dedup import Decision, DedupIndex
 from worker.pipeline.fingerprint import Fingerprint, fingerprint
 from worker.pipeline.html_extract import extract_html
 from worker.pipeline.ids import article_id_for
@@ -90,6 +90,11 @@ def decide(candidate: Candidate, index: DedupIndex, ts: float) -> list[OutRecord
     """Records for one candidate: the article on ``articles`` (plus routing) when it is new,
     or on ``duplicates`` when an earlier article says the same. A replay (the same article
     id again, after a redelivery) repeats the original decision, so outputs stay idempotent."""
+    return decide_with_verdict(candidate, index, ts)[1]
+
+
+def decide_with_verdict(candidate: Candidate, index: DedupIndex, ts: float) -> tuple[Decision, list[OutRecord]]:
+    """:func:`decide`, also returning the index's verdict (for metrics)."""
     article = dict(candidate.article)
     verdict = index.check_and_add(article["article_id"], candidate.fingerprint, ts)
     article["cluster_id"] = verdict.cluster_id
@@ -97,10 +102,10 @@ def decide(candidate: Candidate, index: DedupIndex, ts: float) -> list[OutRecord
     if verdict.duplicate_of is not None:  # a duplicate, or the replay of one
         article["duplicate_of"] = verdict.duplicate_of
         article["similarity"] = round(float(verdict.similarity or 0.0), 4)
-        return [OutRecord(DUPLICATES, key, article)]
+        return verdict, [OutRecord(DUPLICATES, key, article)]
     article["duplicate_of"] = None
     article["similarity"] = None
-    return [OutRecord(ARTICLES, key, article)] + [OutRecord(role, key, article) for role in route_roles(article)]
+    return verdict, [OutRecord(ARTICLES, key, article)] + [OutRecord(role, key, article) for role in route_roles(article)]
 
 
 def decide_all(candidates: Iterable[Candidate], index: DedupIndex, ts: float) -> list[OutRecord]:

@@ -24,7 +24,7 @@ import orjson
 from worker.config import Settings
 from worker.pipeline.deadletter import dead_letter
 from worker.pipeline.model import Origin, OutRecord, PageError
-from worker.pipeline.process import PageOutcome, dead_letter_record, decide, handle_input, warm_up
+from worker.pipeline.process import PageOutcome, dead_letter_record, decide_with_verdict, handle_input, warm_up
 from worker.stream.codec import decode_candidate, encode_candidate
 from worker.stream.dedup_state import DedupState
 from worker.stream.kafka_client import faust_credentials
@@ -80,6 +80,7 @@ class NewsWorker:
         self.raw_topic = self.app.topic(t.raw, key_type=bytes, value_type=bytes, partitions=settings.partitions)
         self.candidates_topic = self.app.topic(t.candidates, key_type=bytes, value_type=bytes, partitions=DEDUP_PARTITIONS)
         self._out_topics: dict[str, faust.TopicT] = {}
+        self._consumed_topics = {t.raw, t.candidates}
         self.dedup = DedupState(self.app, settings, self.metrics)
         if settings.process_workers <= 0:
             warm_up()
@@ -135,15 +136,20 @@ class NewsWorker:
         if outcome.dead_letter is not None:
             await self.publish(dead_letter_record(outcome.dead_letter))
             return
+        page_ts = message.timestamp if message.timestamp and message.timestamp > 0 else None  # faust gives seconds
         for candidate in outcome.candidates:
-            await self.candidates_topic.send(key=candidate.article["article_id"].encode(), value=encode_candidate(candidate))
+            await self.candidates_topic.send(key=candidate.article["article_id"].encode(), value=encode_candidate(candidate, page_ts))
 
     async def on_candidate(self, message: Any) -> None:
         started = time.perf_counter()
+        self._positions[(message.topic, message.partition)] = message.offset
+        page_ts: float | None = None
         try:
-            candidate = decode_candidate(message.value)
+            candidate, page_ts = decode_candidate(message.value)
             now = time.time()
-            records = decide(candidate, self.dedup.index, now)
+            verdict, records = decide_with_verdict(candidate, self.dedup.index, now)
+            if verdict.kind == "replay":
+                self.metrics.replays.inc()
             self.dedup.maybe_evict(now)
         except Exception as exc:  # noqa: BLE001 - a malformed candidate must not stop dedup
             log.exception("dedup failed for %s@%s", message.topic, message.offset)
@@ -154,7 +160,8 @@ class NewsWorker:
         self.metrics.stage_seconds.labels("dedup").observe(time.perf_counter() - started)
         for record in records:
             await self.publish(record)
-        self.metrics.stage_seconds.labels("page_to_article").observe(max(0.0, time.time() - message.timestamp / 1000.0))
+        if page_ts:
+            self.metrics.stage_seconds.labels("page_to_article").observe(max(0.0, time.time() - page_ts))
 
     def _topic(self, name: str) -> faust.TopicT:
         topic = self._out_topics.get(name)
@@ -188,6 +195,8 @@ class NewsWorker:
     def update_lag(self) -> None:
         consumer = self.app.consumer
         for tp in consumer.assignment():
+            if tp.topic not in self._consumed_topics:  # changelogs and faust internals
+                continue
             try:
                 high = consumer.highwater(tp)
             except Exception:  # noqa: BLE001 - not fetched yet

@@ -12,20 +12,24 @@ from worker.pipeline.fingerprint import Fingerprint
 from worker.pipeline.process import Candidate
 
 
-def encode_candidate(candidate: Candidate) -> bytes:
+def encode_candidate(candidate: Candidate, page_ts: float | None = None) -> bytes:
+    """``page_ts`` (seconds) is when the raw page was produced, carried along so the dedup
+    stage can measure page-to-article latency."""
     fp = candidate.fingerprint
     return orjson.dumps(
         {
+            "page_ts": page_ts,
             "article": candidate.article,
             "fingerprint": {"exact": fp.exact, "signature": base64.b64encode(fp.signature).decode("ascii"), "bands": list(fp.bands)},
         }
     )
 
 
-def decode_candidate(data: bytes) -> Candidate:
+def decode_candidate(data: bytes) -> tuple[Candidate, float | None]:
     doc: dict[str, Any] = orjson.loads(data)
     fp = doc["fingerprint"]
-    return Candidate(
+    candidate = Candidate(
         article=doc["article"],
         fingerprint=Fingerprint(exact=fp["exact"], signature=base64.b64decode(fp["signature"]), bands=tuple(fp["bands"])),
     )
+    return candidate, doc.get("page_ts")
