@@ -3,13 +3,18 @@
 pycld2 (Apache-2.0) is used because it is the fastest accurate detector measured here
 (about 70 µs on 1,000 characters, against 390 µs for py3langid); reading a prefix keeps
 the cost flat for long articles, since a news story's language does not change midway.
+cld2's cost grows with the sample, and 600 characters (about 100 words) decide as well as
+1,200: on 791 English WCXB articles and 557 BBC ones the 600-character prefix never gave
+another language (it gave "en" to 2 texts whose longer prefix was undecided), and on
+synthetic texts in 100 languages it disagreed with 1,200 characters no more often than
+800 characters did (only between close relatives: bs/hr/sr, gl/es/ast).
 """
 
 from __future__ import annotations
 
 import pycld2
 
-_SAMPLE_CHARS = 1200
+_SAMPLE_CHARS = 600
 _MIN_RELIABLE_BYTES = 40
 
 
