@@ -47,12 +47,20 @@ def start_embedded_broker() -> Any:
     return broker
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def run(settings: Settings) -> int:
     """Run the worker until SIGTERM/SIGINT; faust drains the current events and commits."""
     import faust
 
     from worker.stream.app import NewsWorker
 
+    # Until faust installs its own handlers (it drains and commits), a SIGTERM during
+    # start-up (broker start, topic creation, warm-up) should still exit cleanly, running
+    # the finally blocks below, rather than die with the default action.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     broker = None
     if not settings.bootstrap_servers:
         broker = start_embedded_broker()
