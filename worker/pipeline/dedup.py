@@ -68,7 +68,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from worker.pipeline.fingerprint import DEFAULT, DedupConfig, Fingerprint, band_keys, similarity
+from worker.pipeline.fingerprint import DEFAULT, DedupConfig, Fingerprint, band_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,18 +332,26 @@ class DedupIndex:
             record = self._live(first, horizon)
             if record is not None and record.signature == fp.signature:
                 return Decision("duplicate", first, 1.0, record.cluster_id, "exact"), buckets
-        best: tuple[float, float, str, str] | None = None  # (sim, -ts, id, cluster)
         seen: set[str] = set()
+        live: list[tuple[str, ArticleRecord]] = []
         budget = self.config.max_candidates
+        size = len(fp.signature)
         for bucket in buckets:
             for candidate in bucket:
                 if candidate in seen or len(seen) >= budget:
                     continue
                 seen.add(candidate)
                 record = self._live(candidate, horizon)
-                if record is None or not record.signature:
-                    continue
-                sim = similarity(fp.signature, record.signature)
+                if record is not None and size and len(record.signature) == size:
+                    live.append((candidate, record))
+        best: tuple[float, float, str, str] | None = None  # (sim, -ts, id, cluster)
+        if live:
+            # All candidates verified in one vectorised comparison: templated or boilerplate
+            # texts can bring dozens of candidates per article.
+            mine = np.frombuffer(fp.signature, dtype="<u2")
+            theirs = np.frombuffer(b"".join(r.signature for _, r in live), dtype="<u2").reshape(len(live), mine.size)
+            sims = (np.count_nonzero(theirs == mine, axis=1) / mine.size).tolist()
+            for (candidate, record), sim in zip(live, sims):
                 entry = (sim, -record.ts, candidate, record.cluster_id)
                 if sim >= self.config.threshold and (best is None or entry > best):
                     best = entry

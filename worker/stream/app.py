@@ -79,7 +79,6 @@ class NewsWorker:
         t = settings.topics
         self.raw_topic = self.app.topic(t.raw, key_type=bytes, value_type=bytes, partitions=settings.partitions)
         self.candidates_topic = self.app.topic(t.candidates, key_type=bytes, value_type=bytes, partitions=DEDUP_PARTITIONS)
-        self._out_topics: dict[str, faust.TopicT] = {}
         self._consumed_topics = {t.raw, t.candidates}
         self.dedup = DedupState(self.app, settings, self.metrics)
         if settings.process_workers <= 0:
@@ -138,7 +137,7 @@ class NewsWorker:
             return
         page_ts = message.timestamp if message.timestamp and message.timestamp > 0 else None  # faust gives seconds
         for candidate in outcome.candidates:
-            await self.candidates_topic.send(key=candidate.article["article_id"].encode(), value=encode_candidate(candidate, page_ts))
+            await self._send(self.settings.topics.candidates, candidate.article["article_id"].encode(), encode_candidate(candidate, page_ts))
 
     async def on_candidate(self, message: Any) -> None:
         started = time.perf_counter()
@@ -158,29 +157,38 @@ class NewsWorker:
             letter = dead_letter(error, self._origin(message), data, max_raw_bytes=self.settings.limits.max_dead_letter_raw_bytes)
             records = [dead_letter_record(letter)]
         self.metrics.stage_seconds.labels("dedup").observe(time.perf_counter() - started)
-        for record in records:
-            await self.publish(record)
+        await self.publish_all(records)
         if page_ts:
             self.metrics.stage_seconds.labels("page_to_article").observe(max(0.0, time.time() - page_ts))
 
-    def _topic(self, name: str) -> faust.TopicT:
-        topic = self._out_topics.get(name)
-        if topic is None:
-            topic = self._out_topics[name] = self.app.topic(name, key_type=bytes, value_type=bytes)
-        return topic
+    async def _send(self, topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
+        """Hand a record to the producer. Straight to faust's producer rather than through
+        ``Topic.send``, whose per-message bookkeeping showed in profiles; at-least-once is
+        unchanged, since faust flushes the producer before every offset commit."""
+        await self.app.producer.send(topic, key, value, partition=None, timestamp=None, headers=headers)
 
-    async def publish(self, record: OutRecord) -> None:
+    async def publish(self, record: OutRecord, payload: bytes | None = None) -> None:
         name = self.settings.topics.for_role(record.role)
-        headers: dict[str, bytes] = {}
+        headers: list[tuple[str, bytes]] | None = None
         if record.role == "dlq":
             error, origin = record.value["error"], record.value["origin"]
-            headers = {"error.type": _header_value(error["type"]), "error.message": _header_value(error["message"])}
-            headers.update({f"origin.{k}": _header_value(v) for k, v in origin.items()})
+            headers = [("error.type", _header_value(error["type"])), ("error.message", _header_value(error["message"]))]
+            headers += [(f"origin.{k}", _header_value(v)) for k, v in origin.items()]
             self.metrics.dead_letters.labels(error["type"]).inc()
         elif record.role == "duplicates":
             self.metrics.duplicates.inc()
-        await self._topic(name).send(key=record.key.encode(), value=orjson.dumps(record.value), headers=headers or None)
+        await self._send(name, record.key.encode(), payload if payload is not None else orjson.dumps(record.value), headers)
         self.metrics.records_out.labels(name).inc()
+
+    async def publish_all(self, records: list[OutRecord]) -> None:
+        """Publish one article's records, serialising the article once for the clean
+        topic and all its routing topics."""
+        encoded: dict[int, bytes] = {}
+        for record in records:
+            payload = encoded.get(id(record.value))
+            if payload is None:
+                payload = encoded[id(record.value)] = orjson.dumps(record.value)
+            await self.publish(record, payload)
 
     # -- operations -----------------------------------------------------------------
 
