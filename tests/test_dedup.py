@@ -14,6 +14,8 @@ from typing import Any
 
 import orjson
 import pytest
+
+from tests.conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -305,9 +307,7 @@ def test_degenerate_texts_only_match_exactly() -> None:
 
 @pytest.mark.shared
 def test_bbc_exact_groups_are_found_and_categories_never_merge() -> None:
-    root = SHARED / "data" / "bbc-news"
-    if not root.is_dir():
-        pytest.skip(f"shared BBC data not found at {root}")
+    root = shared_path("data", "bbc-news")
     index = DedupIndex()
     cluster_cats: dict[str, set[str]] = collections.defaultdict(set)
     by_tokens: dict[tuple[str, ...], list[str]] = collections.defaultdict(list)
@@ -324,3 +324,33 @@ def test_bbc_exact_groups_are_found_and_categories_never_merge() -> None:
         for aid in rest:
             assert decisions[aid].cluster_id == first and decisions[aid].similarity == 1.0
     assert all(len(cats) == 1 for cats in cluster_cats.values())
+
+
+def test_fast_token_and_band_key_paths_equal_their_definitions() -> None:
+    """tokens() and band_keys() take byte-table and hex-slice shortcuts; stored signatures
+    and band keys must not change because of them."""
+    from worker.pipeline import fingerprint as fpm
+
+    def ref_tokens(text: str) -> list[str]:
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text).translate(fpm._UNICODE_PUNCT)
+            if not text.isascii():
+                return re.findall(r"\w+", text.casefold())
+        return text.translate(fpm._ASCII_FOLD).split()
+
+    samples = [
+        "Plain ASCII, with punctuation: (and) numbers 42_x!",
+        "\u201cCurly\u201d quotes \u2014 and dashes \u2013 in 2026\u2019s news\u2026",
+        "Rupee \u20a8 sign, \ufb01ne ligature, \u00bd half, caf\u00e9 and \u4e2d\u6587",
+        "\t\x0b\x1f tabs\xa0and nbsp",
+    ]
+    for s in samples:
+        assert tokens(s) == ref_tokens(s)
+    sig = fingerprint(" ".join(["word%d" % i for i in range(40)])).signature
+    for rows in (1, 2, 3):
+        cfg = DedupConfig(bands=16, rows=rows)
+        width = 2 * rows
+        expected = tuple(
+            f"{b:02x}{'00' * (7 - width)}{sig[b * width:(b + 1) * width].hex()}" for b in range(cfg.bands)
+        )
+        assert fpm.band_keys(sig, cfg) == expected

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -163,8 +165,7 @@ def test_never_raises_on_place_soup(parts: list[str]) -> None:
 
 @pytest.mark.shared
 def test_lgl_first_100_articles_f1_floor() -> None:
-    if not LGL.exists():
-        pytest.skip(f"shared data missing: {LGL}")
+    shared_path("data", "geoparsing", "lgl.xml")
     sys.path.insert(0, str(REPO / "bench"))
     from regions_eval import evaluate
 
@@ -173,3 +174,43 @@ def test_lgl_first_100_articles_f1_floor() -> None:
     # Measured 2026-11: see report; floor = measured minus a margin.
     assert ours["f1"] >= 0.78
     assert ours["f1"] > naive["f1"] + 0.1
+
+
+def test_one_scan_over_joined_paragraphs_equals_scanning_each() -> None:
+    """tag_regions scans an article's paragraphs as one text; every context rule must still
+    stop at paragraph edges (a place ending one paragraph, a name opening the next,
+    indentation, "City, " qualifiers), so the mentions equal those of separate scans."""
+    from worker.pipeline.gazetteer import get_gazetteer
+    from worker.pipeline.regions import _scan
+
+    gaz = get_gazetteer()
+    paragraphs = [
+        "Floods hit the town of Paris",
+        "Hilton managers in Texas said the hotel in Reading would reopen.",
+        "      Georgia officials met in Atlanta, Ga. on Monday, near Paris, Texas",
+        "Jordan",
+        "Talks with Jordan and Israel resumed in Nice, the minister said in Washington",
+        "Turkey talks: Mr. Chad Smith of Lebanon, Tenn. visited Kent",
+    ]
+
+    def key(ms: list, offset: int = 0) -> list:
+        return [(m.name, m.pos - offset, m.weight, m.needs_support, m.comma_next, m.senses) for m in ms]
+
+    joined: list = []
+    spans, at = [], 0
+    for i, p in enumerate(paragraphs):
+        spans.append((at, 2.0 if i == 0 else 1.0))
+        at += len(p) + 2
+    _scan(gaz, "\n\n".join(paragraphs), spans, False, joined)
+    separate: list = []
+    for (start, weight), p in zip(spans, paragraphs):
+        one: list = []
+        _scan(gaz, p, [(0, weight)], False, one)
+        separate += key(one, -start)
+    assert key(joined) == separate
+    assert len(joined) >= 8
+
+
+def test_resolve_place_is_stable_across_calls() -> None:
+    assert resolve_place("GENEVA") == resolve_place("GENEVA") == "CH"
+    assert resolve_place("PARIS, Texas") == "US"

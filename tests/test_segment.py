@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,8 +51,7 @@ def assert_clean(segs: list[Segment], extra: tuple[str, ...] = ()) -> None:
 
 @pytest.mark.shared
 def test_seed_page_two_articles() -> None:
-    if not SEED.exists():
-        pytest.skip(f"seed page not found at {SEED} (it lives beside the repo in ../shared)")
+    shared_path("seed", SEED.name)
     segs = segment_text(SEED.read_text(encoding="utf-8"))
     assert len(segs) == 2
     first, second = segs
@@ -268,3 +269,69 @@ def test_scorer_on_hand_made_truth() -> None:
     rep = ev.score_page([Segment("A", [a, a])], {**truth, "articles": truth["articles"][:1]})
     assert rep["repeated_paragraphs"] == 1 and rep["recall"] == 1.0
     assert ev.aggregate([perfect, bad])["boilerplate_leaks"] == 1
+
+
+# --- fast paths added for speed must give exactly what the plain definitions give ---------
+
+_TEXTY = st.text(
+    alphabet=st.sampled_from(
+        list("abcXYZ 0.,;'\"-\n\n\t") + list("\r\x0b\x0c\x1c\x85\u2028\u2029\x00\x1f\x7f\xa0\u2009\u3000")
+        + list("\u200b\u00ad\ufb01e\u0301\u00e9\u2018\u2019\u201c\u201d\u2013\u2014`\u00ab\u00df\u0130")
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTY)
+def test_normalized_lines_equal_per_line_normalize_text(body: str) -> None:
+    from worker.pipeline.textclean import normalized_lines
+
+    raws = body.splitlines()
+    assert normalized_lines(body, raws) == [normalize_text(r) for r in raws]
+
+
+def test_inline_space_chars_are_exactly_the_in_line_whitespace() -> None:
+    from worker.pipeline.textclean import INLINE_SPACE_CHARS
+
+    expected = "".join(
+        chr(c) for c in range(0x110000)
+        if chr(c).isspace() and c != 0x20 and len(f"a{chr(c)}b".splitlines()) == 1
+    )
+    assert INLINE_SPACE_CHARS == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTY)
+def test_comparison_keys_equal_the_translate_definition(s: str) -> None:
+    from worker.pipeline.textclean import _KEY_TABLE, normalized_comparison_key
+
+    expected = " ".join(s.translate(_KEY_TABLE).casefold().split())
+    assert comparison_key(s) == expected
+    assert normalized_comparison_key(normalize_text(s)) == comparison_key(normalize_text(s))
+
+
+def test_split_dateline_first_letters_gate_keeps_results() -> None:
+    from worker.pipeline.seg_dateline import split_dateline
+
+    rest = "Officials said on Monday that the bridge would reopen next spring after repairs."
+    assert split_dateline("OSLO: " + rest) == ("OSLO", rest)
+    assert split_dateline("O'HARE, Ill. - " + rest)[0] == "O'HARE, Ill."
+    assert split_dateline("Oslo: " + rest) == (None, "Oslo: " + rest)
+    assert split_dateline("") == (None, "")
+
+
+def test_paragraph_deduper_finds_containment_across_paragraphs_lazily() -> None:
+    from worker.pipeline.seg_dedupe import ParagraphDeduper
+
+    d = ParagraphDeduper()
+    assert not d.seen("The harbour master said the ferry would sail at noon.")
+    assert not d.seen("Passengers were told to arrive an hour early on Friday.")
+    # wholly inside the first paragraph (punctuation and case aside)
+    assert d.seen("the ferry would sail at noon")
+    # words all seen before, but not as one run of 3-grams: new
+    assert not d.seen("The ferry said the harbour master would arrive early.")
+    assert d.seen("Passengers were told to arrive an hour early on Friday.")
+    grams = d.grams
+    assert ("ferry", "would", "sail") in grams and ("an", "hour", "early") in grams
+    assert ("ferry", "said", "the") in grams

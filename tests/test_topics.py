@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -193,8 +195,8 @@ MACRO_F1_FLOOR = 0.88
 
 
 @pytest.mark.shared
-@pytest.mark.skipif(not BBC.is_dir(), reason="../shared/data/bbc-news not available")
 def test_bbc_sample_macro_f1() -> None:
+    shared_path("data", "bbc-news")
     gold: list[str] = []
     pred: list[str | None] = []
     for folder, code in FOLDERS.items():
