@@ -80,3 +80,33 @@ def article_texts(pages: PageSet) -> list[str]:
             a = candidate.article
             texts.append(f"{a['title']}\n\n{a['text']}" if a["title"] else a["text"])
     return texts
+
+
+def kafka_volume(pages: PageSet) -> dict[str, float]:
+    """Records and bytes the stream worker moves through Kafka per raw page (candidates
+    out and back in, outputs out), from the core's own results and the worker's codec.
+    Why: the pass-through moves one record of the raw size per page; the worker's Kafka
+    cost per page scales with these numbers, not with the raw size."""
+    import orjson
+
+    from worker.stream.codec import encode_candidate
+
+    limits = Limits()
+    index = DedupIndex()
+    raw = cand = cand_n = out = out_n = 0
+    dumps = 0.0
+    for offset, message in enumerate(pages.messages):
+        raw += len(message)
+        outcome = handle_input(message, Origin("kafka", topic="bench", partition=0, offset=offset), limits)
+        for candidate in outcome.candidates:
+            cand += len(encode_candidate(candidate))
+            cand_n += 1
+            for record in decide(candidate, index, time.time()):
+                t0 = time.perf_counter()
+                out += len(orjson.dumps(record.value))
+                dumps += time.perf_counter() - t0
+                out_n += 1
+    n = max(1, len(pages.messages))
+    return {"pages": len(pages.messages), "raw_bytes_per_page": round(raw / n), "candidate_records_per_page": round(cand_n / n, 2),
+            "candidate_bytes_per_page": round(cand / n), "output_records_per_page": round(out_n / n, 2),
+            "output_bytes_per_page": round(out / n), "output_dumps_us_per_page": round(dumps / n * 1e6, 1)}

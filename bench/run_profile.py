@@ -63,27 +63,40 @@ def pyinstrument_stacks(session: Any) -> list[tuple[Stack, float]]:
     return out
 
 
+_LAUNCH = ("worker/stream/runner.py", "worker/cli.py", "worker/__main__.py")  # at the bottom of every main-thread stack
+
+
+def is_idle(stack: Stack) -> bool:
+    """A thread parked in ``select()`` (py-spy samples it although it burns no CPU)."""
+    func, file = stack[-1]
+    return file.endswith("selectors.py") and func.endswith("select")
+
+
 def area(stack: Stack) -> str:
+    """The first rule that matches, most specific first: a stack that reaches our core is
+    core time whoever called it; shell time is our stream code and the client calls it
+    makes; the rest is the Kafka client and faust working on their own."""
     files = [f for _, f in stack]
     if any(f.startswith("worker/pipeline/") for f in files):
         return "core (worker/pipeline)"
-    if any(f.startswith("worker/stream/") for f in files):
-        leaf = files[-1]
-        if leaf.startswith("worker/stream/"):
+    if any(f.startswith("worker/stream/") and f not in _LAUNCH for f in files):
+        if files[-1].startswith("worker/stream/"):
             return "shell, own code (worker/stream)"
-        return "shell -> faust/aiokafka calls (send, encode)"
-    leaf = files[-1]
-    if leaf.startswith(("faust/", "mode/")):
+        return "shell -> faust/aiokafka/orjson calls (send, encode)"
+    if any(f.startswith("aiokafka/") for f in files):
+        return "aiokafka background (produce requests, socket writes, fetch, commit)"
+    if any(f.startswith(("faust/", "mode/")) for f in files):
         return "faust/mode machinery"
-    if leaf.startswith("aiokafka/") or leaf.startswith("kafka/"):
-        return "aiokafka client (fetch, produce, commit)"
-    if leaf.startswith("stdlib/asyncio") or leaf.startswith("stdlib/selectors"):
+    leaf = files[-1]
+    if leaf.startswith(("asyncio/", "stdlib/asyncio", "selectors", "stdlib/selectors")):
         return "event loop"
     return "other (" + leaf.split("/", 1)[0] + ")"
 
 
 def summarise(stacks: Iterable[tuple[Stack, float]], top: int = 12) -> dict[str, Any]:
     stacks = list(stacks)
+    everything = sum(w for _, w in stacks) or 1.0
+    stacks = [(s, w) for s, w in stacks if not is_idle(s)]
     total = sum(w for _, w in stacks) or 1.0
     areas: Counter[str] = Counter()
     inclusive: Counter[Frame] = Counter()
@@ -109,6 +122,7 @@ def summarise(stacks: Iterable[tuple[Stack, float]], top: int = 12) -> dict[str,
 
     return {
         "samples": round(total, 3),
+        "idle_share_excluded": round(1 - total / everything, 4),
         "areas": [{"area": a, "share": round(w / total, 4)} for a, w in areas.most_common()],
         "inclusive": rows(inclusive, skip_roots=True),
         "self": rows(own),

@@ -36,6 +36,10 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         out.append(("4 naive", f"{kind} pages/s per core (CPU time)", _f(n["pages_per_cpu_s"]),
                     f"{n['pages']} pages; wall {_f(n['pages_per_s_wall'])}/s; load {_load(n['load_before'])}"))
         out.append(("4 naive", f"ours / naive, {kind}", f"{r['ratios'][f'core_vs_naive_{kind}']:.2f}x", "CPU-time rates, same pages"))
+    dflt = core.get("text_default_templates")
+    if dflt:
+        out.append(("1 core", "text pages/s per core, default pagegen templates", _f(dflt["pages_per_cpu_s"]),
+                    f"{dflt['pages']} pages; repetitive wording floods dedup with LSH candidates (see Method)"))
     one = e2e.get("one_worker")
     if one:
         out.append(("2 e2e", "max pages/s, 1 worker, wall", _f(one["pages_per_s"]),
@@ -46,6 +50,15 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         out.append(("2 e2e", "e2e / core (wall rates)", f"{r['ratios']['e2e_vs_core_wall']:.2f}", "same pages; core wall rate in one process"))
         out.append(("2 e2e", "e2e / core (per CPU-second)", f"{r['ratios']['e2e_vs_core_cpu']:.2f}",
                     "worker CPU incl. faust, aiokafka, encode; isolates shell cost from machine load"))
+    vol = r.get("kafka_volume")
+    if vol:
+        out.append(("2 e2e", "Kafka traffic per raw page (records; KB)",
+                    f"{1 + 2 * vol['candidate_records_per_page'] + vol['output_records_per_page']:.1f}; "
+                    f"{(vol['raw_bytes_per_page'] + 2 * vol['candidate_bytes_per_page'] + vol['output_bytes_per_page']) / 1000:.1f}",
+                    f"raw in {vol['raw_bytes_per_page'] / 1000:.1f} KB; candidates {vol['candidate_records_per_page']} x out+in "
+                    f"{vol['candidate_bytes_per_page'] / 1000:.1f} KB; outputs {vol['output_records_per_page']} records "
+                    f"{vol['output_bytes_per_page'] / 1000:.1f} KB (JSON encode {vol['output_dumps_us_per_page']} us); "
+                    "the pass-through moves 2 records, 2 x raw size"))
     for lat in e2e.get("latency", []):
         out.append(("2 e2e", f"latency at {lat['share']:.0%} of max (p50/p95/p99 ms)",
                     f"{lat['p50_ms']:.0f} / {lat['p95_ms']:.0f} / {lat['p99_ms']:.0f}",
@@ -108,7 +121,9 @@ def console(r: dict[str, Any]) -> str:
 
 
 def _profile_md(title: str, prof: dict[str, Any]) -> list[str]:
-    out = [f"### {title}", "", f"{prof['samples']:g} {prof.get('unit', 'samples')}.", "", "| area | share |", "|---|---:|"]
+    idle = prof.get("idle_share_excluded", 0.0)
+    note = f" Threads parked in `select()` ({idle:.0%} of all samples) are left out; shares are of the rest." if idle else ""
+    out = [f"### {title}", "", f"{prof['samples']:g} {prof.get('unit', 'samples')}.{note}", "", "| area | share |", "|---|---:|"]
     out += [f"| {a['area']} | {a['share']:.1%} |" for a in prof["areas"]]
     out += ["", "| inclusive (function, file) | share |  | self (function, file) | share |", "|---|---:|---|---|---:|"]
     inc, own = prof["inclusive"], prof["self"]
@@ -153,6 +168,7 @@ def markdown(r: dict[str, Any], png: Path | None, md_path: Path) -> str:
 
 def plot(r: dict[str, Any], path: Path) -> None:
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -172,6 +188,9 @@ def plot(r: dict[str, Any], path: Path) -> None:
     ax = axes[0]
     ax.barh([b[0] for b in bars][::-1], [b[1] for b in bars][::-1], color="#4c72b0")
     ax.set_xscale("log")
+    ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel("pages/s (log)")
     ax.set_title("Throughput")
     for y, (_, v) in enumerate(bars[::-1]):
@@ -201,6 +220,9 @@ def plot(r: dict[str, Any], path: Path) -> None:
             ax.annotate(f"{x['share']:.0%}", (x["offered_rate"], x["p99_ms"]), textcoords="offset points", xytext=(4, 4), fontsize=8)
         ax.axhline(100, color="grey", ls=":", label="p99 goal at 50%: 100 ms")
         ax.set_yscale("log")
+        ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.legend(fontsize=8)
     ax.set_xlabel("offered load, pages/s")
     ax.set_ylabel("page-to-article latency, ms (log)")

@@ -64,6 +64,9 @@ def test_memory_profile_and_machine_load_are_reported(quick_run) -> None:
     assert profile["areas"][0]["area"] == "core (worker/pipeline)"
     assert profile["inclusive"] and profile["self"]
     assert len(result["machine"]["load_average"]) == 3
+    volume = result["kafka_volume"]
+    assert volume["raw_bytes_per_page"] > 0 and volume["output_records_per_page"] > 0
+    assert volume["output_bytes_per_page"] > 0 and volume["candidate_bytes_per_page"] > 0
 
 
 def test_png_markdown_and_table_are_written(quick_run) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import random
 import re
 import time
@@ -30,7 +31,7 @@ from aiokafka.partitioner import DefaultPartitioner
 
 from bench.badinputs import ARTICLES, BadInput, corpus
 from bench.pagegen import generate, make_story, render_page, republish
-from tests.support.worker import WorkerProcess, unique_settings
+from tests.support.worker import WorkerProcess, free_port, unique_settings
 from worker.config import Settings
 from worker.pipeline.limits import Limits
 from worker.pipeline.model import Origin
@@ -286,9 +287,12 @@ class Workers:
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
         self.started: list[WorkerProcess] = []
 
     def start(self, settings: Settings, name: str, *, ready: bool = True, timeout: float = 120.0) -> WorkerProcess:
+        # A web port of its own: workers of one app share settings but not a port.
+        settings = dataclasses.replace(settings, web_port=free_port())
         proc = WorkerProcess(settings, self.workdir / f"{name}.log").start()
         self.started.append(proc)
         if ready:
@@ -393,7 +397,8 @@ def crash_scenario(bootstrap: str, workdir: Path, *, pages: int = 1500, kills: i
     msgs, ids, kinds = _good_pages(pages, seed, dup_rate=0.1, bad_rate=0.02, html_rate=0.1)
     orig, copy = _story_pair(rng, f"crash{seed}", 0)
     msgs = [_as_message(orig)] + msgs
-    chunks = [msgs[i::kills + 1] for i in range(kills + 1)]  # each chunk spans the whole stream's mix
+    size = -(-len(msgs) // (kills + 1))
+    chunks = [msgs[i * size : (i + 1) * size] for i in range(kills + 1)]  # in order: copies follow their originals
     exp = expected_outcomes([v for _, v in msgs] + [_as_message(copy)[1]])
     workers = Workers(workdir)
     kill_log: list[dict[str, Any]] = []
@@ -571,3 +576,86 @@ def _log_errors(path: Path, limit: int = 8) -> list[str]:
         if len(seen) >= limit:
             break
     return seen
+
+
+def sasl_settings(broker: Any, user: Any, *, password: str | None = None) -> Settings:
+    """Worker settings for the broker's SASL_SSL (SCRAM-SHA-512) listener as ``user``."""
+    from worker.config import KafkaSecurity
+
+    security = KafkaSecurity(
+        protocol="SASL_SSL", sasl_mechanism="SCRAM-SHA-512", sasl_username=user.name,
+        sasl_password=password if password is not None else user.password, ssl_cafile=str(broker.ssl_cafile),
+    )
+    return unique_settings(broker.sasl_bootstrap, partitions=1, security=security)
+
+
+SECRET_PATHS = ("/table", "/table/", "/router", "/graph", "/stats", "/table/dedup-articles")
+
+
+def security_scenario(broker: Any, user: Any, workdir: Path, *, wrong_password: str = "not-the-password-7f3", exit_timeout: float = 90.0) -> dict[str, Any]:
+    """A page end to end over SASL_SSL + SCRAM-SHA-512; table views closed; no secret in
+    logs or /metrics; with a wrong password the worker must fail fast and say why."""
+    import subprocess
+
+    problems: list[str] = []
+    settings = sasl_settings(broker, user)
+    setup_topics(settings)  # the admin client authenticates too
+    workers = Workers(workdir)
+    result: dict[str, Any] = {"bootstrap": "SASL_SSL " + broker.sasl_bootstrap, "mechanism": "SCRAM-SHA-512"}
+    try:
+        t0 = time.monotonic()
+        worker = workers.start(settings, "sasl")
+        result["ready_seconds"] = round(time.monotonic() - t0, 1)
+        orig, _ = _story_pair(random.Random(3), "sasl", 0)
+        produce(settings, [_as_message(orig)])
+        exp = expected_outcomes([_as_message(orig)[1]])
+        out = read_until(settings, lambda o: covered(o, exp), 90)
+        figures, more = audit(out, exp, settings)
+        problems += more
+        result["articles_out"] = figures["articles_published_unique"]
+        statuses = {path: worker.get(path)[0] for path in SECRET_PATHS}
+        result["web_statuses"] = statuses
+        if any(code != 404 for code in statuses.values()):
+            problems.append(f"table/router/graph views answer: {statuses}")
+        status, body = worker.get("/metrics")
+        result["metrics_status"] = status
+        if user.password.encode() in body:
+            problems.append("the SASL password is in /metrics")
+        if worker.terminate() != 0:
+            problems.append("the SASL worker did not exit 0 on SIGTERM")
+        log = worker.log_path.read_bytes()
+        result["log_bytes"] = len(log)
+        if user.password.encode() in log:
+            problems.append("the SASL password is in the worker's log")
+
+        # Wrong credentials: must exit non-zero, soon, with a log line naming authentication.
+        bad = sasl_settings(broker, user, password=wrong_password)
+        t0 = time.monotonic()
+        wrong = workers.start(bad, "sasl-wrong", ready=False)
+        try:
+            code: int | None = wrong.proc.wait(timeout=exit_timeout)
+        except subprocess.TimeoutExpired:
+            code = None
+        elapsed = time.monotonic() - t0
+        wrong.kill()
+        text = wrong.log_path.read_text(errors="replace")
+        auth_lines = [line for line in text.splitlines() if re.search(r"authenticat|SaslAuthentication|SCRAM", line, re.I)]
+        result.update(
+            wrong_password_exit_code=code,
+            wrong_password_seconds=round(elapsed, 1),
+            wrong_password_auth_log_lines=len(auth_lines),
+            wrong_password_first_auth_line=auth_lines[0][:300] if auth_lines else None,
+            wrong_password_log_tail=text.splitlines()[-3:],
+        )
+        if code is None:
+            problems.append(f"with a wrong password the worker was still running after {exit_timeout:g} s")
+        elif code == 0:
+            problems.append("with a wrong password the worker exited 0")
+        if not auth_lines:
+            problems.append("with a wrong password no log line names authentication")
+        if wrong_password.encode() in wrong.log_path.read_bytes():
+            problems.append("the (wrong) SASL password is in the worker's log")
+    finally:
+        workers.close()
+    result["problems"] = problems
+    return result

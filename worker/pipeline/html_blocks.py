@@ -54,6 +54,7 @@ _STRONG_PHRASES = frozenset(
     "most-read read-next read-more up-next more-stories author-bio author-box about-author "
     "skip-link screen-reader-text sr-only visually-hidden post-tags entry-tags tag-list".split()
 )
+_PHRASE_STARTS = frozenset(p.split("-")[0] for p in _STRONG_PHRASES)
 _WEAK_WORDS = frozenset(
     "nav navbar navigation menu banner footer site-footer header site-header masthead widget "
     "widgets tags categories byline meta ad ads ad-slot hidden modal overlay toolbar utility "
@@ -89,7 +90,7 @@ def names_look_like_furniture(names: str) -> bool:
     parts = names.replace("-", " ").replace("_", " ").split()
     if not _STRONG_WORDS.isdisjoint(parts):
         return True
-    if len(parts) > 1:
+    if len(parts) > 1 and not _PHRASE_STARTS.isdisjoint(parts):
         for i in range(min(len(parts), 40) - 1):
             pair = parts[i] + "-" + parts[i + 1]
             if pair in _STRONG_PHRASES or (i + 2 < len(parts) and pair + "-" + parts[i + 2] in _STRONG_PHRASES):
@@ -112,6 +113,9 @@ _STATE_SELECTOR = ",".join(
 )
 
 
+_PRUNE_SELECTOR = ",".join(sorted(FURNITURE_TAGS)) + "," + _STATE_SELECTOR
+
+
 def _hidden_or_furniture_role(attrs: dict) -> bool:
     if ("hidden" in attrs and not _is_hidden_render_slot(attrs)) or (attrs.get("aria-hidden") or "").lower() == "true":
         return True
@@ -127,23 +131,58 @@ def state_flagged(root: LexborNode) -> set[int]:
     return {n.mem_id for n in root.css(_STATE_SELECTOR) if _hidden_or_furniture_role(n.attributes)}
 
 
+# Verdicts on (class, id) pairs, shared across pages: sites and frameworks reuse the
+# same names on every page. Bounded: cleared when full.
+_VERDICTS: dict[tuple[str | None, str | None], bool] = {}
+_MAX_VERDICTS = 100_000
+
+
 def names_verdict(cls: str | None, ident: str | None) -> bool:
     """Furniture verdict on an element's class and id attributes."""
     names = f"{(cls or '')[:_MAX_ATTR_CHARS]} {(ident or '')[:_MAX_ATTR_CHARS]}"
     return len(names) >= 3 and names_look_like_furniture(names)
 
 
-def is_boilerplate_element(node: LexborNode) -> bool:
-    """Furniture by its markup: hidden, an ARIA landmark role, or a class/id word."""
-    attrs = node.attributes
-    if not attrs:
-        return False
-    return _hidden_or_furniture_role(attrs) or names_verdict(attrs.get("class"), attrs.get("id"))
+# A furniture landmark or hidden element holding less than this share of the page's text
+# is removed before the walk; a bigger one is left to the prose-share test of the caller.
+PRUNE_TEXT_SHARE = 0.25
+# Bounds that keep the pruning linear on hostile pages (thousands of nested hidden spans).
+MAX_PRUNE_CANDIDATES = 2_000
+MAX_PRUNE_CLIMB = 400
 
 
 def strip_non_prose(tree: LexborHTMLParser) -> None:
-    """Remove script, style, media and form-control subtrees in C (mutates ``tree``)."""
+    """Remove script, style, media and form-control subtrees, and small navigation,
+    aside, footer and hidden subtrees, in C (mutates ``tree``).
+
+    Menus and footers are about half of a typical page's nodes; dropping them here
+    spares the Python walk from visiting them at all."""
     tree.strip_tags(list(SKIP_TAGS))
+    body = tree.body
+    if body is None:
+        return
+    candidates = body.css(_PRUNE_SELECTOR)
+    if len(candidates) > MAX_PRUNE_CANDIDATES:
+        return  # hostile page: the walk's own flags still catch these, at linear cost
+    limit = PRUNE_TEXT_SHARE * len(body.text(deep=True))
+    doomed: dict[int, LexborNode] = {}  # a node matching several selectors comes back once each
+    for node in candidates:
+        if node.mem_id not in doomed and (node.tag in FURNITURE_TAGS or _hidden_or_furniture_role(node.attributes)):
+            if len(node.text(deep=True)) < limit:
+                doomed[node.mem_id] = node
+    # Only the outermost ones, all chosen before any is freed: freeing an ancestor frees
+    # its descendants with it, and a freed node must never be touched again.
+    outermost = []
+    for node in doomed.values():
+        up = node.parent
+        steps = 0
+        while up is not None and up.mem_id not in doomed and steps < MAX_PRUNE_CLIMB:
+            up = up.parent
+            steps += 1
+        if up is None:  # reached the top: no doomed ancestor (too deep to tell: keep it)
+            outermost.append(node)
+    for node in outermost:
+        node.decompose()
 
 
 def collect_blocks(root: LexborNode) -> list[Block]:
@@ -154,7 +193,9 @@ def collect_blocks(root: LexborNode) -> list[Block]:
     elements around it, and the caller drops a flagged element only if it holds little
     of the page's prose, so a layout class such as "sidebar-first-only" on the main
     column cannot swallow the article."""
-    verdicts: dict[tuple[str | None, str | None], bool] = {}
+    verdicts = _VERDICTS
+    if len(verdicts) > _MAX_VERDICTS:
+        verdicts.clear()
     by_state = state_flagged(root)
     blocks: list[Block] = []
     path: list[int] = []
@@ -197,7 +238,8 @@ def collect_blocks(root: LexborNode) -> list[Block]:
             if item & 2:
                 link_depth -= 1
             if item & 1:
-                flush()
+                if parts:
+                    flush()
                 path.pop()
                 path_tags.pop()
             if item & 4:
@@ -234,7 +276,8 @@ def collect_blocks(root: LexborNode) -> list[Block]:
             flag_stack.append(mem_id)
             marker |= 8
         if tag in BLOCK_TAGS:
-            flush()
+            if parts:
+                flush()
             path.append(mem_id)
             path_tags.append(tag)
             marker |= 1

@@ -1,4 +1,5 @@
-"""Page title from metadata, with the site name cut off where that is safe.
+"""Page title: the visible headline checked against metadata, with the site name cut
+off where that is safe.
 
 Titles usually read "Story headline | Site" or "Site - Story headline". We drop the
 site part only when we can tell which part it is (it equals og:site_name, or it is a
@@ -53,25 +54,43 @@ def strip_site_name(title: str, site_name: str | None = None) -> str:
     return title
 
 
+# The visible headline must share this share of its words with the metadata title.
+MIN_HEADLINE_OVERLAP = 0.3
+_HEADLINE_MIN_WORDS = 3
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text[: MAX_TITLE_CHARS * 2].lower()))
+
+
 def page_title(tree: LexborHTMLParser) -> str | None:
-    """og:title, else the first <h1>, else <title>, each cleaned of the site name."""
+    """The visible <h1> headline when the metadata title (og:title, twitter:title or
+    <title>, cleaned of the site name) backs it up, else the metadata title.
+
+    Sites write og:title and <title> for search and social cards ("Best X 2025 | Top 19
+    Picks"); the headline on the page is what the story calls itself. A one- or
+    two-word <h1>, or one that shares little with the metadata, is usually the site
+    logo or a section name, so the metadata wins then."""
     site = None
     node = tree.css_first('meta[property="og:site_name"]')
     if node is not None:
         site = _clean(node.attributes.get("content"))
-    candidates: list[str | None] = []
-    for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
+    meta: str | None = None
+    for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]', "title"):
         node = tree.css_first(selector)
         if node is not None:
-            candidates.append(node.attributes.get("content"))
+            raw = node.text(deep=True) if selector == "title" else node.attributes.get("content")
+            meta = _clean(raw)
+            if meta:
+                meta = strip_site_name(meta, site)
+                break
     node = tree.css_first("h1")
-    if node is not None:
-        candidates.append(node.text(deep=True, separator=" "))
-    node = tree.css_first("title")
-    if node is not None:
-        candidates.append(node.text(deep=True))
-    for raw in candidates:
-        title = _clean(raw)
-        if title:
-            return strip_site_name(title, site)
-    return None
+    headline = _clean(node.text(deep=True, separator=" ")) if node is not None else None
+    if headline and len(headline.split()) >= _HEADLINE_MIN_WORDS:
+        if meta is None:
+            return headline
+        words = _words(headline)
+        if words and len(words & _words(meta)) >= MIN_HEADLINE_OVERLAP * len(words):
+            return headline
+    return meta or headline

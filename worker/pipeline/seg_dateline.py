@@ -22,6 +22,8 @@ _DATELINE_RE = re.compile(
     rf"({_PLACE}(?:,\s*[A-Z][A-Z.]{{1,15}})?(?:,?\s+{_DATE}|{_REGION})?{_AGENCY}(?:,?\s+{_DATE})?)"
     r"\s*(?::|\s[-–—]{1,2})\s+(?=[\"“‘'(]?[A-Z0-9])"
 )
+_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # what _PLACE accepts first...
+_SECOND = _FIRST | frozenset("'’.-")  # ...and second
 _PROBE = 120  # a dateline never runs longer than this; bounds the regex work
 _MIN_REST = 30  # "UPDATE: Talks resume" is a headline, not a dated paragraph
 # Upper-case labels that open headlines and paragraphs but name no place.
@@ -36,6 +38,10 @@ _NOT_PLACES = frozenset(
 
 def split_dateline(paragraph: str) -> tuple[str | None, str]:
     """(dateline, rest of the paragraph), or (None, paragraph) when there is none."""
+    # The place opens with two capitals (or a capital and ' . -): most paragraphs fail
+    # on their first two characters, before the regex is started.
+    if paragraph[:1] not in _FIRST or paragraph[1:2] not in _SECOND:
+        return None, paragraph
     m = _DATELINE_RE.match(paragraph[:_PROBE])
     if m is None:
         return None, paragraph

@@ -24,6 +24,8 @@ TRAILING_FUNCTION_WORDS = frozenset(
     " may might must also not into onto over under about after before between through during"
     " its his her their our your my this these those said says told if so very more most".split()
 )
+BULLET_CHARS = "-•*·▪◦‣"  # a bullet line starts with one of these
+INDENT_CHARS = " \t\u00a0"  # leading_indent counts only these
 _BULLET_RE = re.compile(r"[-•*·▪◦‣]\s+(?=\S)")
 _MAX_WRAP = 120  # a hard-wrap width beyond this is not a wrap
 

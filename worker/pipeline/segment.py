@@ -27,6 +27,8 @@ from worker.pipeline.seg_cohesion import Vocabulary, content_words, shares_topic
 from worker.pipeline.seg_dateline import has_dateline, split_dateline
 from worker.pipeline.seg_dedupe import ParagraphDeduper, repeat_of
 from worker.pipeline.seg_paragraphs import (
+    BULLET_CHARS,
+    INDENT_CHARS,
     Line,
     block_paragraphs,
     bullet_text,
@@ -37,7 +39,12 @@ from worker.pipeline.seg_paragraphs import (
     title_shaped,
     unwrap_paragraph,
 )
-from worker.pipeline.textclean import comparison_key, normalize_text
+from worker.pipeline.textclean import (
+    comparison_key,
+    normalize_text,
+    normalized_comparison_key,
+    normalized_lines,
+)
 
 __all__ = ["segment_text", "finish_article"]
 
@@ -104,16 +111,20 @@ class _Article:
 
 
 def _lines(body: str) -> list[Line]:
+    """Every physical line, normalised (for the whole body at once where it can be) and
+    classified; the bullet and indentation tests run only on lines that start with a
+    bullet or a space."""
+    raws = body.splitlines()
     out: list[Line] = []
-    for raw in body.splitlines():
-        text = normalize_text(raw)
+    append = out.append
+    for raw, text in zip(raws, normalized_lines(body, raws)):
         if not text:
-            out.append(Line(raw, "", 0, "blank"))
+            append(Line(raw, "", 0, "blank"))
             continue
         kind = classify_line(raw, text)
         if kind is None:
-            kind = _BULLET if bullet_text(text) is not None else _TEXT
-        out.append(Line(raw, text, leading_indent(raw), kind))
+            kind = _BULLET if text[0] in BULLET_CHARS and bullet_text(text) is not None else _TEXT
+        append(Line(raw, text, leading_indent(raw) if raw[0] in INDENT_CHARS else 0, kind))
     return out
 
 
@@ -474,7 +485,7 @@ def _finish(
     dedupe = ParagraphDeduper()
     kept: list[str] = []
     for para in flat:
-        key = comparison_key(para)
+        key = normalized_comparison_key(para)  # every piece above is normalised text
         if key == title_key:
             continue
         if dedupe.seen(para, key):

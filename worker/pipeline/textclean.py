@@ -25,9 +25,15 @@ _COMPAT = {
 _TABLE = {**_CONTROLS, **_DELETE, **_COMPAT}
 # Characters whose mapping in _TABLE changes the result: whitespace controls mapped to a
 # space need no translation, since the whitespace collapse treats them alike.
-_NEEDS_TABLE = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c, v in sorted(_TABLE.items()) if not (v == " " and chr(c).isspace())) + "]"
-)
+_NEEDS_CHARS = "".join(chr(c) for c, v in sorted(_TABLE.items()) if not (v == " " and chr(c).isspace()))
+_NEEDS_TABLE = re.compile("[" + "".join(map(re.escape, _NEEDS_CHARS)) + "]")
+# Whitespace other than " " that can occur inside a line (str.splitlines ends lines at
+# the other vertical separators); tests/test_segment.py checks it against every code point.
+INLINE_SPACE_CHARS = "\t\x1f\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+# Line boundaries of str.splitlines other than "\n".
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# Anything that makes a line need more than a collapse of spaces.
+_SPECIAL = re.compile("[" + "".join(map(re.escape, sorted(set(_NEEDS_CHARS + INLINE_SPACE_CHARS + _OTHER_BREAKS)))) + "]")
 
 # Quote and dash variants folded only for comparison keys, never in output text.
 _KEY_TABLE = str.maketrans({
@@ -60,6 +66,37 @@ def normalize_text(s: str) -> str:
     return " ".join(s.split())
 
 
+def normalized_lines(body: str, raws: list[str]) -> list[str]:
+    """``[normalize_text(r) for r in raws]`` where ``raws = body.splitlines()``.
+
+    The common page needs no per-line Unicode work: after one NFC pass over the body
+    (which never joins or splits lines: line breaks are starters that compose with
+    nothing) and one scan for characters to delete, fold or treat as odd whitespace, a
+    line only needs work if it has a double or an edge space.
+    """
+    lines = raws
+    if body.isascii():
+        plain = body.replace("\n", " ").isprintable()  # no control character but "\n"
+    else:
+        nfc = unicodedata.normalize("NFC", body)
+        if nfc != body:
+            body = nfc
+            lines = nfc.splitlines()
+        plain = _SPECIAL.search(body) is None
+    if len(lines) != len(raws):
+        return [normalize_text(r) for r in raws]
+    if plain:  # spaces are the only whitespace inside lines
+        if "  " not in body and "\n " not in body and " \n" not in body and body[:1] != " " and body[-1:] != " ":
+            return lines  # every line is normal already
+        return [
+            line if "  " not in line and line[:1] != " " and line[-1:] != " " else " ".join(line.split())
+            for line in lines
+        ]
+    if _NEEDS_TABLE.search(body) is None:
+        return [" ".join(line.split()) for line in lines]
+    return [normalize_text(r) for r in raws]
+
+
 def comparison_key(s: str) -> str:
     """A key under which two renderings of the same paragraph compare equal.
 
@@ -79,6 +116,22 @@ def comparison_key(s: str) -> str:
             if ch in s:
                 s = s.replace(ch, rep)
     return " ".join(s.casefold().split())
+
+
+def normalized_comparison_key(s: str) -> str:
+    """:func:`comparison_key` of text that is already :func:`normalize_text` output.
+
+    Such text has single spaces and no edges, and folding quotes or case never adds
+    whitespace, so the split-and-join (a string object per word) can be skipped.
+    """
+    if s.isascii():
+        if "`" in s:
+            s = s.replace("`", "'")
+    else:
+        for ch, rep in _KEY_PAIRS:
+            if ch in s:
+                s = s.replace(ch, rep)
+    return s.casefold()
 
 
 def words(s: str) -> list[str]:
