@@ -26,21 +26,9 @@ from worker.pipeline.schemas import validator
 CASES = corpus()
 ORIGIN = Origin("kafka", topic="pages.raw", partition=3, offset=41, key="k")
 
-#: Cases the worker gets wrong today (found by this corpus); see docs/reliability.md.
-#: Strict: once the core is fixed the xfail turns into a failure, so the marker goes.
-GARBAGE_AS_ARTICLE = (
-    "the core publishes a text with no words in it as an article; analyze_page needs a "
-    "minimum of real words per segment (see docs/reliability.md, 'Bugs found')"
-)
-KNOWN_BUGS = {
-    "many_tiny_lines": GARBAGE_AS_ARTICLE,
-    "backtrack_a_bang": GARBAGE_AS_ARTICLE,
-    "backtrack_spaces": GARBAGE_AS_ARTICLE,
-    "backtrack_dots": GARBAGE_AS_ARTICLE,
-    "backtrack_dashes": GARBAGE_AS_ARTICLE,
-    "backtrack_nested_quotes": GARBAGE_AS_ARTICLE,
-    "backtrack_tag_soup": GARBAGE_AS_ARTICLE,
-}
+#: Cases the worker got wrong when this corpus was written (none left; see
+#: docs/reliability.md, "Bugs found"). A name listed here runs as a strict xfail.
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _params() -> list:

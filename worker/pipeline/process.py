@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -48,10 +49,29 @@ def segments_of(page: RawPage) -> list[Segment]:
     return segment_text(page.body)
 
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_MIN_WORDS = 8
+_WORD_SCAN_CHARS = 20_000
+
+
+def has_prose(segment: Segment) -> bool:
+    """Whether a segment has words at all: runs of dots, tag soup, or one letter repeated
+    50,000 times survive segmentation as "paragraphs" but are not articles. Counts
+    letter-only tokens in a bounded prefix, so it also holds for unspaced scripts, whose
+    punctuation splits sentences into tokens."""
+    count = 0
+    for paragraph in segment.paragraphs:
+        for _ in _WORD.finditer(paragraph, 0, _WORD_SCAN_CHARS):
+            count += 1
+            if count >= _MIN_WORDS:
+                return True
+    return False
+
+
 def analyze_page(page: RawPage, limits: Limits) -> list[Candidate]:
     """Segment, clean, tag and fingerprint one page. Raises :class:`PageError` when the page
     holds no article, so that every page ends somewhere (articles or a dead letter)."""
-    segments = segments_of(page)
+    segments = [seg for seg in segments_of(page) if has_prose(seg)]
     if not segments:
         raise PageError("no_articles", "no article text found on the page (empty, boilerplate only, or a teaser index)")
     if len(segments) > limits.max_articles_per_page:

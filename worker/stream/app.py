@@ -26,6 +26,7 @@ from worker.pipeline.deadletter import dead_letter
 from worker.pipeline.model import Origin, OutRecord, PageError
 from worker.pipeline.process import PageOutcome, dead_letter_record, decide_with_verdict, handle_input, warm_up
 from worker.stream.codec import decode_candidate, encode_candidate
+from worker.stream import faust_patches
 from worker.stream.dedup_state import DedupState
 from worker.stream.kafka_client import faust_credentials
 from worker.stream.metrics import Metrics
@@ -33,6 +34,8 @@ from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
 from worker.stream.dedup_state import DEDUP_PARTITIONS
 
 log = logging.getLogger("newsworker")
+
+faust_patches.apply()
 
 
 def _header_value(value: Any) -> bytes:

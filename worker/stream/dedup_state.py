@@ -86,7 +86,7 @@ class DedupState:
         built: MemoryStore = fresh.store  # type: ignore[assignment]
         self.store.articles, self.store.exact, self.store.bands = built.articles, built.exact, built.bands
         self.loaded = True
-        log.info("dedup index rebuilt", extra={"articles": len(fresh.articles), "seconds": round(time.perf_counter() - started, 3)})
+        log.info("dedup index rebuilt", extra={"articles": len(built.articles), "seconds": round(time.perf_counter() - started, 3)})
 
     def maybe_evict(self, now: float) -> None:
         """Called from inside the dedup agent (faust only lets a table change during event

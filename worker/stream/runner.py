@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from aiokafka.errors import KafkaError
 
 from worker.config import Settings
 from worker.stream.admin import collect_pages, create_topics, page_messages, send_messages
@@ -47,6 +48,19 @@ def start_embedded_broker() -> Any:
     return broker
 
 
+def connect_failure(settings: Settings, exc: BaseException) -> str:
+    """One line an operator can act on, instead of aiokafka's traceback ending in "Unable
+    to bootstrap". Authentication failures only show in aiokafka's log, so the line names
+    the credentials in use (never the password) whenever SASL is configured."""
+    sec = settings.security
+    who = f" as SASL user {sec.sasl_username!r} ({sec.sasl_mechanism or 'SCRAM-SHA-512'})" if sec.protocol.startswith("SASL") else ""
+    hint = (
+        "; authentication failed or the broker is unreachable: check NEWSWORKER_SASL_USERNAME/PASSWORD/MECHANISM"
+        if who else "; is the broker running, and is NEWSWORKER_SECURITY_PROTOCOL right?"
+    )
+    return f"newsworker: cannot connect to Kafka at {settings.bootstrap_servers} over {sec.protocol}{who}: {type(exc).__name__}: {exc}{hint}"
+
+
 def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
@@ -66,7 +80,11 @@ def run(settings: Settings) -> int:
         broker = start_embedded_broker()
         settings = dataclasses.replace(settings, bootstrap_servers=broker.bootstrap, fast_group_timeouts=True)
     try:
-        created = asyncio.run(create_topics(settings))
+        try:
+            created = asyncio.run(create_topics(settings))
+        except KafkaError as exc:
+            print(connect_failure(settings, exc), file=sys.stderr)
+            return 2
         if created:
             print(f"newsworker: created topics {', '.join(created)}", file=sys.stderr)
         worker_app = NewsWorker(settings)
