@@ -15,7 +15,6 @@ import re
 import sys
 import textwrap
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import orjson
 
