@@ -144,6 +144,7 @@ class NewsWorker:
             await self._send(self.settings.topics.candidates, candidate.article["article_id"].encode(), encode_candidate(candidate, page_ts))
 
     async def on_candidate(self, message: Any) -> None:
+        await self.dedup.current.wait()
         started = time.perf_counter()
         self._positions[(message.topic, message.partition)] = message.offset
         page_ts: float | None = None
@@ -202,7 +203,7 @@ class NewsWorker:
         if not app.started or app.rebalancing:
             return False
         recovery = app.tables.recovery
-        return not recovery.in_recovery and self.dedup.loaded
+        return not recovery.in_recovery and self.dedup.current.is_set()
 
     def update_lag(self) -> None:
         consumer = self.app.consumer

@@ -13,6 +13,7 @@ arrived on; see ``worker/pipeline/dedup.py`` for the reasoning and the scale-out
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterator
@@ -69,9 +70,16 @@ class DedupState:
         )  # key and value go to the changelog as JSON (faust's default for plain types)
         self.store = ChangelogStore(self.table)
         self.index = DedupIndex(self.store, self.config)
-        self.loaded = False
+        # Set while the in-memory index matches the table. faust resumes the stream before
+        # it runs recovery callbacks (faust-streaming #216), so the dedup agent waits on this
+        # rather than judge a candidate against an index that is being rebuilt.
+        self.current = asyncio.Event()
         self._last_evict = time.time()
         self.table.on_recover(self.rebuild)
+        app.on_partitions_revoked.connect(self._on_revoked)
+
+    async def _on_revoked(self, sender: Any, revoked: Any = None, **kwargs: Any) -> None:
+        self.current.clear()
 
     async def rebuild(self) -> None:
         """Derive the in-memory index from the recovered table, oldest first so that band
@@ -85,7 +93,7 @@ class DedupState:
                 fresh.restore(article_id, record)
         built: MemoryStore = fresh.store  # type: ignore[assignment]
         self.store.articles, self.store.exact, self.store.bands = built.articles, built.exact, built.bands
-        self.loaded = True
+        self.current.set()
         log.info("dedup index rebuilt", extra={"articles": len(built.articles), "seconds": round(time.perf_counter() - started, 3)})
 
     def maybe_evict(self, now: float) -> None:
