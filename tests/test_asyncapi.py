@@ -26,6 +26,8 @@ from typing import Any
 import fastjsonschema
 import pytest
 
+from tests.support.tools import load_yaml, require_tool
+
 from worker.config import Settings
 from worker.pipeline.limits import Limits
 from worker.pipeline.model import Origin
@@ -40,24 +42,6 @@ REPO = Path(__file__).resolve().parents[1]
 DOC_PATH = REPO / "docs" / "asyncapi.yaml"
 SCHEMAS = REPO / "schemas"
 SAMPLE = REPO / "worker" / "samples" / "01_port_strike_and_glacier.txt"
-
-
-def require_tool(found: bool, reason: str) -> None:
-    """Skip where a validator is missing; fail in CI, where skipping would hide a gap."""
-    if found:
-        return
-    if os.environ.get("NEWSWORKER_REQUIRE_TOOLS"):
-        pytest.fail(reason + "; NEWSWORKER_REQUIRE_TOOLS is set")
-    pytest.skip(reason)
-
-
-def load_yaml(text: str) -> Any:
-    try:
-        import yaml
-    except ImportError:
-        require_tool(False, "PyYAML is not installed (pip install pyyaml)")
-        raise
-    return yaml.safe_load(text)
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.tools import load_yaml, require_tool
+
 from worker.cli import build_parser
 from worker.config import Settings
 from worker.pipeline.limits import Limits
@@ -35,24 +37,6 @@ DOCKERFILE = REPO / "Dockerfile"
 DOCKERIGNORE = REPO / ".dockerignore"
 KAFKA_POM = REPO / "tests" / "support" / "kafka-pom.xml"
 SAMPLES = REPO / "worker" / "samples"
-
-
-def require_tool(found: bool, reason: str) -> None:
-    """Skip where a validator is missing; fail in CI, where skipping would hide a gap."""
-    if found:
-        return
-    if os.environ.get("NEWSWORKER_REQUIRE_TOOLS"):
-        pytest.fail(reason + "; NEWSWORKER_REQUIRE_TOOLS is set")
-    pytest.skip(reason)
-
-
-def load_yaml(text: str) -> Any:
-    try:
-        import yaml
-    except ImportError:
-        require_tool(False, "PyYAML is not installed (pip install pyyaml)")
-        raise
-    return yaml.safe_load(text)
 
 
 @pytest.fixture(scope="module")

@@ -108,14 +108,7 @@ def comparison_key(s: str) -> str:
     any non-ASCII character; a handful of ``in``/``replace`` scans (C loops, and no-ops
     for characters that are absent) is several times faster on news paragraphs.
     """
-    if s.isascii():
-        if "`" in s:
-            s = s.replace("`", "'")
-    else:
-        for ch, rep in _KEY_PAIRS:
-            if ch in s:
-                s = s.replace(ch, rep)
-    return " ".join(s.casefold().split())
+    return " ".join(_fold_key_chars(s).casefold().split())
 
 
 def normalized_comparison_key(s: str) -> str:
@@ -124,14 +117,16 @@ def normalized_comparison_key(s: str) -> str:
     Such text has single spaces and no edges, and folding quotes or case never adds
     whitespace, so the split-and-join (a string object per word) can be skipped.
     """
+    return _fold_key_chars(s).casefold()
+
+
+def _fold_key_chars(s: str) -> str:
     if s.isascii():
-        if "`" in s:
-            s = s.replace("`", "'")
-    else:
-        for ch, rep in _KEY_PAIRS:
-            if ch in s:
-                s = s.replace(ch, rep)
-    return s.casefold()
+        return s.replace("`", "'") if "`" in s else s
+    for ch, rep in _KEY_PAIRS:
+        if ch in s:
+            s = s.replace(ch, rep)
+    return s
 
 
 def words(s: str) -> list[str]:
