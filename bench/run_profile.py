@@ -19,8 +19,14 @@ Stack = tuple[Frame, ...]
 _PY_SPY_FRAME = re.compile(r"^(.*) \((.*?)(?::\d+)?\)$")
 
 
+_REPO = str(Path(__file__).resolve().parents[1]) + "/"
+
+
 def short_file(path: str) -> str:
-    for marker in ("/site-packages/", "/lib/python3", "/work/main/"):
+    """Paths relative to site-packages, the stdlib or this checkout (wherever it lives)."""
+    if path.startswith(_REPO):
+        return path[len(_REPO):]
+    for marker in ("/site-packages/", "/lib/python3"):
         if marker in path:
             path = path.split(marker, 1)[1]
             if marker == "/lib/python3":
