@@ -37,6 +37,8 @@ log = logging.getLogger("newsworker")
 
 faust_patches.apply()
 
+INDEX_WAIT_S = 10.0
+
 
 def _header_value(value: Any) -> bytes:
     return str(value).encode("utf-8", "replace")[:1024]
@@ -144,7 +146,13 @@ class NewsWorker:
             await self._send(self.settings.topics.candidates, candidate.article["article_id"].encode(), encode_candidate(candidate, page_ts))
 
     async def on_candidate(self, message: Any) -> None:
-        await self.dedup.current.wait()
+        if not self.dedup.current.is_set():
+            # Bounded: a rebalance waits for in-flight events before it revokes, so an
+            # unbounded wait here could hold up the very recovery that would end it.
+            try:
+                await asyncio.wait_for(self.dedup.current.wait(), timeout=INDEX_WAIT_S)
+            except asyncio.TimeoutError:
+                log.warning("dedup index not rebuilt after %.0f s; judging %s@%s against it anyway", INDEX_WAIT_S, message.topic, message.offset)
         started = time.perf_counter()
         self._positions[(message.topic, message.partition)] = message.offset
         page_ts: float | None = None
