@@ -43,13 +43,9 @@ def test_sigkill_crashes_lose_nothing(kafka_broker, tmp_path: Path) -> None:
 
 def test_scale_one_two_three_one(kafka_broker, tmp_path: Path) -> None:
     result = scenarios.rebalance_scenario(kafka_broker.bootstrap, tmp_path, pages=600, pairs=12, timeout=120)
-    assert [p for p in result["problems"] if "republished copies" not in p] == []
+    assert result["problems"] == []
+    assert result["copies_caught"] == result["copy_pairs"]
     assert result["lost_articles"] == 0 and result["self_duplicates"] == 0
-    if result["copies_caught"] < result["copy_pairs"]:
-        # Open bug, intermittent (about one run in three at full size, one copy of 24):
-        # a copy judged during a rebalance can miss its original. Reported as xfailed, not
-        # hidden; see docs/reliability.md.
-        pytest.xfail(f"known: {result['copy_pairs'] - result['copies_caught']} republished copy missed during rebalances")
 
 
 @pytest.fixture

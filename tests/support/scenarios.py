@@ -267,13 +267,17 @@ def _as_message(doc: dict[str, Any]) -> Message:
 
 
 def copies_caught(out: Outputs, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> tuple[int, list[str]]:
-    """How many republished copies came out as duplicates of their own original."""
+    """How many republished copies came out as duplicates of their own original's story:
+    of the original itself, or of the story's first article when the original was in turn
+    a duplicate (the page generator can print the same story earlier in the stream, and
+    which of the two comes first depends on partition timing)."""
     by_page: dict[str, list[dict[str, Any]]] = {}
     for v in out.articles:
         by_page.setdefault(v["page_id"], []).append(v)
     caught, missed = 0, []
     for orig, copy in pairs:
-        orig_ids = {v["article_id"] for v in by_page.get(orig["page_id"], [])}
+        originals = by_page.get(orig["page_id"], [])
+        orig_ids = {v["article_id"] for v in originals} | {v["cluster_id"] for v in originals}
         dups = [v for v in by_page.get(copy["page_id"], []) if v["duplicate_of"] in orig_ids]
         if dups:
             caught += 1
