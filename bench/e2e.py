@@ -313,12 +313,7 @@ def passthrough(broker: KafkaBroker, pages: PageSet, log_dir: Path) -> dict[str,
         acc = asyncio.run(count_outputs(broker.bootstrap, dst, len(pages.messages), timeout=120 + 0.05 * len(pages.messages)))
         cpu = process_cpu_seconds(proc.pid)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc, signal.SIGTERM, 20)
     result = _window(acc, len(pages.messages), None, 0.0, load, load_s)
     result["process_cpu_s_incl_startup"] = round(cpu, 3)
     return result
@@ -343,13 +338,18 @@ def _start_py_spy(pid: int, out: Path) -> subprocess.Popen[bytes] | None:
     return proc
 
 
-def _stop_py_spy(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGINT)
+def _stop(proc: subprocess.Popen[bytes], sig: int, timeout: float) -> None:
+    """Ask a helper process to finish (py-spy writes its recording on SIGINT), then kill."""
+    proc.send_signal(sig)
     try:
-        proc.wait(timeout=60)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def _stop_py_spy(proc: subprocess.Popen[bytes]) -> None:
+    _stop(proc, signal.SIGINT, 60)
 
 
 def start_broker() -> KafkaBroker:

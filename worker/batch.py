@@ -43,7 +43,6 @@ def read_bounded_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, byte
 
 @dataclass
 class BatchRun:
-    topics: TopicNames
     limits: Limits
     index: DedupIndex = field(default_factory=DedupIndex)
     counts: Counter = field(default_factory=Counter)
@@ -85,7 +84,7 @@ def check_paths(paths: list[str]) -> str | None:
 
 
 def process_paths(paths: list[str], out: BinaryIO, stdin: BinaryIO, topics: TopicNames, limits: Limits) -> Counter:
-    run = BatchRun(topics=topics, limits=limits)
+    run = BatchRun(limits=limits)
     for data, origin, path in run.inputs(paths, stdin):
         for record in run.run_one(data, origin, path):
             out.write(orjson.dumps({"topic": topics.for_role(record.role), "key": record.key, "value": record.value}))

@@ -105,9 +105,6 @@ class NewsWorker:
             async for event in stream.events():
                 await self.on_candidate(event.message)
 
-        self.analyze_agent = analyze
-        self.dedup_agent = dedup
-
     def _origin(self, message: Any) -> Origin:
         key = message.key.decode("utf-8", "replace")[:256] if isinstance(message.key, bytes) else None
         return Origin("kafka", topic=message.topic, partition=message.partition, offset=message.offset, key=key)
