@@ -8,7 +8,7 @@ body) are accepted rather than thrown away. The same corpus feeds the core test
 (``tests/test_badinput.py``), the live-worker test and ``bench/reliability.py``.
 
 Every case is built here from text written for this file; sizes are chosen to hit the
-bounds in ``worker/pipeline/limits.py`` (6 MiB message, 4 Mi-character body, 5 s page
+bounds in ``worker/pipeline/intake/limits.py`` (6 MiB message, 4 Mi-character body, 5 s page
 time). ``kafka=False`` marks the cases a broker cannot carry: topics are created with
 ``max.message.bytes`` = 8 MiB (``worker/stream/admin.py``), so the 20 MB body is only
 tried on the core and CLI paths.

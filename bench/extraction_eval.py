@@ -69,7 +69,7 @@ def snippet_checks(predicted: str, must_have: list[str], must_not: list[str]) ->
 
 
 def _ours(html: str) -> str:
-    from worker.pipeline.html_extract import extract_html
+    from worker.pipeline.html.extract import extract_html
 
     return "\n".join(p for art in extract_html(html) for p in art.paragraphs)
 
@@ -77,8 +77,8 @@ def _ours(html: str) -> str:
 def _ours_finished(html: str) -> str:
     """What users get: our extractor, then the pipeline's shared article cleanup
     (segment.finish_article: unwrapping, chrome lines, repeated paragraphs, dateline)."""
-    from worker.pipeline.html_extract import extract_html
-    from worker.pipeline.segment import finish_article
+    from worker.pipeline.html.extract import extract_html
+    from worker.pipeline.segment.split import finish_article
 
     out = []
     for art in extract_html(html):
@@ -197,7 +197,7 @@ def stress_pages() -> dict[str, str]:
 
 
 def run_stress() -> None:
-    from worker.pipeline.html_extract import extract_html
+    from worker.pipeline.html.extract import extract_html
 
     for name, html in stress_pages().items():
         t0 = time.perf_counter()

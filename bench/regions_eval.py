@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from worker.pipeline.gazetteer import get_gazetteer  # noqa: E402
-from worker.pipeline.regions import tag_regions  # noqa: E402
+from worker.pipeline.tagging.gazetteer import get_gazetteer  # noqa: E402
+from worker.pipeline.tagging.regions import tag_regions  # noqa: E402
 
 # GeoNames country names whose ISO code pycountry cannot look up by name.
 _NAME_FIXES = {

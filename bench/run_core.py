@@ -14,8 +14,8 @@ from typing import Any
 
 from bench.pagegen import PageSet
 from bench.run_machine import load_average
-from worker.pipeline.dedup import DedupIndex
-from worker.pipeline.limits import Limits
+from worker.pipeline.dedup.index import DedupIndex
+from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin
 from worker.pipeline.process import decide, handle_input, warm_up
 

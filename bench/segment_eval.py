@@ -32,8 +32,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from worker.pipeline.segment import segment_text  # noqa: E402
-from worker.pipeline.textclean import comparison_key, normalize_text, words  # noqa: E402
+from worker.pipeline.segment.split import segment_text  # noqa: E402
+from worker.pipeline.text.normalize import comparison_key, normalize_text, words  # noqa: E402
 
 
 def shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from worker.pipeline.topics import tag_topics  # noqa: E402
+from worker.pipeline.tagging.topics import tag_topics  # noqa: E402
 
 FOLDER_CODE = {
     "business": "medtop:04000000",

@@ -29,12 +29,12 @@ import pytest
 from tests.support.tools import load_yaml, require_tool
 
 from worker.config import Settings
-from worker.pipeline.limits import Limits
+from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin
-from worker.pipeline.dedup import DedupIndex
+from worker.pipeline.dedup.index import DedupIndex
 from worker.pipeline.process import dead_letter_record, decide, handle_input
-from worker.pipeline.routing import IPTC_TOP_LEVEL, M49_REGIONS
-from worker.pipeline.schemas import SCHEMA_FILES, load_schema
+from worker.pipeline.tagging.routing import IPTC_TOP_LEVEL, M49_REGIONS
+from worker.pipeline.intake.schemas import SCHEMA_FILES, load_schema
 from worker.stream.admin import topic_specs
 from worker.stream.codec import encode_candidate
 

@@ -17,11 +17,11 @@ import pytest
 
 from bench.badinputs import ARTICLES, BadInput, corpus
 from tests.conftest import REPO
-from worker.pipeline.dedup import DedupIndex
-from worker.pipeline.limits import Limits
+from worker.pipeline.dedup.index import DedupIndex
+from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin
 from worker.pipeline.process import decide_all, handle_input
-from worker.pipeline.schemas import validator
+from worker.pipeline.intake.schemas import validator
 
 CASES = corpus()
 ORIGIN = Origin("kafka", topic="pages.raw", partition=3, offset=41, key="k")

@@ -29,7 +29,7 @@ from tests.support.tools import load_yaml, require_tool
 
 from worker.cli import build_parser
 from worker.config import Settings
-from worker.pipeline.limits import Limits
+from worker.pipeline.intake.limits import Limits
 
 REPO = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO / "docker-compose.yml"

@@ -19,7 +19,7 @@ from tests.conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worker.pipeline.dedup import (
+from worker.pipeline.dedup.index import (
     ArticleRecord,
     CompactMultiMap,
     Decision,
@@ -27,7 +27,7 @@ from worker.pipeline.dedup import (
     MemoryStore,
     TableStore,
 )
-from worker.pipeline.fingerprint import DEFAULT, DedupConfig, fingerprint, similarity, tokens
+from worker.pipeline.dedup.fingerprint import DEFAULT, DedupConfig, fingerprint, similarity, tokens
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -284,7 +284,7 @@ def test_fingerprint_is_deterministic_and_total(text: str) -> None:
 def test_fingerprint_is_stable_across_processes() -> None:
     """Band keys are stored for days and shared between workers: they must not depend on
     per-process hash randomisation."""
-    code = "from worker.pipeline.fingerprint import fingerprint as f; import sys; " \
+    code = "from worker.pipeline.dedup.fingerprint import fingerprint as f; import sys; " \
            "p = f(sys.stdin.read()); print(p.exact, p.signature.hex(), *p.bands)"
     outs = set()
     for seed in ("1", "2"):
@@ -329,7 +329,7 @@ def test_bbc_exact_groups_are_found_and_categories_never_merge() -> None:
 def test_fast_token_and_band_key_paths_equal_their_definitions() -> None:
     """tokens() and band_keys() take byte-table and hex-slice shortcuts; stored signatures
     and band keys must not change because of them."""
-    from worker.pipeline import fingerprint as fpm
+    from worker.pipeline.dedup import fingerprint as fpm
 
     def ref_tokens(text: str) -> list[str]:
         if not text.isascii():

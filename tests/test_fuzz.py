@@ -15,11 +15,11 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worker.pipeline.dedup import DedupIndex
-from worker.pipeline.limits import Limits
+from worker.pipeline.dedup.index import DedupIndex
+from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin
 from worker.pipeline.process import decide_all, handle_input
-from worker.pipeline.schemas import validator
+from worker.pipeline.intake.schemas import validator
 
 ORIGIN = Origin("kafka", topic="pages.raw", partition=0, offset=7)
 LIMITS = Limits()

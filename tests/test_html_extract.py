@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worker.pipeline.html_blocks import names_look_like_furniture
-from worker.pipeline.html_extract import HtmlArticle, extract_html
-from worker.pipeline.html_guard import cap_block_depth
-from worker.pipeline.html_tail import is_furniture_heading
+from worker.pipeline.html.blocks import names_look_like_furniture
+from worker.pipeline.html.extract import HtmlArticle, extract_html
+from worker.pipeline.html.guard import cap_block_depth
+from worker.pipeline.html.tail import is_furniture_heading
 from selectolax.lexbor import LexborHTMLParser
 
-from worker.pipeline.html_title import page_title, strip_site_name
+from worker.pipeline.html.title import page_title, strip_site_name
 from worker.pipeline.model import PageError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,11 +8,11 @@ import base64
 import orjson
 import pytest
 
-from worker.pipeline.deadletter import dead_letter
-from worker.pipeline.intake import HTML, TEXT, page_from_file, parse_raw_message, sniff_content_type
-from worker.pipeline.limits import Limits
+from worker.pipeline.intake.deadletter import dead_letter
+from worker.pipeline.intake.decode import HTML, TEXT, page_from_file, parse_raw_message, sniff_content_type
+from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin, PageError
-from worker.pipeline.schemas import validator
+from worker.pipeline.intake.schemas import validator
 
 LIMITS = Limits(max_message_bytes=10_000, max_body_chars=5_000, max_dead_letter_raw_bytes=100)
 

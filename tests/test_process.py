@@ -14,9 +14,9 @@ import pytest
 
 from tests.conftest import REPO, SEED, shared_path
 from worker.batch import process_paths
-from worker.config import TopicNames
-from worker.pipeline.limits import Limits
-from worker.pipeline.schemas import validator
+from worker.config import Settings, TopicNames
+from worker.pipeline.intake.limits import Limits
+from worker.pipeline.intake.schemas import validator
 
 TOPICS = TopicNames()
 SAMPLES = REPO / "worker" / "samples"
@@ -24,7 +24,7 @@ SAMPLES = REPO / "worker" / "samples"
 
 def run_process(paths: list[str], stdin: bytes = b"", limits: Limits | None = None) -> list[dict]:
     out = io.BytesIO()
-    process_paths(paths, out, io.BytesIO(stdin), TOPICS, limits or Limits())
+    process_paths(paths, out, io.BytesIO(stdin), Settings(limits=limits or Limits()))
     return [orjson.loads(line) for line in out.getvalue().splitlines()]
 
 

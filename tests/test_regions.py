@@ -11,7 +11,7 @@ from tests.conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worker.pipeline.regions import RegionResult, resolve_place, tag_regions
+from worker.pipeline.tagging.regions import RegionResult, resolve_place, tag_regions
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -180,8 +180,8 @@ def test_one_scan_over_joined_paragraphs_equals_scanning_each() -> None:
     """tag_regions scans an article's paragraphs as one text; every context rule must still
     stop at paragraph edges (a place ending one paragraph, a name opening the next,
     indentation, "City, " qualifiers), so the mentions equal those of separate scans."""
-    from worker.pipeline.gazetteer import get_gazetteer
-    from worker.pipeline.regions import _scan
+    from worker.pipeline.tagging.gazetteer import get_gazetteer
+    from worker.pipeline.tagging.regions import _scan
 
     gaz = get_gazetteer()
     paragraphs = [

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from worker.pipeline.model import Segment
-from worker.pipeline.segment import finish_article, segment_text
-from worker.pipeline.textclean import comparison_key, normalize_text
+from worker.pipeline.segment.split import finish_article, segment_text
+from worker.pipeline.text.normalize import comparison_key, normalize_text
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -285,14 +285,14 @@ _TEXTY = st.text(
 @settings(max_examples=400, deadline=None)
 @given(_TEXTY)
 def test_normalized_lines_equal_per_line_normalize_text(body: str) -> None:
-    from worker.pipeline.textclean import normalized_lines
+    from worker.pipeline.text.normalize import normalized_lines
 
     raws = body.splitlines()
     assert normalized_lines(body, raws) == [normalize_text(r) for r in raws]
 
 
 def test_inline_space_chars_are_exactly_the_in_line_whitespace() -> None:
-    from worker.pipeline.textclean import INLINE_SPACE_CHARS
+    from worker.pipeline.text.normalize import INLINE_SPACE_CHARS
 
     expected = "".join(
         chr(c) for c in range(0x110000)
@@ -304,7 +304,7 @@ def test_inline_space_chars_are_exactly_the_in_line_whitespace() -> None:
 @settings(max_examples=400, deadline=None)
 @given(_TEXTY)
 def test_comparison_keys_equal_the_translate_definition(s: str) -> None:
-    from worker.pipeline.textclean import _KEY_TABLE, normalized_comparison_key
+    from worker.pipeline.text.normalize import _KEY_TABLE, normalized_comparison_key
 
     expected = " ".join(s.translate(_KEY_TABLE).casefold().split())
     assert comparison_key(s) == expected
@@ -312,7 +312,7 @@ def test_comparison_keys_equal_the_translate_definition(s: str) -> None:
 
 
 def test_split_dateline_first_letters_gate_keeps_results() -> None:
-    from worker.pipeline.seg_dateline import split_dateline
+    from worker.pipeline.segment.dateline import split_dateline
 
     rest = "Officials said on Monday that the bridge would reopen next spring after repairs."
     assert split_dateline("OSLO: " + rest) == ("OSLO", rest)
@@ -322,7 +322,7 @@ def test_split_dateline_first_letters_gate_keeps_results() -> None:
 
 
 def test_paragraph_deduper_finds_containment_across_paragraphs_lazily() -> None:
-    from worker.pipeline.seg_dedupe import ParagraphDeduper
+    from worker.pipeline.segment.repeats import ParagraphDeduper
 
     d = ParagraphDeduper()
     assert not d.seen("The harbour master said the ferry would sail at noon.")

@@ -14,9 +14,10 @@ import pytest
 from bench.pagegen import generate, make_story, render_page, republish
 from tests.conftest import REPO, SEED, shared_path
 from tests.support.worker import WorkerProcess, unique_settings
+from worker.pipeline.intake.limits import Limits
 from worker.config import Settings
-from worker.pipeline.routing import route_roles
-from worker.pipeline.schemas import validator
+from worker.pipeline.tagging.routing import route_roles
+from worker.pipeline.intake.schemas import validator
 from worker.stream.admin import collect_pages, create_topics, page_messages, send_messages, tail
 
 pytestmark = pytest.mark.kafka
@@ -90,7 +91,7 @@ def test_seed_page_through_the_live_worker(kafka_broker, worker) -> None:
     settings = unique_settings(kafka_broker.bootstrap)
     setup_topics(settings)
     worker(settings)
-    messages = list(page_messages([str(shared_path("seed", SEED.name))]))
+    messages = list(page_messages([str(shared_path("seed", SEED.name))], Limits()))
     send(settings, messages)
     records = collect(settings, [pid for _, pid in messages], timeout=60)
     check_conformance(records, settings)
@@ -140,7 +141,7 @@ def test_bad_message_between_good_ones(kafka_broker, worker) -> None:
     settings = unique_settings(kafka_broker.bootstrap, partitions=1)
     setup_topics(settings)
     worker(settings)
-    good = list(page_messages([str(SAMPLES / "03_central_bank.html"), str(SAMPLES / "01_port_strike_and_glacier.txt")]))
+    good = list(page_messages([str(SAMPLES / "03_central_bank.html"), str(SAMPLES / "01_port_strike_and_glacier.txt")], Limits()))
     messages = [good[0], (b'{"url": "https://x.example", "body": ', None), good[1]]
     send(settings, messages)
     records = collect(settings, [pid for _, pid in messages], timeout=60)

@@ -11,8 +11,8 @@ from tests.conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worker.pipeline.topic_lexicon import CONCEPTS
-from worker.pipeline.topics import tag_topics
+from worker.pipeline.tagging.topic_lexicon import CONCEPTS
+from worker.pipeline.tagging.topics import tag_topics
 
 POLITICS = "medtop:11000000"
 CONFLICT = "medtop:16000000"

@@ -1,6 +1,7 @@
 """The batch ``process`` command: files or stdin in, the records the stream worker would
-publish out, one JSON line each. It runs the same core as the stream worker, which makes
-it the quickest way to see what a page will become."""
+publish out, one JSON line each. It runs the same core, built from the same
+:class:`Settings` (limits, dedup parameters, schema folder), as the stream worker, which
+makes it the quickest way to see what a page will become."""
 
 from __future__ import annotations
 
@@ -9,68 +10,39 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 import orjson
 
-from worker.config import TopicNames
-from worker.pipeline.dedup import DedupIndex
-from worker.pipeline.limits import Limits
-from worker.pipeline.model import Origin, OutRecord
+from worker.config import Settings
+from worker.inputs import InputItem, read_inputs
+from worker.pipeline.dedup.index import DedupIndex
+from worker.pipeline.model import OutRecord
 from worker.pipeline.process import dead_letter_record, decide_all, handle_input
-
-_CHUNK = 1 << 16
-
-
-def read_bounded_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes]]:
-    """Lines of a JSONL stream, each cut at ``limit + 1`` bytes so that a gigabyte line
-    with no newline costs bounded memory; the cut line still reaches intake, which
-    rejects it as too large."""
-    number = 0
-    while True:
-        line = stream.readline(limit + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > limit and not line.endswith(b"\n"):
-            while True:  # skip the rest of the over-long line
-                rest = stream.readline(_CHUNK)
-                if not rest or rest.endswith(b"\n"):
-                    break
-        if line.strip():
-            yield number, line
+from worker.pipeline.stats import Stats
 
 
 @dataclass
 class BatchRun:
-    limits: Limits
-    index: DedupIndex = field(default_factory=DedupIndex)
+    settings: Settings
+    index: DedupIndex = field(init=False)
     counts: Counter = field(default_factory=Counter)
+    stats: Stats = field(default_factory=Stats)
 
-    def run_one(self, data: bytes, origin: Origin, path: str | None = None) -> list[OutRecord]:
+    def __post_init__(self) -> None:
+        self.index = DedupIndex(config=self.settings.dedup_config())
+
+    def run_one(self, item: InputItem) -> list[OutRecord]:
         self.counts["pages"] += 1
-        outcome = handle_input(data, origin, self.limits, path=path)
+        outcome = handle_input(item.data, item.origin, self.settings.limits, path=item.path, schemas=self.settings.schemas_path())
+        self.stats.merge(outcome.stats)
         if outcome.dead_letter is not None:
             records = [dead_letter_record(outcome.dead_letter)]
         else:
-            records = decide_all(outcome.candidates, self.index, time.time())
+            records = decide_all(outcome.candidates, self.index, time.time(), self.stats)
         for record in records:
             self.counts[record.role] += 1
         return records
-
-    def inputs(self, paths: list[str], stdin: BinaryIO) -> Iterator[tuple[bytes, Origin, str | None]]:
-        for path in paths:
-            if path == "-":
-                for number, line in read_bounded_lines(stdin, self.limits.max_message_bytes):
-                    yield line, Origin("stdin", line=number), None
-            elif path.endswith(".jsonl"):
-                with open(path, "rb") as handle:
-                    for number, line in read_bounded_lines(handle, self.limits.max_message_bytes):
-                        yield line, Origin("file", path=path, line=number), None
-            else:
-                with open(path, "rb") as handle:
-                    data = handle.read(self.limits.max_message_bytes + 1)
-                yield data, Origin("file", path=path), path
 
 
 def check_paths(paths: list[str]) -> str | None:
@@ -83,26 +55,32 @@ def check_paths(paths: list[str]) -> str | None:
     return None
 
 
-def process_paths(paths: list[str], out: BinaryIO, stdin: BinaryIO, topics: TopicNames, limits: Limits) -> Counter:
-    run = BatchRun(limits=limits)
-    for data, origin, path in run.inputs(paths, stdin):
-        for record in run.run_one(data, origin, path):
+def process_paths(paths: list[str], out: BinaryIO, stdin: BinaryIO, settings: Settings) -> BatchRun:
+    run = BatchRun(settings)
+    topics = settings.topics
+    for item in read_inputs(paths, stdin, settings.limits):
+        for record in run.run_one(item):
             out.write(orjson.dumps({"topic": topics.for_role(record.role), "key": record.key, "value": record.value}))
             out.write(b"\n")
     out.flush()
-    return run.counts
+    return run
 
 
-def main(paths: list[str], topics: TopicNames, limits: Limits) -> int:
+def main(paths: list[str], settings: Settings, *, show_stats: bool = False) -> int:
     problem = check_paths(paths)
     if problem:
         print(f"newsworker process: {problem}", file=sys.stderr)
         return 2
-    counts = process_paths(paths, sys.stdout.buffer, sys.stdin.buffer, topics, limits)
+    run = process_paths(paths, sys.stdout.buffer, sys.stdin.buffer, settings)
+    counts = run.counts
     routed = sum(n for role, n in counts.items() if role.startswith(("region.", "topic.")))
     print(
         f"newsworker process: {counts['pages']} pages -> {counts['articles']} articles, "
         f"{counts['duplicates']} duplicates, {counts['dlq']} dead letters ({routed} routing records)",
         file=sys.stderr,
     )
+    if show_stats:
+        report = {"pages": counts["pages"], "records": {k: v for k, v in sorted(counts.items()) if k != "pages"}}
+        report.update(run.stats.as_dict())
+        sys.stderr.write(orjson.dumps(report).decode() + "\n")
     return 0

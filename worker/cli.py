@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("process", help="run the core on files or stdin and print the records as JSON lines")
     p.add_argument("paths", nargs="*", metavar="PATH", help="a .jsonl file of raw pages, - for JSONL on stdin, or one page file (.html/.htm or text)")
+    p.add_argument("--stats", action="store_true", help="print what every stage did and dropped, with reasons, as one JSON object on stderr")
     sub.add_parser("run", help="run the stream worker (starts an embedded broker when NEWSWORKER_BOOTSTRAP_SERVERS is unset)")
     d = sub.add_parser("demo", help="start a worker, send pages through Kafka and print the articles that come out")
     d.add_argument("paths", nargs="*", metavar="PATH", help="pages to send (default: the bundled samples)")
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "process":
         from worker import batch
 
-        return batch.main(args.paths, settings.topics, settings.limits)
+        return batch.main(args.paths, settings, show_stats=args.stats)
     if args.command == "run":
         from worker.stream.runner import run
 
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             print(f"newsworker send: not a readable file: {missing[0]}", file=sys.stderr)
             return 2
-        sent = asyncio.run(admin.send_messages(settings, admin.page_messages(args.paths)))
+        sent = asyncio.run(admin.send_messages(settings, admin.page_messages(args.paths, settings.limits)))
         print(f"newsworker send: {sent} messages to {settings.topics.raw}", file=sys.stderr)
         return 0
     if args.command == "tail":

@@ -33,10 +33,10 @@ from bench.badinputs import ARTICLES, BadInput, corpus
 from bench.pagegen import generate, make_story, render_page, republish
 from tests.support.worker import WorkerProcess, free_port, unique_settings
 from worker.config import Settings
-from worker.pipeline.limits import Limits
+from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin
 from worker.pipeline.process import handle_input
-from worker.pipeline.schemas import validator
+from worker.pipeline.intake.schemas import validator
 from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES, create_topics, tail
 from worker.stream.kafka_client import aiokafka_kwargs
 

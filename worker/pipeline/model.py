@@ -67,7 +67,9 @@ class PageError(Exception):
     """A page the core cannot turn into articles. ``kind`` is a stable, machine-readable
     reason (it becomes ``error.type`` in the dead letter)."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, *, stage: str | None = None, reason: str | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.stage = stage  # for no_articles: the stage and reason that removed the text
+        self.reason = reason

@@ -11,23 +11,26 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
-from worker.pipeline.dedup import Decision, DedupIndex
-from worker.pipeline.fingerprint import Fingerprint, fingerprint
-from worker.pipeline.html_extract import extract_html
-from worker.pipeline.ids import article_id_for
-from worker.pipeline.deadletter import dead_letter
-from worker.pipeline.intake import HTML, page_from_file, parse_raw_message
-from worker.pipeline.language import detect_language
-from worker.pipeline.limits import Limits
+from worker.pipeline.dedup.index import Decision, DedupIndex
+from worker.pipeline.dedup.fingerprint import Fingerprint, fingerprint
+from worker.pipeline.html.extract import extract_html
+from worker.pipeline.intake.ids import article_id_for
+from worker.pipeline.intake.deadletter import dead_letter
+from worker.pipeline.intake.decode import HTML, page_from_file, parse_raw_message
+from worker.pipeline.tagging.language import detect_language
+from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin, OutRecord, PageError, RawPage, Segment
-from worker.pipeline.regions import tag_regions
-from worker.pipeline.routing import route_roles
-from worker.pipeline.segment import finish_article, segment_text
-from worker.pipeline.timebox import time_limit
-from worker.pipeline.topics import tag_topics
+from worker.pipeline.stats import CLEANUP, DEDUP, FINGERPRINT, HTML as HTML_STAGE, INTAKE, SEGMENT, TAGGING, Stats
+from worker.pipeline.tagging.regions import tag_regions
+from worker.pipeline.tagging.routing import route_roles
+from worker.pipeline.segment.split import finish_article, segment_text
+from worker.pipeline.intake.timebox import time_limit
+from worker.pipeline.tagging.topics import tag_topics
 
 ARTICLES = "articles"
 DUPLICATES = "duplicates"
@@ -42,11 +45,15 @@ class Candidate:
     fingerprint: Fingerprint
 
 
-def segments_of(page: RawPage) -> list[Segment]:
+def segments_of(page: RawPage, stats: Stats) -> list[Segment]:
     if page.content_type == HTML:
-        found = (finish_article(doc.title, doc.paragraphs) for doc in extract_html(page.body))
-        return [seg for seg in found if seg is not None]
-    return segment_text(page.body)
+        with stats.timed(HTML_STAGE):
+            docs = extract_html(page.body, stats)
+        with stats.timed(CLEANUP):
+            found = (finish_article(doc.title, doc.paragraphs, stats=stats) for doc in docs)
+            return [seg for seg in found if seg is not None]
+    with stats.timed(SEGMENT):
+        return segment_text(page.body, stats)
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -68,20 +75,35 @@ def has_prose(segment: Segment) -> bool:
     return False
 
 
-def analyze_page(page: RawPage, limits: Limits) -> list[Candidate]:
+def analyze_page(page: RawPage, limits: Limits, stats: Stats | None = None) -> list[Candidate]:
     """Segment, clean, tag and fingerprint one page. Raises :class:`PageError` when the page
-    holds no article, so that every page ends somewhere (articles or a dead letter)."""
-    segments = [seg for seg in segments_of(page) if has_prose(seg)]
+    holds no article, so that every page ends somewhere (articles or a dead letter); the
+    error names the stage and reason that removed the page's text."""
+    stats = stats if stats is not None else Stats()
+    stats.last_drop = None
+    found = segments_of(page, stats)
+    segments = []
+    for seg in found:
+        if has_prose(seg):
+            segments.append(seg)
+        else:
+            stats.drop(CLEANUP, "no_prose")
     if not segments:
-        raise PageError("no_articles", "no article text found on the page (empty, boilerplate only, or a teaser index)")
+        stage, reason = stats.last_drop or ("segment", "no_text")
+        raise PageError("no_articles", f"no article text left on the page: {stage} stage, {reason}", stage=stage, reason=reason)
     if len(segments) > limits.max_articles_per_page:
         raise PageError("too_many_articles", f"{len(segments)} articles on one page; the limit is {limits.max_articles_per_page}")
-    return [_candidate(page, position, len(segments), seg) for position, seg in enumerate(segments)]
+    return [_candidate(page, position, len(segments), seg, stats) for position, seg in enumerate(segments)]
 
 
-def _candidate(page: RawPage, position: int, count: int, seg: Segment) -> Candidate:
+def _candidate(page: RawPage, position: int, count: int, seg: Segment, stats: Stats) -> Candidate:
     text = "\n\n".join(seg.paragraphs)
-    tagged = tag_regions(seg.title, seg.paragraphs, seg.dateline)
+    with stats.timed(TAGGING):
+        tagged = tag_regions(seg.title, seg.paragraphs, seg.dateline)
+        language = detect_language(text)
+        topics = tag_topics(seg.title, text)
+    stats.did(TAGGING, "with_region" if tagged.regions else "without_region")
+    stats.did(TAGGING, "with_topic" if topics else "without_topic")
     dateline = {"text": seg.dateline, "country": tagged.dateline_country} if seg.dateline else None
     article = {
         "schema_version": 1,
@@ -97,26 +119,35 @@ def _candidate(page: RawPage, position: int, count: int, seg: Segment) -> Candid
         "highlights": list(seg.highlights),
         "paragraphs": list(seg.paragraphs),
         "text": text,
-        "language": detect_language(text),
+        "language": language,
         "regions": tagged.regions,
         "focus_country": tagged.focus_country,
-        "topics": tag_topics(seg.title, text),
+        "topics": topics,
     }
     fp_text = f"{seg.title}\n\n{text}" if seg.title else text
-    return Candidate(article=article, fingerprint=fingerprint(fp_text))
+    with stats.timed(FINGERPRINT):
+        fp = fingerprint(fp_text)
+    stats.did(FINGERPRINT, "articles")
+    return Candidate(article=article, fingerprint=fp)
 
 
-def decide(candidate: Candidate, index: DedupIndex, ts: float) -> list[OutRecord]:
+def decide(candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None) -> list[OutRecord]:
     """Records for one candidate: the article on ``articles`` (plus routing) when it is new,
     or on ``duplicates`` when an earlier article says the same. A replay (the same article
     id again, after a redelivery) repeats the original decision, so outputs stay idempotent."""
-    return decide_with_verdict(candidate, index, ts)[1]
+    return decide_with_verdict(candidate, index, ts, stats)[1]
 
 
-def decide_with_verdict(candidate: Candidate, index: DedupIndex, ts: float) -> tuple[Decision, list[OutRecord]]:
+def decide_with_verdict(
+    candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None
+) -> tuple[Decision, list[OutRecord]]:
     """:func:`decide`, also returning the index's verdict (for metrics)."""
     article = dict(candidate.article)
+    started = time.perf_counter()
     verdict = index.check_and_add(article["article_id"], candidate.fingerprint, ts)
+    if stats is not None:
+        stats.add_time(DEDUP, time.perf_counter() - started)
+        stats.did(DEDUP, verdict.kind)
     article["cluster_id"] = verdict.cluster_id
     key = article["article_id"]
     if verdict.duplicate_of is not None:  # a duplicate, or the replay of one
@@ -128,8 +159,8 @@ def decide_with_verdict(candidate: Candidate, index: DedupIndex, ts: float) -> t
     return verdict, [OutRecord(ARTICLES, key, article)] + [OutRecord(role, key, article) for role in route_roles(article)]
 
 
-def decide_all(candidates: Iterable[Candidate], index: DedupIndex, ts: float) -> list[OutRecord]:
-    return [record for c in candidates for record in decide(c, index, ts)]
+def decide_all(candidates: Iterable[Candidate], index: DedupIndex, ts: float, stats: Stats | None = None) -> list[OutRecord]:
+    return [record for c in candidates for record in decide(c, index, ts, stats)]
 
 
 @dataclass(slots=True)
@@ -139,18 +170,26 @@ class PageOutcome:
 
     candidates: list[Candidate]
     dead_letter: dict[str, Any] | None = None
+    stats: Stats = field(default_factory=Stats)  # this page's figures, merged by the caller
 
 
-def handle_input(data: bytes, origin: Origin, limits: Limits, *, path: str | None = None) -> PageOutcome:
-    """Errors are values here: whatever the input, the caller gets an outcome back.
+def handle_input(
+    data: bytes, origin: Origin, limits: Limits, *, path: str | None = None, schemas: Path | None = None
+) -> PageOutcome:
+    """Errors are values here: whatever the input, the caller gets an outcome back, with
+    the page's stage figures in ``outcome.stats``.
 
-    ``path`` set means ``data`` is a whole page file rather than a ``pages.raw`` message.
+    ``path`` set means ``data`` is a whole page file rather than a ``pages.raw`` message;
+    ``schemas`` is the folder of the topic contracts (default: the one beside the package).
     """
+    stats = Stats()
     page: RawPage | None = None
     try:
         with time_limit(limits.page_time_limit_s):
-            page = page_from_file(path, data, limits) if path is not None else parse_raw_message(data, limits)
-            return PageOutcome(analyze_page(page, limits))
+            with stats.timed(INTAKE):
+                page = page_from_file(path, data, limits) if path is not None else parse_raw_message(data, limits, schemas)
+            stats.did(INTAKE, "pages")
+            return PageOutcome(analyze_page(page, limits, stats), stats=stats)
     except PageError as exc:
         error = exc
     except RecursionError:
@@ -159,6 +198,8 @@ def handle_input(data: bytes, origin: Origin, limits: Limits, *, path: str | Non
         error = PageError("too_large", "input needs more memory than one page may use")
     except Exception as exc:  # noqa: BLE001 - a bug on one page must not stop the others
         error = PageError("internal_error", f"{type(exc).__name__}: {exc}")
+    stats.did(INTAKE, "dead_letters")
+    stats.drop(error.stage or INTAKE, "page:" + error.kind)
     return PageOutcome(
         [],
         dead_letter(
@@ -169,6 +210,7 @@ def handle_input(data: bytes, origin: Origin, limits: Limits, *, path: str | Non
             page_id=page.page_id if page else None,
             url=page.url if page else None,
         ),
+        stats=stats,
     )
 
 

@@ -19,8 +19,10 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from worker.config import Settings
-from worker.pipeline.ids import page_id_for
-from worker.pipeline.routing import route_roles_all
+from worker.inputs import as_message, read_inputs
+from worker.pipeline.intake.limits import Limits
+from worker.pipeline.model import PageError
+from worker.pipeline.tagging.routing import route_roles_all
 from worker.stream.dedup_state import DEDUP_PARTITIONS
 from worker.stream.kafka_client import aiokafka_kwargs
 
@@ -73,40 +75,15 @@ async def create_topics(settings: Settings, specs: Iterable[TopicSpec] | None = 
     return created
 
 
-def page_messages(paths: list[str], stdin: BinaryIO | None = None) -> Iterator[tuple[bytes, str | None]]:
-    """Raw-page messages, with their page ids, from JSONL files (or - for stdin) or from
-    page files wrapped into messages, so that ``send`` takes the same inputs as ``process``.
-    A message without a page id gets the one the worker would derive, so the sender can
-    track it; lines that are not JSON objects are sent as they are (the worker
-    dead-letters them)."""
-    for path in paths:
-        if path == "-" or path.endswith(".jsonl"):
-            handle = (stdin or sys.stdin.buffer) if path == "-" else open(path, "rb")
-            with handle:
-                for line in handle:
-                    if line.strip():
-                        yield _with_page_id(line.rstrip(b"\r\n"))
-        else:
-            data = Path(path).read_bytes()
-            body = data.decode("utf-8", errors="replace")
-            url = Path(path).resolve().as_uri()
-            content_type = "text/html" if path.lower().endswith((".html", ".htm")) else "text/plain"
-            yield orjson.dumps({"page_id": page_id_for(url, body), "url": url, "body": body, "content_type": content_type}), page_id_for(url, body)
-
-
-def _with_page_id(value: bytes) -> tuple[bytes, str | None]:
-    try:
-        doc = orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return value, None
-    if not isinstance(doc, dict):
-        return value, None
-    if isinstance(doc.get("page_id"), str) and doc["page_id"]:
-        return value, doc["page_id"]
-    if isinstance(doc.get("url"), str) and isinstance(doc.get("body"), str) and doc["url"]:
-        doc["page_id"] = page_id_for(doc["url"], doc["body"])
-        return orjson.dumps(doc), doc["page_id"]
-    return value, None
+def page_messages(paths: list[str], limits: Limits, stdin: BinaryIO | None = None) -> Iterator[tuple[bytes, str | None]]:
+    """Raw-page messages, with their page ids, read exactly as ``process`` reads them
+    (``worker.inputs``), so a file sent through Kafka gives the ids ``process`` prints. A
+    page file the core would refuse (not UTF-8, too large) is reported and skipped."""
+    for item in read_inputs(paths, stdin or sys.stdin.buffer, limits):
+        try:
+            yield as_message(item, limits)
+        except PageError as exc:
+            print(f"newsworker send: skipped {item.origin.path}: {exc.kind}: {exc.message}", file=sys.stderr)
 
 
 async def send_messages(settings: Settings, values: Iterable[tuple[bytes, str | None]]) -> int:

@@ -16,14 +16,16 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any
 
 import faust
 import orjson
 
 from worker.config import Settings
-from worker.pipeline.deadletter import dead_letter
+from worker.pipeline.intake.deadletter import dead_letter
 from worker.pipeline.model import Origin, OutRecord, PageError
+from worker.pipeline.stats import Stats
 from worker.pipeline.process import PageOutcome, dead_letter_record, decide_with_verdict, handle_input, warm_up
 from worker.stream.codec import decode_candidate, encode_candidate
 from worker.stream import faust_patches
@@ -112,10 +114,10 @@ class NewsWorker:
     async def _analyze(self, data: bytes, origin: Origin) -> PageOutcome:
         limits = self.settings.limits
         if self.settings.process_workers <= 0:
-            return handle_input(data, origin, limits)
+            return handle_input(data, origin, limits, schemas=self.settings.schemas_path())
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.settings.process_workers, initializer=warm_up)
-        future = asyncio.get_running_loop().run_in_executor(self._pool, handle_input, data, origin, limits)
+        future = asyncio.get_running_loop().run_in_executor(self._pool, partial(handle_input, data, origin, limits, schemas=self.settings.schemas_path()))
         try:
             return await asyncio.wait_for(future, timeout=limits.page_time_limit_s * 2)
         except asyncio.TimeoutError:
@@ -135,6 +137,7 @@ class NewsWorker:
             error = PageError("internal_error", f"{type(exc).__name__}: {exc}")
             outcome = PageOutcome([], dead_letter(error, origin, data, max_raw_bytes=self.settings.limits.max_dead_letter_raw_bytes))
         self.metrics.stage_seconds.labels("analyze").observe(time.perf_counter() - started)
+        self.metrics.record_stats(outcome.stats)
         if outcome.dead_letter is not None:
             await self.publish(dead_letter_record(outcome.dead_letter))
             return
@@ -156,7 +159,9 @@ class NewsWorker:
         try:
             candidate, page_ts = decode_candidate(message.value)
             now = time.time()
-            verdict, records = decide_with_verdict(candidate, self.dedup.index, now)
+            stats = Stats()
+            verdict, records = decide_with_verdict(candidate, self.dedup.index, now, stats)
+            self.metrics.record_stats(stats)
             if verdict.kind == "replay":
                 self.metrics.replays.inc()
             self.dedup.maybe_evict(now)

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from worker.pipeline.fingerprint import Fingerprint
+from worker.pipeline.dedup.fingerprint import Fingerprint
 from worker.pipeline.process import Candidate
 
 

@@ -8,7 +8,7 @@ keeps the changelog an order of magnitude smaller than changelogging every band 
 
 The stage reads a single-partition topic (``DEDUP_PARTITIONS``) so that one total order
 decides which of two near-duplicates came first, whichever page partitions they
-arrived on; see ``worker/pipeline/dedup.py`` for the reasoning and the scale-out path.
+arrived on; see ``worker/pipeline/dedup/index.py`` for the reasoning and the scale-out path.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from typing import Any
 import faust
 
 from worker.config import Settings
-from worker.pipeline.dedup import ArticleRecord, DedupIndex, MemoryStore, TableStore
-from worker.pipeline.fingerprint import DEFAULT, DedupConfig
+from worker.pipeline.dedup.index import ArticleRecord, DedupIndex, MemoryStore, TableStore
 from worker.stream.metrics import Metrics
 
 DEDUP_PARTITIONS = 1
@@ -48,19 +47,9 @@ class ChangelogStore(MemoryStore):
         self.table.pop(article_id, None)
 
 
-def dedup_config(settings: Settings) -> DedupConfig:
-    base = DEFAULT
-    threshold = settings.dedup_threshold if settings.dedup_threshold is not None else base.threshold
-    return DedupConfig(
-        shingle_size=base.shingle_size, num_perm=base.num_perm, bands=base.bands, rows=base.rows, seed=base.seed,
-        threshold=threshold, retention_seconds=settings.dedup_retention_days * 86400.0,
-        min_shingles=base.min_shingles, max_bucket=base.max_bucket, max_candidates=base.max_candidates,
-    )
-
-
 class DedupState:
     def __init__(self, app: faust.App, settings: Settings, metrics: Metrics) -> None:
-        self.config = dedup_config(settings)
+        self.config = settings.dedup_config()
         self.metrics = metrics
         # The state version is in the name: new shingling or banding starts from fresh state.
         self.table = app.Table(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from worker.pipeline.stats import Stats
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 _STAGE_BUCKETS = (0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -26,6 +27,24 @@ class Metrics:
         )
         self.consumer_lag = Gauge("newsworker_consumer_lag", "High watermark minus next offset to read", ["topic", "partition"], registry=r)
         self.dedup_articles = Gauge("newsworker_dedup_remembered_articles", "Articles held in the dedup state", registry=r)
+        self.dropped = Counter(
+            "newsworker_dropped", "Content a core stage removed, by stage and reason (lines, blocks, paragraphs, articles or pages)",
+            ["stage", "reason"], registry=r,
+        )
+        self.stage_done = Counter("newsworker_stage_done", "Work a core stage did, by stage and kind", ["stage", "what"], registry=r)
+
+    def record_stats(self, stats: Stats) -> None:
+        """Fold one page's (or one candidate's) core figures into the exported metrics:
+        ``newsworker_dropped_total{stage,reason}`` and per-stage time in
+        ``newsworker_stage_seconds{stage}``."""
+        for stage, bucket in stats.dropped.items():
+            for reason, n in bucket.items():
+                self.dropped.labels(stage, reason).inc(n)
+        for stage, bucket in stats.counts.items():
+            for what, n in bucket.items():
+                self.stage_done.labels(stage, what).inc(n)
+        for stage, seconds in stats.seconds.items():
+            self.stage_seconds.labels(stage).observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -22,7 +22,6 @@ from aiokafka.errors import KafkaError
 
 from worker.config import Settings
 from worker.stream.admin import collect_pages, create_topics, page_messages, send_messages
-from worker.stream.jsonlog import safe_settings
 
 log = logging.getLogger("newsworker")
 
@@ -90,7 +89,7 @@ def run(settings: Settings) -> int:
         worker = faust.Worker(
             worker_app.app, loglevel=settings.log_level, logging_config=logging_config(settings.log_level), quiet=True
         )
-        log.info("newsworker starting", extra={"settings": safe_settings(settings)})
+        log.info("newsworker starting", extra={"settings": settings.redacted()})
         try:
             worker.execute_from_commandline()
         finally:
@@ -140,7 +139,7 @@ def demo(settings: Settings, paths: list[str], timeout: float = 90.0, as_json: b
     try:
         asyncio.run(create_topics(settings))
         proc = subprocess.Popen([sys.executable, "-m", "worker", "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if as_json else None)
-        messages = list(page_messages(paths))
+        messages = list(page_messages(paths, settings.limits))
         asyncio.run(send_messages(settings, messages))
         ids = [pid for _, pid in messages]
         print(f"newsworker demo: sent {len(messages)} pages to {settings.topics.raw}; waiting for the worker…", file=sys.stderr)

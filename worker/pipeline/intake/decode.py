@@ -8,12 +8,14 @@ dead-letter the message instead of losing it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import orjson
 
-from worker.pipeline.ids import page_id_for
-from worker.pipeline.limits import Limits
+from worker.pipeline.intake.ids import page_id_for
+from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import PageError, RawPage
-from worker.pipeline.schemas import ValidationError, validator
+from worker.pipeline.intake.schemas import ValidationError, validator
 
 TEXT = "text/plain"
 HTML = "text/html"
@@ -48,7 +50,7 @@ def _decode_utf8(data: bytes) -> str:
         raise PageError("invalid_encoding", f"input is not valid UTF-8 (byte {exc.start}: {exc.reason})") from None
 
 
-def parse_raw_message(data: bytes, limits: Limits) -> RawPage:
+def parse_raw_message(data: bytes, limits: Limits, schemas: Path | None = None) -> RawPage:
     """A ``pages.raw`` message value (JSON, see ``schemas/raw_page.schema.json``)."""
     if len(data) > limits.max_message_bytes:
         raise PageError("message_too_large", f"message has {len(data):,} bytes; the limit is {limits.max_message_bytes:,}")
@@ -62,7 +64,7 @@ def parse_raw_message(data: bytes, limits: Limits) -> RawPage:
     if not isinstance(doc, dict):
         raise PageError("schema_violation", f"a raw page must be a JSON object, not {type(doc).__name__}")
     try:
-        validator("raw_page")(doc)
+        validator("raw_page", schemas)(doc)
     except ValidationError as exc:
         raise PageError("schema_violation", str(exc)) from None
     return page_from_fields(doc, limits)

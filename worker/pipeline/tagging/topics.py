@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from worker.pipeline.topic_lexicon import CONCEPTS, LEXICON
+from worker.pipeline.tagging.topic_lexicon import CONCEPTS, LEXICON
 
 __all__ = ["tag_topics"]
 

@@ -24,7 +24,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from worker.pipeline.gazetteer import (
+from worker.pipeline.tagging.gazetteer import (
     ABBREV, ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, DEMONYM, METONYM, SUBNATIONAL, WEAK_NAMES,
     Gazetteer, Sense, get_gazetteer,
 )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from worker.pipeline.textclean import normalize_text
+from worker.pipeline.text.normalize import normalize_text
 
 TERMINAL = frozenset(".!?")
 _CLOSERS = "\"'”’)]»"

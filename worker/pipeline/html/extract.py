@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from worker.pipeline.html_blocks import HEADING_TAGS, Block, collect_blocks, strip_non_prose
-from worker.pipeline.html_guard import prepare
-from worker.pipeline.html_tail import trim_tail
-from worker.pipeline.html_title import page_title
+from worker.pipeline.html.blocks import HEADING_TAGS, Block, collect_blocks, strip_non_prose
+from worker.pipeline.html.guard import prepare
+from worker.pipeline.html.tail import trim_tail
+from worker.pipeline.html.title import page_title
 from worker.pipeline.model import PageError
+from worker.pipeline.stats import HTML, Stats
 
 # A block counts as prose from this many characters (or a shorter full sentence).
 PROSE_CHARS = 80
@@ -166,22 +167,26 @@ def _longest_run(indices: list[int], blocks: list[Block], prose: list[float]) ->
     return best
 
 
-def _paragraphs(indices: list[int], blocks: list[Block], title: str | None) -> list[str]:
+def _paragraphs(indices: list[int], blocks: list[Block], title: str | None, stats: Stats) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     title_key = title.casefold() if title else None
     for i in indices:
         b = blocks[i]
         if b.link_density > MAX_LINK_DENSITY:
+            stats.drop(HTML, "link_block")
             continue
         if len(b.text) >= REPEAT_CHARS:
             # Carousels and sticky bars print the same block twice; keep the first.
             if b.text in seen:
+                stats.drop(HTML, "repeated_block")
                 continue
             seen.add(b.text)
         if b.tag == "h1" and not out:
+            stats.drop(HTML, "headline_moved_to_title")
             continue  # the headline is carried in ``title``
         if title_key and b.tag in HEADING_TAGS and b.text.casefold() == title_key:
+            stats.drop(HTML, "headline_moved_to_title")
             continue
         out.append(b.text)
     return out
@@ -195,11 +200,14 @@ def _article_title(indices: list[int], blocks: list[Block]) -> str | None:
     return None
 
 
-def extract_html(html: str) -> list[HtmlArticle]:
-    """Main-content articles of one page, in reading order; [] for pages without one.
+def extract_html(html: str, stats: Stats | None = None) -> list[HtmlArticle]:
+    """Main-content articles of one page, in reading order; [] for pages without one,
+    with the reason counted in ``stats``.
 
     Raises PageError("html_unparseable") only if the parser itself rejects the input."""
+    stats = stats if stats is not None else Stats()
     if not html or not html.strip():
+        stats.drop(HTML, "empty_body")
         return []
     html = prepare(html)
     try:
@@ -210,14 +218,19 @@ def extract_html(html: str) -> list[HtmlArticle]:
         raise PageError("html_unparseable", f"HTML parser failed: {type(exc).__name__}") from exc
     body = tree.body
     if body is None:
+        stats.drop(HTML, "no_body_element")
         return []
     title = page_title(tree)
     strip_non_prose(tree)
     blocks = collect_blocks(body)
     if not blocks:
+        stats.drop(HTML, "no_text_blocks")
         return []
+    before = len(blocks)
     blocks = _drop_furniture(blocks)
+    stats.drop(HTML, "furniture_block", before - len(blocks))
     if not blocks:
+        stats.drop(HTML, "only_furniture")
         return []
     prose = [_prose(b) for b in blocks]
 
@@ -234,17 +247,27 @@ def extract_html(html: str) -> list[HtmlArticle]:
             and _longest_run(idx, blocks, prose) >= MIN_BODY_RUN
         ]
         if len(chosen) >= 2:
+            stats.drop(HTML, "small_article_element", len(by_article) - len(chosen))
             articles = []
             for n, a in enumerate(chosen):
                 idx = by_article[a]
                 own_title = _article_title(idx, blocks) or (title if n == 0 else None)
-                paras = _paragraphs(idx, blocks, own_title)
+                paras = _paragraphs(idx, blocks, own_title, stats)
                 if paras:
                     articles.append(HtmlArticle(title=own_title, paragraphs=paras))
+                else:
+                    stats.drop(HTML, "article_without_paragraphs")
+            stats.did(HTML, "articles", len(articles))
             return articles
 
     indices = _select(blocks, prose)
     if not indices or _longest_run(indices, blocks, prose) < MIN_BODY_RUN:
+        stats.drop(HTML, "no_main_content")
         return []
-    paras = _paragraphs(indices, blocks, title)
-    return [HtmlArticle(title=title, paragraphs=paras)] if paras else []
+    stats.drop(HTML, "outside_main_content", len(blocks) - len(indices))
+    paras = _paragraphs(indices, blocks, title, stats)
+    if not paras:
+        stats.drop(HTML, "article_without_paragraphs")
+        return []
+    stats.did(HTML, "articles")
+    return [HtmlArticle(title=title, paragraphs=paras)]

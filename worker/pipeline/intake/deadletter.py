@@ -36,9 +36,14 @@ def dead_letter(
 ) -> dict[str, Any]:
     encoding, data = _cut_utf8(raw, max_raw_bytes)
     message = error.message if len(error.message) <= _MAX_MESSAGE_CHARS else error.message[: _MAX_MESSAGE_CHARS - 1] + "…"
+    err: dict[str, Any] = {"type": error.kind, "message": message or error.kind}
+    if error.stage:
+        err["stage"] = error.stage
+    if error.reason:
+        err["reason"] = error.reason
     return {
         "schema_version": 1,
-        "error": {"type": error.kind, "message": message or error.kind},
+        "error": err,
         "origin": origin.as_dict(),
         "page_id": page_id,
         "url": url[:8192] if url else url,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from worker.pipeline.html_blocks import Block
+from worker.pipeline.html.blocks import Block
 
 # A side branch after the body holding less prose than this share of the body's is dropped.
 TAIL_SHARE = 0.1

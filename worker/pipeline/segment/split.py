@@ -22,11 +22,12 @@ dateline split.
 from __future__ import annotations
 
 from worker.pipeline.model import Segment
-from worker.pipeline.seg_boilerplate import BYLINE, CHROME, RELATED, classify_line
-from worker.pipeline.seg_cohesion import Vocabulary, content_words, shares_topic
-from worker.pipeline.seg_dateline import has_dateline, split_dateline
-from worker.pipeline.seg_dedupe import ParagraphDeduper, repeat_of
-from worker.pipeline.seg_paragraphs import (
+from worker.pipeline.stats import CLEANUP, SEGMENT, Stats
+from worker.pipeline.segment.boilerplate import BYLINE, CHROME, RELATED, classify_line
+from worker.pipeline.segment.cohesion import Vocabulary, content_words, shares_topic
+from worker.pipeline.segment.dateline import has_dateline, split_dateline
+from worker.pipeline.segment.repeats import ParagraphDeduper, repeat_of
+from worker.pipeline.segment.paragraphs import (
     BULLET_CHARS,
     INDENT_CHARS,
     Line,
@@ -39,7 +40,7 @@ from worker.pipeline.seg_paragraphs import (
     title_shaped,
     unwrap_paragraph,
 )
-from worker.pipeline.textclean import (
+from worker.pipeline.text.normalize import (
     comparison_key,
     normalize_text,
     normalized_comparison_key,
@@ -128,7 +129,7 @@ def _lines(body: str) -> list[Line]:
     return out
 
 
-def _units(lines: list[Line]) -> list[_Unit]:
+def _units(lines: list[Line], stats: Stats) -> list[_Unit]:
     width = estimate_wrap_width([len(ln.text) for ln in lines if ln.kind == _TEXT])
     units: list[_Unit] = []
     block: list[Line] = []
@@ -156,13 +157,16 @@ def _units(lines: list[Line]) -> list[_Unit]:
             continue
         flush_bullet()
         if ln.kind == BYLINE:
+            stats.drop(SEGMENT, "byline_line")
             continue  # credits sit between title and body; they separate nothing
         flush()
         if ln.kind == _BULLET:
             bullet.append(ln.text)
         elif ln.kind == CHROME:
+            stats.drop(SEGMENT, "chrome_line")
             units.append(_Unit(_SEP, ln.text))
         elif ln.kind == RELATED:
+            stats.drop(SEGMENT, "related_heading")
             units.append(_Unit(_RELATED, ln.text))
     flush()
     flush_bullet()
@@ -176,7 +180,7 @@ def _is_body(u: _Unit) -> bool:
     return u.kind == _TEXT and not u.titleish and not u.dropped
 
 
-def _drop_related_lists(units: list[_Unit]) -> None:
+def _drop_related_lists(units: list[_Unit], stats: Stats) -> None:
     """Headlines listed under "Related:"/"Most read" are other stories: drop them.
 
     The list ends at body text, or at a headline that is directly followed by body
@@ -196,6 +200,7 @@ def _drop_related_lists(units: list[_Unit]) -> None:
                 continue
             if u.kind == _BULLET:
                 u.dropped = True
+                stats.drop(SEGMENT, "related_link")
                 j += 1
                 continue
             if not u.titleish:
@@ -203,6 +208,7 @@ def _drop_related_lists(units: list[_Unit]) -> None:
             if j + 1 < n and (_is_body(units[j + 1]) or units[j + 1].kind == _BULLET and _bullets_then_body(units, j + 1)):
                 break
             u.dropped = True
+            stats.drop(SEGMENT, "related_link")
             j += 1
         i = j
 
@@ -404,12 +410,17 @@ def _new_topic_after(cur: _Article, units: list[_Unit], i: int, body: int) -> bo
 # --------------------------------------------------------------------------- API
 
 
-def segment_text(body: str) -> list[Segment]:
+def segment_text(body: str, stats: Stats | None = None) -> list[Segment]:
     """A plain-text scraped page -> its articles, in page order."""
+    stats = stats if stats is not None else Stats()
     if not body or not body.strip():
+        stats.drop(SEGMENT, "empty_body")
         return []
-    units = _units(_lines(_bounded(body)))
-    _drop_related_lists(units)
+    bounded = _bounded(body)
+    if len(bounded) < len(body):
+        stats.drop(SEGMENT, "page_cut_at_size_limit")
+    units = _units(_lines(bounded), stats)
+    _drop_related_lists(units, stats)
     out: list[Segment] = []
     # Word 3-grams of the kept articles, for the printed-twice check. Built only once a
     # second article needs comparing: most pages hold a single article.
@@ -417,8 +428,9 @@ def segment_text(body: str) -> list[Segment]:
     kept_grams: list[set[tuple[str, str, str]]] = []
     page_grams: set[tuple[str, str, str]] = set()  # union of kept_grams
     for art in _walk(units):
-        seg, dedupe = _finish(art.title, art.paragraphs, art.highlights, clean=True)
+        seg, dedupe = _finish(art.title, art.paragraphs, art.highlights, clean=True, stats=stats)
         if seg is None:
+            stats.drop(CLEANUP, "no_paragraphs_left")
             continue
         if kept:
             for d in kept[len(kept_grams):]:
@@ -427,11 +439,13 @@ def segment_text(body: str) -> list[Segment]:
             # A whole article block printed twice: keep the first copy only.
             dup_of = repeat_of(dedupe.grams, page_grams, kept_grams)
             if dup_of is not None:
+                stats.drop(SEGMENT, "article_printed_twice")
                 if out[dup_of].title is None and seg.title:
                     out[dup_of].title = seg.title
                 continue
         kept.append(dedupe)
         out.append(seg)
+    stats.did(SEGMENT, "articles", len(out))
     return out
 
 
@@ -453,7 +467,7 @@ def _bounded(body: str) -> str:
 
 
 def finish_article(
-    title: str | None, paragraphs: list[str], highlights: list[str] | None = None
+    title: str | None, paragraphs: list[str], highlights: list[str] | None = None, stats: Stats | None = None
 ) -> Segment | None:
     """Shared cleanup of one article's blocks; None when nothing article-like remains.
 
@@ -461,11 +475,15 @@ def finish_article(
     (exact after normalisation, or wholly contained in an earlier one), and moves a
     leading dateline out of the first paragraph.
     """
-    return _finish(title, paragraphs, highlights, clean=False)[0]
+    stats = stats if stats is not None else Stats()
+    seg = _finish(title, paragraphs, highlights, clean=False, stats=stats)[0]
+    if seg is None:
+        stats.drop(CLEANUP, "no_paragraphs_left")
+    return seg
 
 
 def _finish(
-    title: str | None, paragraphs: list[str], highlights: list[str] | None, clean: bool
+    title: str | None, paragraphs: list[str], highlights: list[str] | None, clean: bool, stats: Stats
 ) -> tuple[Segment | None, ParagraphDeduper]:
     """``clean``: paragraphs are already unwrapped, normalised and chrome-free."""
     title_text = normalize_text(title) if title else None
@@ -475,6 +493,7 @@ def _finish(
     for p in paragraphs:
         for para in ([p] if clean else unwrap_paragraph(p)):
             if not clean and classify_line(para, para) is not None:
+                stats.drop(CLEANUP, "chrome_paragraph")
                 continue
             if pieces and bullet_text(para) is None and _broken_between(pieces[-1][-1], para):
                 pieces[-1].append(para)
@@ -487,8 +506,10 @@ def _finish(
     for para in flat:
         key = normalized_comparison_key(para)  # every piece above is normalised text
         if key == title_key:
+            stats.drop(CLEANUP, "title_repeated_in_body")
             continue
         if dedupe.seen(para, key):
+            stats.drop(CLEANUP, "repeated_paragraph")
             continue
         kept.append(para)
     if not kept:

@@ -6,7 +6,6 @@ fastjsonschema compiles each schema to Python once (about 10 µs per validation 
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable
@@ -23,18 +22,20 @@ SCHEMA_FILES = {
 ValidationError = fastjsonschema.JsonSchemaException
 
 
-def schemas_dir() -> Path:
-    """The ``schemas/`` folder: next to the package in a checkout or image, or where
-    NEWSWORKER_SCHEMAS_DIR points."""
-    override = os.environ.get("NEWSWORKER_SCHEMAS_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "schemas"
+DEFAULT_DIR = Path(__file__).resolve().parents[3] / "schemas"
 
 
-def load_schema(name: str) -> dict[str, Any]:
-    return orjson.loads((schemas_dir() / SCHEMA_FILES[name]).read_bytes())
+def schemas_dir(folder: Path | None = None) -> Path:
+    """The ``schemas/`` folder: the one given (``Settings.schemas_dir``, from
+    NEWSWORKER_SCHEMAS_DIR in an installed image), else the one next to the package."""
+    return Path(folder) if folder else DEFAULT_DIR
+
+
+def load_schema(name: str, folder: Path | None = None) -> dict[str, Any]:
+    return orjson.loads((schemas_dir(folder) / SCHEMA_FILES[name]).read_bytes())
 
 
 @cache
-def validator(name: str) -> Callable[[Any], Any]:
+def validator(name: str, folder: Path | None = None) -> Callable[[Any], Any]:
     """A compiled validator that raises ``ValidationError`` with the failing path."""
-    return fastjsonschema.compile(load_schema(name))
+    return fastjsonschema.compile(load_schema(name, folder))

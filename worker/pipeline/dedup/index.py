@@ -68,7 +68,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from worker.pipeline.fingerprint import DEFAULT, DedupConfig, Fingerprint, band_keys
+from worker.pipeline.dedup.fingerprint import DEFAULT, DedupConfig, Fingerprint, band_keys
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from worker.pipeline.textclean import comparison_key
+from worker.pipeline.text.normalize import comparison_key
 
 _N = 3
 # Punctuation is dropped before taking word 3-grams so that a fragment ("lucky, he said")

@@ -20,7 +20,7 @@ from pathlib import Path
 import ahocorasick_rs
 
 SMALL_COUNTRY_POP = 10_000_000
-DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "gazetteer.json.gz"
+DATA_PATH = Path(__file__).resolve().parents[2] / "data" / "gazetteer.json.gz"
 
 # Kinds of evidence, strongest prior first (used to break ties between senses of a name).
 COUNTRY, METONYM, DEMONYM, CAPITAL, ADMIN1, CITY, ADMIN2, ABBREV = (

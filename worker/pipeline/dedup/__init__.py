@@ -1,0 +1,1 @@
+"""Fingerprints and the near-duplicate index: what makes two articles one story."""

@@ -1,0 +1,1 @@
+"""HTML pages into articles: a bounded parse, content blocks, titles, tail trimming."""

@@ -1,0 +1,1 @@
+"""Reading what arrives: decoding, validation against ``schemas/``, size and time limits, ids, dead letters."""

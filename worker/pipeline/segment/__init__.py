@@ -1,0 +1,1 @@
+"""Plain-text pages into articles: line classes, paragraphs, datelines, repeats, splitting."""

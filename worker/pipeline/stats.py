@@ -1,0 +1,107 @@
+"""One stats object for every stage of the core: what it did, what it dropped and why,
+and how long it took.
+
+Why one object passed in rather than module counters: the batch command, the stream
+worker and the benchmarks each want the same figures for their own run, and a page
+analysed in a child process must carry its figures back to the parent. A plain object of
+plain dicts does both (it pickles, and :meth:`Stats.merge` adds one into another).
+
+The model is datatrove's ``stat_update`` / ``track_time``: a stage calls :meth:`did` for
+work done, :meth:`drop` for content it removed (always with a reason), and wraps its work
+in :meth:`timed`. Nothing a stage removes may go uncounted: an operator whose articles
+vanish reads ``dropped`` to see which stage took them.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+# Stage names, fixed so that metrics and reports line up across the code.
+INTAKE = "intake"
+SEGMENT = "segment"
+HTML = "html"
+CLEANUP = "cleanup"
+TAGGING = "tagging"
+FINGERPRINT = "fingerprint"
+DEDUP = "dedup"
+PUBLISH = "publish"
+STAGES = (INTAKE, SEGMENT, HTML, CLEANUP, TAGGING, FINGERPRINT, DEDUP, PUBLISH)
+
+
+class Stats:
+    """Counters keyed by (stage, name) and seconds per stage. ``last_drop`` remembers the
+    most recent drop so that a page left with nothing can say which stage took its text."""
+
+    __slots__ = ("counts", "dropped", "seconds", "last_drop")
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}
+        self.dropped: dict[str, dict[str, int]] = {}
+        self.seconds: dict[str, float] = {}
+        self.last_drop: tuple[str, str] | None = None
+
+    def did(self, stage: str, what: str, n: int = 1) -> None:
+        bucket = self.counts.get(stage)
+        if bucket is None:
+            bucket = self.counts[stage] = {}
+        bucket[what] = bucket.get(what, 0) + n
+
+    def drop(self, stage: str, reason: str, n: int = 1) -> None:
+        if n <= 0:
+            return
+        bucket = self.dropped.get(stage)
+        if bucket is None:
+            bucket = self.dropped[stage] = {}
+        bucket[reason] = bucket.get(reason, 0) + n
+        self.last_drop = (stage, reason)
+
+    def add_time(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add_time(stage, time.perf_counter() - started)
+
+    def merge(self, other: "Stats") -> None:
+        for stage, bucket in other.counts.items():
+            for what, n in bucket.items():
+                self.did(stage, what, n)
+        for stage, bucket in other.dropped.items():
+            for reason, n in bucket.items():
+                self.drop(stage, reason, n)
+        for stage, s in other.seconds.items():
+            self.add_time(stage, s)
+        if other.last_drop is not None:
+            self.last_drop = other.last_drop
+
+    def dropped_total(self, stage: str | None = None) -> int:
+        buckets = [self.dropped.get(stage, {})] if stage else list(self.dropped.values())
+        return sum(n for b in buckets for n in b.values())
+
+    def drops_since(self, before: "Stats | None") -> list[tuple[str, str]]:
+        """(stage, reason) pairs counted here and not in ``before``: the drops of one page
+        when ``before`` is a copy taken when the page started."""
+        out = []
+        for stage, bucket in self.dropped.items():
+            old = before.dropped.get(stage, {}) if before else {}
+            out += [(stage, reason) for reason, n in bucket.items() if n > old.get(reason, 0)]
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "counts": {s: dict(sorted(b.items())) for s, b in sorted(self.counts.items())},
+            "dropped": {s: dict(sorted(b.items())) for s, b in sorted(self.dropped.items())},
+            "seconds": {s: round(v, 6) for s, v in sorted(self.seconds.items())},
+        }
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.counts, self.dropped, self.seconds, self.last_drop)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.counts, self.dropped, self.seconds, self.last_drop = state

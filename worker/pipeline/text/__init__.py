@@ -1,0 +1,1 @@
+"""One normaliser and tokeniser shared by segmentation, fingerprints and topics."""
