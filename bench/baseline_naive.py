@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from bench.run_machine import load_average
-from bench.pagegen import PageSet
+from testkit.pagegen import PageSet
 
 SHINGLE = 5
 NUM_PERM = 128

@@ -98,7 +98,7 @@ def load_impl(root: Path | None) -> SimpleNamespace:
 
 
 def pagegen_messages(n: int, seed: int) -> list[bytes]:
-    from bench.pagegen import generate
+    from testkit.pagegen import generate
 
     return generate(n, seed=seed, bad_rate=0.0).messages
 

@@ -36,10 +36,10 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from bench.pagegen import PageSet
+from testkit.pagegen import PageSet
 from bench.run_machine import load_average, percentile, process_cpu_seconds
-from tests.support.kafka import KafkaBroker, unique_name
-from tests.support.worker import REPO, WorkerProcess, free_port, unique_settings
+from testkit.kafka import KafkaBroker, unique_name
+from testkit.worker import REPO, WorkerProcess, free_port, unique_settings
 from worker.config import Settings
 from worker.stream.admin import TopicSpec, create_topics, topic_specs
 
@@ -353,7 +353,7 @@ def _stop_py_spy(proc: subprocess.Popen[bytes]) -> None:
 
 
 def start_broker() -> KafkaBroker:
-    from tests.support.kafka import THROUGHPUT_JVM_OPTS
+    from testkit.kafka import THROUGHPUT_JVM_OPTS
 
     broker = KafkaBroker(properties={"group.min.session.timeout.ms": "1000"}, jvm_opts=THROUGHPUT_JVM_OPTS)
     broker.start()

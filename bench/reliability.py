@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.reliability --out docs/reliability.md                 # full size
     .venv/bin/python -m bench.reliability --pages 1500 --kills 3 --fault-seconds 10  # CI size
 
-Starts its own Kafka 4 broker (Maven Central jars, tests/support/kafka.py) with a
-SASL_SSL SCRAM-SHA-512 listener, then runs the scenarios of tests/support/scenarios.py
+Starts its own Kafka 4 broker (Maven Central jars, testkit/kafka.py) with a
+SASL_SSL SCRAM-SHA-512 listener, then runs the scenarios of testkit/scenarios.py
 in order: bad inputs, SIGKILL crashes, rebalances 1 -> 2 -> 3 -> 1, security, and last the
 broker outage (it stops the broker). The document holds the figures of this run only:
 nothing in it is typed by hand. ``--json PATH`` also writes the raw results.
@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 import orjson
 
-from bench.badinputs import corpus
+from testkit.badinputs import corpus
 
 SCENARIOS = ("badinputs", "crashes", "rebalance", "security", "broker_fault")
 
@@ -42,8 +42,8 @@ def _run(name: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_all(args: argparse.Namespace) -> dict[str, Any]:
-    from tests.support import scenarios
-    from tests.support.kafka import TEST_SCRAM_USER, KafkaBroker, kafka_version
+    from testkit import scenarios
+    from testkit.kafka import TEST_SCRAM_USER, KafkaBroker, kafka_version
 
     workdir = Path(tempfile.mkdtemp(prefix="newsworker-reliability-"))
     broker = KafkaBroker(workdir / "kafka", properties={"group.min.session.timeout.ms": "1000"}, scram_users=[TEST_SCRAM_USER])
@@ -94,7 +94,7 @@ def render(results: dict[str, Any]) -> str:
         f"on {results['started_at']} ({results['host']['cpus']} CPUs, Python {results['host']['python']}); "
         f"every figure below is from that run, against a real Apache Kafka {results['kafka_version']} broker "
         f"on 127.0.0.1 (started in {results['broker_start_seconds']} s) and the deployed worker process "
-        "(`python -m worker run`). The scenarios are in `tests/support/scenarios.py`; CI runs them at reduced "
+        "(`python -m worker run`). The scenarios are in `testkit/scenarios.py`; CI runs them at reduced "
         "size in `tests/test_reliability.py` and `tests/test_security.py`.",
         "",
         "\"Nothing lost\" is checked against the core: each input is first run through `handle_input` "
@@ -116,7 +116,7 @@ def render(results: dict[str, Any]) -> str:
         lines += [
             "## Bad inputs",
             "",
-            f"{len(core)} kinds in the corpus (`bench/badinputs.py`); the {len(r['cases'])} that fit a Kafka message were sent "
+            f"{len(core)} kinds in the corpus (`testkit/badinputs.py`); the {len(r['cases'])} that fit a Kafka message were sent "
             f"interleaved with {r['good_pages']} good pages (3 good pages before each). Topics are created with "
             "`max.message.bytes` = 8 MiB, so the 20 MB body cannot be produced at all: it is tried on the core and "
             "the `process` command (`tests/test_badinput.py`), where it is `message_too_large`. On Kafka, a 7 MB "

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import run_report
-from bench.pagegen import generate
+from testkit.pagegen import generate
 from bench.run_core import article_texts, kafka_volume, run_core
 from bench.run_machine import load_average, machine_info
 
@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = 7
 
 METHOD = [
-    "Pages come from `bench/pagegen.py` (seed 7, `varied=True`): text pages with 10% republished near-duplicates, 5% "
+    "Pages come from `testkit/pagegen.py` (seed 7, `varied=True`): text pages with 10% republished near-duplicates, 5% "
     "bad inputs and 20% hard-wrapped; HTML pages are the same kind of stories rendered as HTML (`html_rate=1.0`). The "
     "end-to-end runs and the core's text row use the very same pages. `varied=True` varies the wording of the "
     "generator's templates: with the default templates two unrelated stories share about 15% of their word 3-grams "
@@ -41,7 +41,7 @@ METHOD = [
     "Naive baseline (`bench/baseline_naive.py`): trafilatura for HTML, blank-line split for text, datasketch MinHash "
     "(word 5-grams, 128 permutations, `update_batch`) + MinHashLSH (threshold 0.8), a regex alternation over every "
     "pycountry name. It does less than ours (one article per page, no language id, no topics, no routing).",
-    "End to end: a real Apache Kafka 4 broker (`tests/support/kafka.py`, throughput JVM options), topics with 4 "
+    "End to end: a real Apache Kafka 4 broker (`testkit/kafka.py`, throughput JVM options), topics with 4 "
     "partitions, worker(s) started as `python -m worker run` with NEWSWORKER_FAST_GROUP_TIMEOUTS=1, analysis on the "
     "event loop (NEWSWORKER_PROCESS_WORKERS=0, the default).",
     "Output topics use `message.timestamp.type=LogAppendTime`: a page is accounted at the broker append time of its last "

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.pagegen import PageSet
+from testkit.pagegen import PageSet
 from bench.run_machine import load_average
 from worker.pipeline.dedup.index import DedupIndex
 from worker.pipeline.intake.limits import Limits

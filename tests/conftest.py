@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.kafka import TEST_SCRAM_USER, KafkaBroker, kafka_libs, unique_name
+from testkit.kafka import TEST_SCRAM_USER, KafkaBroker, kafka_libs, unique_name
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -42,7 +42,7 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBrok
     SASL_SSL/SCRAM-SHA-512 listener, started from the Maven Central jars (bin/kafka-jars
     fetches them on first use). Without Java or Maven it skips locally and fails in CI,
     so a missing broker is never silent. Tests isolate themselves by topic names and
-    consumer groups (tests/support/worker.unique_settings).
+    consumer groups (testkit/worker.unique_settings).
 
     Workers under test use short group timeouts (NEWSWORKER_FAST_GROUP_TIMEOUTS) so that
     joins and rebalances take a second, not Kafka's default 45 s session timeout; the

@@ -26,7 +26,7 @@ from typing import Any
 import fastjsonschema
 import pytest
 
-from tests.support.tools import load_yaml, require_tool
+from testkit.tools import load_yaml, require_tool
 
 from worker.config import Settings
 from worker.pipeline.intake.limits import Limits

@@ -1,4 +1,4 @@
-"""Every case of the bad-input corpus (``bench/badinputs.py``) through the core, no Kafka.
+"""Every case of the bad-input corpus (``testkit/badinputs.py``) through the core, no Kafka.
 
 Each case must end as exactly what the corpus says: a dead letter with that specific
 reason, or articles where the input is legitimately processable. Time is bounded without
@@ -15,7 +15,7 @@ import time
 import orjson
 import pytest
 
-from bench.badinputs import ARTICLES, BadInput, corpus
+from testkit.badinputs import ARTICLES, BadInput, corpus
 from tests.conftest import REPO
 from worker.pipeline.dedup.index import DedupIndex
 from worker.pipeline.intake.limits import Limits

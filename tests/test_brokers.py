@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from tests.support.kafka import TEST_SCRAM_USER, KafkaBroker, ScramUser, unique_name
+from testkit.kafka import TEST_SCRAM_USER, KafkaBroker, ScramUser, unique_name
 from worker.stream.embedded import EMBEDDED_INSTALL_HINT, EmbeddedBroker, probe_metadata
 
 PARTITIONS = 3

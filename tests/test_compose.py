@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.tools import load_yaml, require_tool
+from testkit.tools import load_yaml, require_tool
 
 from worker.cli import build_parser
 from worker.config import Settings
@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO / "docker-compose.yml"
 DOCKERFILE = REPO / "Dockerfile"
 DOCKERIGNORE = REPO / ".dockerignore"
-KAFKA_POM = REPO / "tests" / "support" / "kafka-pom.xml"
+KAFKA_POM = REPO / "testkit" / "kafka-pom.xml"
 SAMPLES = REPO / "worker" / "samples"
 
 
@@ -120,7 +120,7 @@ def test_kafka_image_is_the_integration_tests_version(compose: dict[str, Any]) -
 
 @pytest.fixture(scope="module")
 def test_broker_properties() -> dict[str, str]:
-    from tests.support.kafka import KafkaBroker
+    from testkit.kafka import KafkaBroker
 
     broker = KafkaBroker(port=9092)
     try:
@@ -155,7 +155,7 @@ SAME_AS_TESTS = (
 def test_broker_settings_match_the_integration_tests(compose: dict[str, Any], test_broker_properties: dict[str, str]) -> None:
     props = kafka_properties(env_of(service(compose, "kafka")))
     for key in SAME_AS_TESTS:
-        assert key in test_broker_properties, f"{key} is no longer set by tests/support/kafka.py"
+        assert key in test_broker_properties, f"{key} is no longer set by testkit/kafka.py"
         assert props.get(key) == test_broker_properties[key], key
     assert props["process.roles"] == "broker,controller"
 
@@ -218,14 +218,13 @@ def test_broker_healthcheck_and_state(compose: dict[str, Any]) -> None:
 
 
 def names_read_by_worker() -> set[str]:
-    """Every NEWSWORKER_ variable the worker's code reads: config.py's ``_env("X")`` helper
-    plus the literal names used elsewhere (limits, schemas, embedded broker)."""
-    names: set[str] = set()
+    """Every NEWSWORKER_ variable the worker reads: those its declared settings name
+    (``worker.config.describe``) plus literal names used elsewhere (embedded broker)."""
+    from worker.config import Settings, describe
+
+    names = {var for var, _, _ in describe(Settings)}
     for path in (REPO / "worker").rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        names.update(re.findall(r"\bNEWSWORKER_[A-Z0-9_]*[A-Z0-9]\b", text))
-        if path.name == "config.py":
-            names.update("NEWSWORKER_" + n for n in re.findall(r"""_env\(\s*["']([A-Z0-9_]+)["']""", text))
+        names.update(re.findall(r"\bNEWSWORKER_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(encoding="utf-8")))
     return names
 
 

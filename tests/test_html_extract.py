@@ -28,7 +28,7 @@ WCXB = REPO.parent / "shared" / "data" / "wcxb-dev-articles"
 
 
 def _load_eval():
-    spec = importlib.util.spec_from_file_location("extraction_eval", REPO / "bench" / "extraction_eval.py")
+    spec = importlib.util.spec_from_file_location("extraction_eval", REPO / "eval" / "extraction.py")
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(module)

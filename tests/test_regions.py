@@ -166,8 +166,7 @@ def test_never_raises_on_place_soup(parts: list[str]) -> None:
 @pytest.mark.shared
 def test_lgl_first_100_articles_f1_floor() -> None:
     shared_path("data", "geoparsing", "lgl.xml")
-    sys.path.insert(0, str(REPO / "bench"))
-    from regions_eval import evaluate
+    from eval.regions import evaluate
 
     res = evaluate(str(LGL), limit=100)
     ours, naive = res["systems"]["tag_regions"], res["systems"]["naive_gazetteer"]

@@ -1,7 +1,7 @@
 """Reliability of the deployed worker on a real Apache Kafka broker: hostile inputs, SIGKILL
 crashes, consumer-group rebalances and a broker outage. Reduced sizes for CI; the full
 sizes run in ``bench/reliability.py``, which writes docs/reliability.md. The scenarios
-themselves live in ``tests/support/scenarios.py`` so that both report the same figures."""
+themselves live in ``testkit/scenarios.py`` so that both report the same figures."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.badinputs import ARTICLES
-from tests.support import scenarios
+from testkit.badinputs import ARTICLES
+from testkit import scenarios
 from tests.test_badinput import KNOWN_BUGS  # cases the core gets wrong today; on Kafka still accounted for
 
 pytestmark = pytest.mark.kafka
@@ -51,7 +51,7 @@ def test_scale_one_two_three_one(kafka_broker, tmp_path: Path) -> None:
 @pytest.fixture
 def own_broker(tmp_path: Path):
     """A broker of this test's own: stopping the session broker would break other tests."""
-    from tests.support.kafka import KafkaBroker
+    from testkit.kafka import KafkaBroker
 
     broker = KafkaBroker(tmp_path / "kafka", properties={"group.min.session.timeout.ms": "1000"})
     broker.start()
@@ -73,7 +73,7 @@ def test_broker_outage_worker_recovers_by_itself(own_broker, tmp_path: Path) -> 
 
 
 def test_recovery_callback_raises_nothing(kafka_broker, tmp_path: Path) -> None:
-    from tests.support.worker import unique_settings
+    from testkit.worker import unique_settings
 
     settings = unique_settings(kafka_broker.bootstrap, partitions=1)
     scenarios.setup_topics(settings)

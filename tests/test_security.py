@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import scenarios
+from testkit import scenarios
 
 pytestmark = pytest.mark.kafka
 
 
 @pytest.fixture(scope="module")
 def scram_broker(tmp_path_factory):
-    from tests.support.kafka import TEST_SCRAM_USER, KafkaBroker
+    from testkit.kafka import TEST_SCRAM_USER, KafkaBroker
 
     broker = KafkaBroker(properties={"group.min.session.timeout.ms": "1000"}, scram_users=[TEST_SCRAM_USER])
     broker.start()

@@ -233,7 +233,7 @@ def test_never_raises_never_repeats_and_only_input_words(body: str) -> None:
 
 
 def _load_eval():
-    spec = importlib.util.spec_from_file_location("segment_eval", REPO / "bench" / "segment_eval.py")
+    spec = importlib.util.spec_from_file_location("segment_eval", REPO / "eval" / "segment.py")
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

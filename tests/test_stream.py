@@ -11,9 +11,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from bench.pagegen import generate, make_story, render_page, republish
+from testkit.pagegen import generate, make_story, render_page, republish
 from tests.conftest import REPO, SEED, shared_path
-from tests.support.worker import WorkerProcess, unique_settings
+from testkit.worker import WorkerProcess, unique_settings
 from worker.pipeline.intake.limits import Limits
 from worker.config import Settings
 from worker.pipeline.tagging.routing import route_roles

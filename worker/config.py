@@ -88,6 +88,19 @@ def describe(cls: type, prefix: str = "") -> list[tuple[str, Any, str]]:
     return out
 
 
+def to_env(obj: Any) -> dict[str, str]:
+    """The ``NEWSWORKER_`` variables that rebuild ``obj`` with :func:`from_env` (unset
+    optional fields are left out): how tests hand settings to a worker process."""
+    out: dict[str, str] = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            out.update(to_env(value))
+        elif f.metadata.get("env") and value is not None:
+            out[PREFIX + f.metadata["env"]] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+    return out
+
+
 def redacted(obj: Any) -> dict[str, Any]:
     """Settings as a loggable dict: secrets masked, nested settings as dicts."""
     out: dict[str, Any] = {}

@@ -1,6 +1,6 @@
 """Text fingerprints for duplicate detection: an exact hash plus a MinHash signature.
 
-Why these choices (measured by ``bench/dedup_eval.py`` on BBC News: 169 natural exact and
+Why these choices (measured by ``eval/dedup.py`` on BBC News: 169 natural exact and
 near pairs, 600 generated republications, 1,773 same-category hard negatives):
 
 * Normalisation is NFKC + casefold + "keep only runs of word characters": re-scrapes that

@@ -9,7 +9,7 @@ with several substantial ``<article>`` elements yield one article each; a page t
 only teasers yields nothing.
 
 Why not trafilatura on every page: on the WCXB dev pages this pass is about 6x faster
-with higher shingle F1 (bench/extraction_eval.py runs both side by side).
+with higher shingle F1 (eval/extraction.py runs both side by side).
 """
 
 from __future__ import annotations

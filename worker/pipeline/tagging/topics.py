@@ -7,7 +7,7 @@ and are matched on a byte copy of the text in which case is folded, punctuation 
 space and every word gets a space of its own on each side, so space-wrapped patterns match
 whole words only with no per-match Python check. Matches are counted in C (Counter over a
 map), leaving Python work per distinct term: ~80 µs CPU for a 380-word article on the shared
-2-core dev machine (bench/topics_eval.py).
+2-core dev machine (eval/topics.py).
 
 Scoring: each distinct term adds ``weight * (1 + ln(count))`` (repeating one word is weaker
 evidence than many different words), terms in the title count ``_TITLE_BOOST`` times, and a

@@ -6,7 +6,7 @@ for ``tag_regions`` and, in the same run, a naive gazetteer baseline (every name
 with word boundaries counts for its most populous reading, no context) so that the
 numbers are comparable on this machine and this data.
 
-Usage: python bench/regions_eval.py ../shared/data/geoparsing/lgl.xml [--limit N] [--json out.json]
+Usage: python eval/regions.py ../shared/data/geoparsing/lgl.xml [--limit N] [--json out.json]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ word 4-gram shingles, precision/recall/F1 per page, then averaged over pages. Bo
 extractors run on the same page back to back in one process, because timings on this
 machine vary 10-50% between runs and only a same-run ratio is trustworthy.
 
-Usage: python bench/extraction_eval.py /path/to/wcxb-dev-articles [--limit N] [--json out.json]
+Usage: python eval/extraction.py /path/to/wcxb-dev-articles [--limit N] [--json out.json]
        [--extractors ours,ours_finished,trafilatura]
 """
 

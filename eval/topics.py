@@ -5,7 +5,7 @@ the tagger's output; an article whose output holds none of them counts as wrong.
 tagger is fitted to this corpus, but the lexicon was reviewed against the "dev" half (odd file
 numbers), so the "test" half (even numbers) is the honest figure; ``--split all`` gives both.
 
-Usage: python bench/topics_eval.py /path/to/bbc-news [--split all|dev|test] [--json out.json]
+Usage: python eval/topics.py /path/to/bbc-news [--split all|dev|test] [--json out.json]
 """
 
 from __future__ import annotations

@@ -29,9 +29,9 @@ import orjson
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
-from bench.badinputs import ARTICLES, BadInput, corpus
-from bench.pagegen import generate, make_story, render_page, republish
-from tests.support.worker import WorkerProcess, free_port, unique_settings
+from testkit.badinputs import ARTICLES, BadInput, corpus
+from testkit.pagegen import generate, make_story, render_page, republish
+from testkit.worker import WorkerProcess, free_port, unique_settings
 from worker.config import Settings
 from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin

@@ -14,9 +14,10 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from worker.config import to_env
 from worker.config import Settings, TopicNames
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -39,23 +40,8 @@ def unique_settings(bootstrap: str, *, partitions: int = 2, **overrides: object)
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    t = settings.topics
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWORKER_")}
-    env.update(
-        NEWSWORKER_BOOTSTRAP_SERVERS=settings.bootstrap_servers, NEWSWORKER_APP_ID=settings.app_id,
-        NEWSWORKER_TOPIC_RAW=t.raw, NEWSWORKER_TOPIC_ARTICLES=t.articles, NEWSWORKER_TOPIC_DUPLICATES=t.duplicates,
-        NEWSWORKER_TOPIC_DLQ=t.dlq, NEWSWORKER_TOPIC_CANDIDATES=t.candidates, NEWSWORKER_TOPIC_ROUTE_PREFIX=t.route_prefix,
-        NEWSWORKER_PARTITIONS=str(settings.partitions), NEWSWORKER_WEB_PORT=str(settings.web_port),
-        NEWSWORKER_STORE=settings.store, NEWSWORKER_DATA_DIR=settings.data_dir,
-        NEWSWORKER_FAST_GROUP_TIMEOUTS="1" if settings.fast_group_timeouts else "0",
-        NEWSWORKER_SECURITY_PROTOCOL=settings.security.protocol,
-        NEWSWORKER_PROCESS_WORKERS=str(settings.process_workers),
-    )
-    sec = settings.security
-    for name, value in (("SASL_MECHANISM", sec.sasl_mechanism), ("SASL_USERNAME", sec.sasl_username),
-                        ("SASL_PASSWORD", sec.sasl_password), ("SSL_CAFILE", sec.ssl_cafile)):
-        if value:
-            env["NEWSWORKER_" + name] = value
+    env.update(to_env(settings))
     return env
 
 

@@ -11,8 +11,8 @@ and Maven are, so we run the Maven Central jars directly (``bin/kafka-jars``).
 
 CLI (manual use, benchmarks)::
 
-    python -m tests.support.kafka start [--port 9092] [--data-dir DIR] [--auto-create-topics]
-    python -m tests.support.kafka fetch      # fetch the jars, print the libs dir
+    python -m testkit.kafka start [--port 9092] [--data-dir DIR] [--auto-create-topics]
+    python -m testkit.kafka fetch      # fetch the jars, print the libs dir
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ __all__ = [
     "unique_name",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 KAFKA_JARS_SCRIPT = REPO_ROOT / "bin" / "kafka-jars"
 #: Tuned for start time: C1-only JIT starts the broker about twice as fast,
 #: which is what tests want. Benchmarks should use THROUGHPUT_JVM_OPTS.
@@ -76,7 +76,7 @@ class KafkaStartError(RuntimeError):
 
 
 def kafka_version() -> str:
-    """The single pinned Kafka version (tests/support/kafka-pom.xml)."""
+    """The single pinned Kafka version (testkit/kafka-pom.xml)."""
     out = subprocess.run([str(KAFKA_JARS_SCRIPT), "--version"], check=True, capture_output=True, text=True)
     return out.stdout.strip()
 
@@ -371,7 +371,7 @@ class KafkaBroker:
         return props
 
     def _sasl_properties(self) -> dict[str, str]:
-        from tests.support.tls import make_keystore  # only needed in SASL mode
+        from testkit.tls import make_keystore  # only needed in SASL mode
 
         store = make_keystore(self.data_dir / "tls", host=self.host)
         self.ssl_cafile = store.ca_pem
@@ -651,7 +651,7 @@ def _run_sync(coro: Coroutine[Any, Any, _T]) -> _T:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.support.kafka", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m testkit.kafka", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     start = sub.add_parser("start", help="run a broker in the foreground until Ctrl-C")
     start.add_argument("--port", type=int, default=None, help="PLAINTEXT port (default: a free one)")

@@ -13,8 +13,8 @@ time). ``kafka=False`` marks the cases a broker cannot carry: topics are created
 ``max.message.bytes`` = 8 MiB (``worker/stream/admin.py``), so the 20 MB body is only
 tried on the core and CLI paths.
 
-    python -m bench.badinputs            # the table of cases, sizes and expectations
-    python -m bench.badinputs --jsonl F  # the Kafka-sized cases as JSONL (tombstone omitted)
+    python -m testkit.badinputs            # the table of cases, sizes and expectations
+    python -m testkit.badinputs --jsonl F  # the Kafka-sized cases as JSONL (tombstone omitted)
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Callable
 
 import orjson
 
-from bench.pagegen import Story, make_story, render_html, render_page
+from testkit.pagegen import Story, make_story, render_html, render_page
 
 ARTICLES = "articles"
 """Expectation of an input that is legitimately processable: it must give articles."""

@@ -1,6 +1,6 @@
 """Evaluate text-page segmentation against a labelled page set.
 
-Usage: python bench/segment_eval.py DATA_DIR [--json OUT] [--limit N] [--show-errors N]
+Usage: python eval/segment.py DATA_DIR [--json OUT] [--limit N] [--show-errors N]
 
 DATA_DIR holds ``pages.jsonl`` (raw-page messages: page_id, body, ...) and
 ``truth.jsonl`` (page_id, layout, articles[{title, dateline, paragraphs, highlights}],

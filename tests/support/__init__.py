@@ -1,1 +1,0 @@
-"""Test infrastructure: real brokers (Kafka from Maven Central jars, embedded Tansu)."""
