@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import ahocorasick_rs
+
+from worker.pipeline.lazy import Lazy
 
 SMALL_COUNTRY_POP = 10_000_000
 DATA_PATH = Path(__file__).resolve().parents[2] / "data" / "gazetteer.json.gz"
@@ -296,15 +297,4 @@ def build_gazetteer(path: Path = DATA_PATH) -> Gazetteer:
     )
 
 
-_LOCK = threading.Lock()
-_GAZ: Gazetteer | None = None
-
-
-def get_gazetteer() -> Gazetteer:
-    """Load once per process (about half a second); later calls are free."""
-    global _GAZ
-    if _GAZ is None:
-        with _LOCK:
-            if _GAZ is None:
-                _GAZ = build_gazetteer()
-    return _GAZ
+get_gazetteer = Lazy(lambda: build_gazetteer())  # about half a second, once per process

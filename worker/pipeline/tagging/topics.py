@@ -21,13 +21,13 @@ not calibrated probabilities.
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
 from operator import itemgetter
 from dataclasses import dataclass
 
 import ahocorasick_rs
 
+from worker.pipeline.lazy import Lazy
 from worker.pipeline.tagging.topic_lexicon import CONCEPTS, LEXICON
 
 __all__ = ["tag_topics"]
@@ -247,18 +247,7 @@ def _by_score(item: dict) -> float:
     return -item["score"]
 
 
-_lock = threading.Lock()
-_tagger: _Tagger | None = None
-
-
-def _get() -> _Tagger:
-    """Build the automaton on first use (~0.1 s), once per process."""
-    global _tagger
-    if _tagger is None:
-        with _lock:
-            if _tagger is None:
-                _tagger = _Tagger()
-    return _tagger
+_get = Lazy(_Tagger)  # the automaton, built on first use (~0.1 s), once per process
 
 
 def tag_topics(title: str | None, text: str) -> list[dict]:
