@@ -1,4 +1,10 @@
-"""Fixtures shared by the whole suite.
+"""Fixtures shared by the whole suite, and its tiers.
+
+Tiers a reader can run alone (``bin/test -m unit``, ``-m integration``, ``-m contract``):
+``integration`` is every test that talks to the real Kafka broker (marked ``kafka``),
+``contract`` the checks of the compose file, the Dockerfile, the AsyncAPI document and
+the topic schemas against the code, ``unit`` everything else (the core and the shell's
+pure parts, no broker).
 
 Tests that read the development data in ../shared skip with a visible reason on a user's
 clone, where it is absent; CI sets NEWSWORKER_REQUIRE_SHARED=1 so that a missing folder
@@ -8,7 +14,7 @@ fails the run instead of silently skipping those tests.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,11 +35,6 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(reason + "; NEWSWORKER_REQUIRE_SHARED is set")
         pytest.skip(reason)
     return path
-
-
-@pytest.fixture
-def seed_text() -> str:
-    return shared_path("seed", SEED.name).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +67,14 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBrok
         broker.close()
 
 
-@pytest.fixture
-def unique_topic(request: pytest.FixtureRequest) -> Callable[..., str]:
-    """make(suffix='') -> a topic/group name unique to this test and call."""
-    return lambda suffix="": unique_name(f"{request.node.name}-{suffix}" if suffix else request.node.name)
+CONTRACT_FILES = {"test_compose.py", "test_asyncapi.py", "test_contract.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("kafka"):
+            item.add_marker(pytest.mark.integration)
+        elif item.path.name in CONTRACT_FILES:
+            item.add_marker(pytest.mark.contract)
+        else:
+            item.add_marker(pytest.mark.unit)
