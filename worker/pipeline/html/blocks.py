@@ -14,7 +14,9 @@ attribute string because pages repeat the same few class names hundreds of times
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # Subtrees that never hold article prose; removed in C before the walk.
@@ -39,27 +41,15 @@ BLOCK_TAGS = frozenset(
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
-# class/id words of page furniture. Strong words also match as a part of a hyphenated or
-# underscored name ("entry-share-links"); weak ones only as a whole class token, because
-# utility classes such as "overflow-hidden" or "has-sidebar" sit on real content wrappers.
-_STRONG_WORDS = frozenset(
-    "share sharing sharedaddy social related comment comments disqus newsletter subscribe "
-    "subscription signup sidebar breadcrumb breadcrumbs cookie cookies consent gdpr advert "
-    "advertisement adsbygoogle sponsored promo promotion popup recommended recommendations "
-    "trending popular readmore outbrain taboola relatedposts yarpp paywall taglist tagcloud "
-    "pagination pager".split()
-)
-# Strong names of several parts, matched as consecutive parts.
-_STRONG_PHRASES = frozenset(
-    "most-read read-next read-more up-next more-stories author-bio author-box about-author "
-    "skip-link screen-reader-text sr-only visually-hidden post-tags entry-tags tag-list".split()
-)
+# class/id words of page furniture, from a data file (its source is noted there). Strong
+# words also match as a part of a hyphenated or underscored name ("entry-share-links");
+# weak ones only as a whole class token, because utility classes such as
+# "overflow-hidden" or "has-sidebar" sit on real content wrappers.
+_FURNITURE = orjson.loads((Path(__file__).resolve().parents[2] / "data" / "html_furniture.json").read_bytes())
+_STRONG_WORDS = frozenset(_FURNITURE["strong_words"])
+_STRONG_PHRASES = frozenset(_FURNITURE["strong_phrases"])  # names of several parts, matched as consecutive parts
 _PHRASE_STARTS = frozenset(p.split("-")[0] for p in _STRONG_PHRASES)
-_WEAK_WORDS = frozenset(
-    "nav navbar navigation menu banner footer site-footer header site-header masthead widget "
-    "widgets tags categories byline meta ad ads ad-slot hidden modal overlay toolbar utility "
-    "print".split()
-)
+_WEAK_WORDS = frozenset(_FURNITURE["weak_words"])
 _MAX_ATTR_CHARS = 300
 BOILER_ROLE = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar"})
 
