@@ -21,7 +21,10 @@ class CorruptRecord(ValueError):
     rebuild: an index missing that article could judge wrongly."""
 
     def __init__(self, article_id: str, value: Any, cause: Exception) -> None:
-        super().__init__(f"dedup record {article_id!r} cannot be read ({type(cause).__name__}: {cause}): {str(value)[:120]}")
+        super().__init__(
+            f"dedup record {article_id!r} cannot be read ({type(cause).__name__}: {cause}): {str(value)[:120]}"
+            "; if it is garbage, a tombstone for its key on the table's changelog topic removes it"
+        )
         self.article_id = article_id
 
 

@@ -93,7 +93,8 @@ async def rebuild(records: Iterable[tuple[str, ArticleRecord]], config: DedupCon
         await pacer.tick()
     run.sort(key=_by_ts)
     runs.append(run)
-    fresh = DedupIndex(MemoryStore(), config)
+    memory = MemoryStore()
+    fresh = DedupIndex(memory, config)
     horizon = now - config.retention_seconds
     expired: list[str] = []
     total = 0
@@ -104,7 +105,7 @@ async def rebuild(records: Iterable[tuple[str, ArticleRecord]], config: DedupCon
         else:
             fresh.restore(article_id, record)
         await pacer.tick()
-    return Rebuilt(fresh.store, total - len(expired), expired, time.perf_counter() - started)
+    return Rebuilt(memory, total - len(expired), expired, time.perf_counter() - started)
 
 
 def _by_ts(item: tuple[float, str, ArticleRecord]) -> tuple[float, str]:
@@ -132,6 +133,9 @@ class Recovery:
         on_invalidated: Callable[[], None] = lambda: None,
         stop: Callable[[BaseException], Awaitable[None]],
     ) -> None:
+        for attr in ("rebalancing_count", "consumer_generation_id"):
+            if not hasattr(app, attr):  # a faust upgrade must not silently break the rebalance rule
+                raise RuntimeError(f"faust's app has no {attr!r}; worker/stream/state/recovery.py relies on it")
         self.app = app
         self.durable = durable
         self.store = store

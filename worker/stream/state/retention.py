@@ -71,7 +71,11 @@ class Retention:
             return 0
         batch = [self.pending.popleft() for _ in range(min(self.batch, len(self.pending)))]
         view = EvictionView(self.store, batch)
-        removed = DedupIndex(view, self.config).evict_older_than(now - self.config.retention_seconds)  # type: ignore[arg-type]
+        try:
+            removed = DedupIndex(view, self.config).evict_older_than(now - self.config.retention_seconds)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - a failed deletion must not cost the event its verdict
+            log.exception("dedup eviction failed for a batch of %d; the next scan finds them again", len(batch))
+            return 0
         self.evicted += removed
         self._round += removed
         if not self.pending:
@@ -87,6 +91,9 @@ class Retention:
                 if record.ts < horizon:
                     found.append(article_id)
                 await pacer.tick()
+        except Exception:  # noqa: BLE001 - retention is housekeeping: log, retry next interval
+            log.exception("dedup retention scan failed")
+            return
         finally:
             self._next_scan = time.monotonic() + self.interval
             self._scan = None
