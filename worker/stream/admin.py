@@ -23,7 +23,7 @@ from worker.inputs import as_message, read_inputs
 from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import PageError
 from worker.pipeline.tagging.routing import route_roles_all
-from worker.stream.dedup_state import DEDUP_PARTITIONS
+from worker.stream.state import DEDUP_PARTITIONS
 from worker.stream.kafka_client import aiokafka_kwargs
 
 # Raw pages may be up to the message bound (HTML pages of a few MB); Kafka's default is 1 MB.

@@ -29,17 +29,14 @@ from worker.pipeline.stats import Stats
 from worker.pipeline.process import PageOutcome, dead_letter_record, decide_with_verdict, handle_input, warm_up
 from worker.stream.codec import decode_candidate, encode_candidate
 from worker.stream import faust_patches
-from worker.stream.dedup_state import DedupState
+from worker.stream.state import DEDUP_PARTITIONS, DedupState
 from worker.stream.kafka_client import faust_credentials
 from worker.stream.metrics import Metrics
 from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
-from worker.stream.dedup_state import DEDUP_PARTITIONS
 
 log = logging.getLogger("newsworker")
 
 faust_patches.apply()
-
-INDEX_WAIT_S = 10.0
 
 
 def _header_value(value: Any) -> bytes:
@@ -146,13 +143,8 @@ class NewsWorker:
             await self._send(self.settings.topics.candidates, candidate.article["article_id"].encode(), encode_candidate(candidate, page_ts))
 
     async def on_candidate(self, message: Any) -> None:
-        if not self.dedup.current.is_set():
-            # Bounded: a rebalance waits for in-flight events before it revokes, so an
-            # unbounded wait here could hold up the very recovery that would end it.
-            try:
-                await asyncio.wait_for(self.dedup.current.wait(), timeout=INDEX_WAIT_S)
-            except asyncio.TimeoutError:
-                log.warning("dedup index not rebuilt after %.0f s; judging %s@%s against it anyway", INDEX_WAIT_S, message.topic, message.offset)
+        if not await self.dedup.wait_current(message):
+            return  # a rebalance came first: left unacknowledged, judged after it (state/recovery.py)
         started = time.perf_counter()
         self._positions[(message.topic, message.partition)] = message.offset
         page_ts: float | None = None
@@ -213,7 +205,7 @@ class NewsWorker:
         if not app.started or app.rebalancing:
             return False
         recovery = app.tables.recovery
-        return not recovery.in_recovery and self.dedup.current.is_set()
+        return not recovery.in_recovery and self.dedup.ready()
 
     def update_lag(self) -> None:
         consumer = self.app.consumer
