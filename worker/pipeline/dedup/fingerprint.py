@@ -30,6 +30,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,35 +44,51 @@ _MIX_A = np.uint64(0x9E3779B97F4A7C15)
 class DedupConfig:
     """Parameters of fingerprints and of the index.
 
-    Changing ``shingle_size``, ``num_perm``, ``bands``, ``rows`` or ``seed`` changes every
-    signature and band key: state written under one :meth:`state_version` must not be read
-    under another (the stream layer should put it in the table names).
+    Changing ``shingle_size``, ``num_perm``, ``bands``, ``rows``, ``seed`` or
+    ``max_features`` changes stored signatures, band keys or feature sets: state written
+    under one :meth:`state_version` must not be read under another (the stream layer puts
+    it in the table names). The thresholds only change decisions, not state.
     """
 
     shingle_size: int = 3  # word n-grams
     num_perm: int = 128
     bands: int = 16
     rows: int = 2
-    threshold: float = 0.4  # on the estimated Jaccard of word 3-grams; see module docstring
+    threshold: float = 0.4  # on the weighted Jaccard estimate of word 3-grams
+    containment: float = 0.7  # ... or on the share of the shorter text inside the longer
+    numbers_agree: float = 0.6  # share of the smaller number set found in the other
+    names_agree: float = 0.5  # share of the smaller set of capitalised names in the other
+    df_scale: float = 4.0  # a MinHash slot seen in df_scale recent stories weighs 1/2
+    df_halve_every: int = 2000  # clean articles between halvings of the frequency sketch
+    update_window_seconds: float = 3600.0  # same source within this: an update
     retention_seconds: float = 7 * 24 * 3600.0
     seed: int = 1
     min_shingles: int = 5  # below this a text is matched by its exact hash only
     max_bucket: int = 64  # newest ids kept per band bucket (bounds boilerplate buckets)
     max_candidates: int = 256  # candidates verified per look-up
+    max_features: int = 16  # numbers / names kept per article (a consistent bottom-k sample)
 
     def __post_init__(self) -> None:
         if self.shingle_size < 1 or self.num_perm < 1 or self.bands < 0 or self.rows < 1:
             raise ValueError("shingle_size, num_perm, rows must be >= 1 and bands >= 0")
         if self.bands * self.rows > self.num_perm or self.bands > 255:
             raise ValueError("bands * rows must not exceed num_perm, bands at most 255")
-        if not 0.0 < self.threshold <= 1.0:
-            raise ValueError("threshold must be in (0, 1]")
+        for name in ("threshold", "containment"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1]")
+        for name in ("numbers_agree", "names_agree"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1]")
         if self.retention_seconds <= 0 or self.max_bucket < 1 or self.max_candidates < 1:
             raise ValueError("retention_seconds, max_bucket, max_candidates must be positive")
+        if self.df_scale <= 0 or self.df_halve_every < 1 or not 1 <= self.max_features <= 255:
+            raise ValueError("df_scale, df_halve_every must be positive, max_features in 1..255")
+        if self.update_window_seconds < 0:
+            raise ValueError("update_window_seconds must not be negative")
 
     def state_version(self) -> str:
-        """A short tag that changes whenever stored signatures or band keys would."""
-        return f"k{self.shingle_size}p{self.num_perm}b{self.bands}r{self.rows}s{self.seed}"
+        """A short tag that changes whenever stored signatures, band keys or features would."""
+        return f"k{self.shingle_size}p{self.num_perm}b{self.bands}r{self.rows}s{self.seed}f{self.max_features}v2"
 
 
 DEFAULT = DedupConfig()
@@ -81,11 +98,21 @@ DEFAULT = DedupConfig()
 class Fingerprint:
     """``exact``: 16 hex chars of the normalised text's hash. ``signature``: ``num_perm``
     little-endian uint16 MinHash values (empty when the text has no words). ``bands``:
-    16-hex-char LSH band keys (empty for texts too short to compare approximately)."""
+    16-hex-char LSH band keys (empty for texts too short to compare approximately).
+    ``shingles``: distinct word n-grams, for containment. ``numbers``, ``names``, ``title``:
+    sorted little-endian uint16 hashes of the body's numbers (with units), its capitalised
+    names (empty when case carries no information) and the title's numbers. ``source``:
+    a 32-bit hash of the publisher (0 when unknown), which tells updates from
+    republications."""
 
     exact: str
     signature: bytes
     bands: tuple[str, ...]
+    shingles: int = 0
+    numbers: bytes = b""
+    names: bytes = b""
+    title: bytes = b""
+    source: int = 0
 
 
 def _not_word(ch: str) -> bool:
@@ -167,7 +194,10 @@ def _band_prefixes(bands: int, pad_bytes: int) -> tuple[str, ...]:
 
 
 def signature_of(words: list[str], config: DedupConfig = DEFAULT) -> bytes:
-    hashes = shingle_hashes(words, config.shingle_size)
+    return _signature(shingle_hashes(words, config.shingle_size), config)
+
+
+def _signature(hashes: np.ndarray, config: DedupConfig) -> bytes:
     if len(hashes) == 0:
         return b""
     matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
@@ -177,14 +207,106 @@ def signature_of(words: list[str], config: DedupConfig = DEFAULT) -> bytes:
     return values.tobytes()
 
 
-def fingerprint(text: str, *, config: DedupConfig = DEFAULT) -> Fingerprint:
-    """Fingerprint one article text (title + body, as the caller chooses)."""
-    words = tokens(text)
+# Numbers with their units: digits with separators, then a score's second half ("2-1")
+# or a unit word or sign. Two stories from one template differ exactly here, so these
+# must agree before two texts are one story. One pattern starting with a digit (the
+# regex engine then skips to digits) and the unit read from a table: alternations of
+# unit words in the pattern cost twice as much.
+_NUMBER = re.compile(r"(\d[\d,.]*)(?:\s?[-\u2013]\s?(\d+)|\s?([%\u00b0a-zA-Z]+|per cent))?")
+_UNIT = {
+    "%": "%", "percent": "%", "per cent": "%", "pc": "%", "bn": "e9", "billion": "e9",
+    "mn": "e6", "m": "e6", "million": "e6", "k": "e3", "thousand": "e3", "trillion": "e12",
+    "tn": "e12", "point": "pt", "points": "pt", "pts": "pt", "degree": "deg", "degrees": "deg",
+    "\u00b0": "deg", "\u00b0c": "deg", "c": "deg", "\u00b0f": "degf", "f": "degf", "km": "km",
+    "kg": "kg", "mph": "mph", "mm": "mm", "cm": "cm", "seats": "seats", "votes": "votes",
+    "goals": "goals", "runs": "runs", "st": "", "nd": "", "rd": "", "th": "",
+}
+_CURRENCY = "$\u20ac\u00a3\u00a5"
+# A capitalised word that does not start a sentence (a cheap stand-in for named
+# entities): the character before its space is no sentence end, colon or opening quote.
+_CAPITALISED = re.compile(r"[A-Z][\w\u2019'-]*\w")
+_NOT_BEFORE_NAME = frozenset('.!?:"\u201c\u2018(\n')
+
+
+def _number_keys(text: str) -> list[str]:
+    out = []
+    for m in _NUMBER.finditer(text):
+        digits, second, unit = m.groups()
+        value = digits.rstrip(".,").replace(",", "")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".") or "0"
+        if second is not None:  # a score or a range
+            out.append(f"{value}-{second}")
+            continue
+        start = m.start()
+        currency = text[start - 1] if start and text[start - 1] in _CURRENCY else ""
+        out.append(currency + value + (_UNIT.get(unit.lower(), "") if unit else ""))
+    return out
+
+
+def _name_keys(text: str) -> list[str]:
+    sample = text[:2000]
+    letters = sum(1 for ch in sample if ch.isalpha())
+    if letters and sum(1 for ch in sample if ch.isupper()) > 0.3 * letters:
+        return []  # all caps or title case throughout: case says nothing here
+    out = []
+    for m in _CAPITALISED.finditer(text):
+        i = m.start()
+        if i < 2 or text[i - 1] != " ":
+            continue
+        j = i - 1
+        while j > 0 and text[j] == " ":
+            j -= 1
+        if text[j] not in _NOT_BEFORE_NAME:
+            out.append(m.group().casefold())
+    return out
+
+
+def feature_hashes(keys: list[str], limit: int) -> bytes:
+    """Sorted distinct uint16 hashes of ``keys``, the ``limit`` smallest: a bottom-k
+    sample, so that two texts' samples are comparable below their common cut-off."""
+    if not keys:
+        return b""
+    hashed = sorted({zlib.crc32(key.encode("utf-8")) & 0xFFFF for key in keys})[:limit]
+    return np.asarray(hashed, dtype="<u2").tobytes()
+
+
+def fingerprint(
+    text: str,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    config: DedupConfig = DEFAULT,
+) -> Fingerprint:
+    """Fingerprint one article: shingles over title + text; numbers and names from the
+    text; numbers of the title; the source (publisher or host) for update detection."""
+    full = f"{title}\n\n{text}" if title else text
+    words = tokens(full)
     exact = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
-    signature = signature_of(words, config)
+    hashes = shingle_hashes(words, config.shingle_size)
+    signature = _signature(hashes, config)
     n_shingles = max(0, len(words) - config.shingle_size + 1)
     bands = band_keys(signature, config) if n_shingles >= config.min_shingles else ()
-    return Fingerprint(exact=exact, signature=signature, bands=bands)
+    distinct = len(np.unique(hashes)) if len(hashes) else 0
+    return Fingerprint(
+        exact=exact,
+        signature=signature,
+        bands=bands,
+        shingles=distinct,
+        numbers=feature_hashes(_number_keys(text), config.max_features),
+        names=feature_hashes(_name_keys(text), config.max_features),
+        title=feature_hashes(_number_keys(title), config.max_features) if title else b"",
+        source=source_key(source),
+    )
+
+
+def source_key(source: str | None) -> int:
+    """A stable 32-bit publisher key (0: unknown). Case and a leading ``www.`` ignored."""
+    if not source:
+        return 0
+    name = source.strip().casefold()
+    name = name[4:] if name.startswith("www.") else name
+    return zlib.crc32(name.encode("utf-8")) or 1
 
 
 def similarity(a: bytes, b: bytes) -> float:

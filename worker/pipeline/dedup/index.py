@@ -1,67 +1,62 @@
-"""Duplicate detection over a stream of articles: exact hash, then MinHash-LSH with the
-Jaccard estimate verified against the stored signature.
+"""Duplicate detection over a stream of articles: exact hash, then MinHash-LSH
+candidates, each verified before it is called a duplicate.
 
 Semantics
 ---------
 * The first article seen (in call order) of a story is ``"new"``; it founds a cluster
   whose id is its own article id.
-* A later article whose normalised text hashes equal (and whose signature is identical)
-  or whose estimated Jaccard similarity to a remembered *clean* article is at least
-  ``config.threshold`` is a ``"duplicate"``: ``duplicate_of`` and ``cluster_id`` are that
-  first article's id. Only clean articles are indexed, so clusters are stars around their
-  first article and never chain from story to story through a run of small edits.
+* A later article is a ``"duplicate"`` of a remembered *clean* article when their
+  normalised texts hash equal (``duplicate_kind="exact"``), or when a candidate from the
+  LSH buckets passes every check of :meth:`DedupIndex.verify`:
+
+  - overlap: the weighted Jaccard estimate of word 3-grams is at least
+    ``config.threshold``, or the estimated share of the shorter text inside the longer
+    (containment) is at least ``config.containment``, so a truncated copy or one with an
+    added paragraph still matches. Slots whose MinHash value is common among recent clean
+    articles (template wording: "reported quarterly revenue of", "with 98% of votes
+    counted") weigh less (:mod:`worker.pipeline.dedup.sketch`);
+  - numbers agree: when both texts have numbers (with units: amounts, percentages,
+    scores, dates), at least ``config.numbers_agree`` of the smaller set is in the other;
+  - names agree: the same for capitalised names, at ``config.names_agree``;
+  - titles do not contradict: when both titles carry numbers they share one.
+
+  Two templated stories (earnings, results, market closes, weather, tallies) share most
+  of their wording but not their numbers and names, so they stay apart. A near-duplicate
+  from the same source within ``config.update_window_seconds`` is an ``"update"``, any
+  other a ``"republication"``. ``duplicate_of`` and ``cluster_id`` are the first article's
+  id. Only clean articles are indexed, so clusters are stars around their first article
+  and never chain from story to story through a run of small edits.
 * The same ``article_id`` seen again (a page reprocessed after a crash or a re-scrape
-  under a stable id) is a ``"replay"`` carrying the original cluster, ``duplicate_of`` and
-  similarity, and changes no state: replays are idempotent.
+  under a stable id) is a ``"replay"`` carrying the original cluster, ``duplicate_of``,
+  similarity and kind, and changes no state: replays are idempotent.
 * Entries older than ``ts - config.retention_seconds`` are ignored by look-ups (as if
   evicted, so results never depend on when eviction last ran) and removed by
   :meth:`DedupIndex.evict_older_than`. Time always comes from the caller.
 
-State layout (all keys are ``str``; every value is JSON-able in :class:`TableStore`)
--------------------------------------------------------------------------------------
-* ``articles``: article_id -> [cluster_id, duplicate_of, similarity, exact_key,
-  signature (base64), ts]. Duplicates keep no signature (they are never matched against).
-* ``exact``: exact_key (16 hex chars) -> article_id of the clean article.
-* ``bands``: band_key (16 hex chars, band number mixed in) -> [article_id, ...], newest
-  last, at most ``config.max_bucket``. Band entries are pointers; the signature and the
-  timestamp live once, in ``articles``.
+State
+-----
+One record per article (:class:`~worker.pipeline.dedup.record.ArticleRecord`, packed by
+:func:`~worker.pipeline.dedup.record.encode_record`: about 330 bytes for a clean article,
+40 for a duplicate) is the durable truth; the stream layer keeps these in one
+changelogged faust table keyed by article id. The exact-hash and band look-ups and the
+frequency sketch are derived from the clean records: :meth:`DedupIndex.restore` rebuilds
+them, oldest first, after every recovery. :class:`MemoryStore` is the compact in-process
+store; :class:`TableStore` runs the same operations over plain mappings (a dict, or a
+faust table with ``value_serializer="raw"``).
 
-A faust ``Table`` is a ``MutableMapping`` with str keys, so ``TableStore(articles=t1,
-exact=t2, bands=t3)`` runs on three tables with ``value_serializer="json"``. Values are
-always *reassigned*, never mutated in place, so every change reaches the changelog.
-Name the tables with :meth:`DedupConfig.state_version` so a change of shingling or
-banding starts from fresh state instead of mixing incompatible signatures.
-
-Distributed layout (what the stream layer must do)
---------------------------------------------------
+Distributed layout
+------------------
 First-seen semantics need one total order over all articles that could be duplicates of
-each other, and two near-duplicates must meet in one store whatever Kafka partition
-their pages arrived on. The intended layout is therefore a **single-partition dedup
-stage**: the segmenting agents (any number of partitions) publish fingerprinted articles
-to a ``dedup.in`` topic with ONE partition; one agent consumes it, owns the three tables
-(changelogged, so a restarted worker recovers them), and for each article calls
-``index.check_and_add(article_id, fingerprint, ts)`` and routes the decision (clean ->
-``articles``, duplicate -> ``duplicates``; a replay re-emits the original decision). A
-timer calls ``index.evict_older_than(now - retention)`` periodically (for example
-hourly); because look-ups already ignore expired entries, the timer's period changes
-memory only, never decisions. Fingerprinting is pure and can run upstream in parallel
-(about 0.17 ms per 500-word article); the dedup stage itself then costs about 0.1 ms per
-article on one core (``bench/dedup_bench.py``), thousands of articles a second, far
-beyond news volumes. The in-memory store keeps about 660 bytes per remembered article;
-a persistent store (RocksDB behind faust) keeps the JSON values, about 2 KB per article
-before compression, i.e. ~14 GB for a week at a million articles a day.
-
-If one partition ever becomes the bottleneck, the scale-out is to repartition by band
-key (topic ``dedup.bands``, each article fanned out once per band, band entries then
-carrying the signature so verification stays local) and to reduce the per-band answers
-by article id, ordering competing "first" articles by ``(ts, article_id)``. That costs
-``bands`` messages and signatures per article and is not implemented here.
+each other, so the dedup stage reads a single-partition topic; fingerprinting is pure
+and runs upstream in parallel. The decision costs well under a tenth of a millisecond
+per article (``bench/dedup_bench.py``), far beyond news volumes. If one partition ever
+became the bottleneck, the scale-out is to repartition by band key and to reduce the
+per-band answers by article id, ordering competing "first" articles by
+``(ts, article_id)``; that is not implemented here.
 """
 
 from __future__ import annotations
 
-import base64
-import struct
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -69,34 +64,34 @@ from typing import Any, Protocol
 import numpy as np
 
 from worker.pipeline.dedup.fingerprint import DEFAULT, DedupConfig, Fingerprint, band_keys
+from worker.pipeline.dedup.record import ArticleRecord, decode_record, encode_record
+from worker.pipeline.dedup.sketch import SlotFrequency
+
+__all__ = [
+    "ArticleRecord", "CompactMultiMap", "Decision", "DedupIndex", "DedupStore", "MemoryStore",
+    "TableStore", "decode_record", "encode_record",
+]
+
+EXACT, UPDATE, REPUBLICATION = "exact", "update", "republication"
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """What to do with one article. ``match`` says how a duplicate was found
-    ("exact" or "near"), for metrics and for the reason routed with it."""
+    """What to do with one article. ``duplicate_kind`` is ``exact``, ``update`` or
+    ``republication`` for a duplicate (and its replays), else None. ``kept_apart`` names
+    the check (``numbers``, ``names``, ``title``) that kept the most similar candidate
+    from being a duplicate, when one overlapped enough but failed: for metrics."""
 
     kind: str  # "new" | "duplicate" | "replay"
     duplicate_of: str | None
     similarity: float | None
     cluster_id: str
-    match: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleRecord:
-    """One remembered article. ``signature`` and ``exact`` are empty for duplicates."""
-
-    cluster_id: str
-    duplicate_of: str | None
-    similarity: float | None
-    exact: str
-    signature: bytes
-    ts: float
+    duplicate_kind: str | None = None
+    kept_apart: str | None = None
 
 
 class DedupStore(Protocol):
-    """The key/value operations the index needs; three flat tables, no transactions."""
+    """The key/value operations the index needs; flat tables, no transactions."""
 
     def get_article(self, article_id: str) -> ArticleRecord | None: ...
     def put_article(self, article_id: str, record: ArticleRecord) -> None: ...
@@ -110,7 +105,9 @@ class DedupStore(Protocol):
 
 
 class TableStore:
-    """A store over any three ``MutableMapping[str, JSON]``: dicts, or faust Tables."""
+    """A store over any three ``MutableMapping[str, ...]``: dicts, or faust Tables.
+    Article values are :func:`encode_record` bytes (a table with ``value_serializer="raw"``);
+    exact values are article ids, band values lists of them (JSON-able)."""
 
     def __init__(
         self,
@@ -122,29 +119,19 @@ class TableStore:
         self.exact: MutableMapping[str, Any] = {} if exact is None else exact
         self.bands: MutableMapping[str, Any] = {} if bands is None else bands
 
-    @staticmethod
-    def _decode(value: Any) -> ArticleRecord:
-        cluster_id, duplicate_of, sim, exact, sig, ts = value
-        return ArticleRecord(
-            cluster_id, duplicate_of, sim, exact, base64.b64decode(sig) if sig else b"", float(ts)
-        )
-
     def get_article(self, article_id: str) -> ArticleRecord | None:
         value = self.articles.get(article_id)
-        return None if value is None else self._decode(value)
+        return None if value is None else decode_record(value)
 
     def put_article(self, article_id: str, record: ArticleRecord) -> None:
-        sig = base64.b64encode(record.signature).decode("ascii") if record.signature else ""
-        self.articles[article_id] = [
-            record.cluster_id, record.duplicate_of, record.similarity, record.exact, sig, record.ts
-        ]
+        self.articles[article_id] = encode_record(record)
 
     def delete_article(self, article_id: str) -> None:
         self.articles.pop(article_id, None)
 
     def iter_articles(self) -> Iterator[tuple[str, ArticleRecord]]:
         for article_id, value in list(self.articles.items()):
-            yield article_id, self._decode(value)
+            yield article_id, decode_record(value)
 
     def get_exact(self, key: str) -> str | None:
         return self.exact.get(key)
@@ -164,10 +151,6 @@ class TableStore:
                 self.bands[key] = list(article_ids)
             else:
                 self.bands.pop(key, None)
-
-
-_HEAD = struct.Struct("<ddB8sHH")  # ts, similarity, flags, exact, len(cluster), len(dup_of)
-_SELF_CLUSTER, _HAS_DUP, _HAS_SIM, _DUP_IS_CLUSTER = 1, 2, 4, 8
 
 
 class CompactMultiMap:
@@ -228,8 +211,8 @@ class CompactMultiMap:
 
 
 class MemoryStore:
-    """The compact in-process store: one packed ``bytes`` record per article, band and
-    exact keys as uint64 in :class:`CompactMultiMap`, whose values are the article-id
+    """The compact in-process store: one :func:`encode_record` value per article, band
+    and exact keys as uint64 in :class:`CompactMultiMap`, whose values are the article-id
     string objects themselves (shared with the article table, so a pointer costs 8 bytes).
     """
 
@@ -238,57 +221,22 @@ class MemoryStore:
         self.exact = CompactMultiMap()
         self.bands = CompactMultiMap()
 
+    def __len__(self) -> int:
+        return len(self.articles)
+
     def get_article(self, article_id: str) -> ArticleRecord | None:
         raw = self.articles.get(article_id)
-        return None if raw is None else self._unpack(article_id, raw)
+        return None if raw is None else decode_record(raw)
 
     def put_article(self, article_id: str, record: ArticleRecord) -> None:
-        flags = 0
-        cluster = b""
-        dup = b""
-        if record.cluster_id == article_id:
-            flags |= _SELF_CLUSTER
-        else:
-            cluster = record.cluster_id.encode("utf-8")
-        if record.duplicate_of is not None:
-            flags |= _HAS_DUP
-            if record.duplicate_of == record.cluster_id:
-                flags |= _DUP_IS_CLUSTER
-            else:
-                dup = record.duplicate_of.encode("utf-8")
-        if record.similarity is not None:
-            flags |= _HAS_SIM
-        exact = bytes.fromhex(record.exact) if record.exact else b""
-        head = _HEAD.pack(
-            record.ts, record.similarity or 0.0, flags, exact, len(cluster), len(dup)
-        )
-        self.articles[article_id] = head + cluster + dup + record.signature
-
-    @staticmethod
-    def _unpack(article_id: str, raw: bytes) -> ArticleRecord:
-        ts, sim, flags, exact, n_cluster, n_dup = _HEAD.unpack_from(raw)
-        pos = _HEAD.size
-        cluster = article_id if flags & _SELF_CLUSTER else raw[pos : pos + n_cluster].decode()
-        pos += n_cluster
-        dup: str | None = None
-        if flags & _HAS_DUP:
-            dup = cluster if flags & _DUP_IS_CLUSTER else raw[pos : pos + n_dup].decode()
-        pos += n_dup
-        return ArticleRecord(
-            cluster_id=cluster,
-            duplicate_of=dup,
-            similarity=sim if flags & _HAS_SIM else None,
-            exact=exact.hex() if exact != bytes(8) else "",
-            signature=raw[pos:],
-            ts=ts,
-        )
+        self.articles[article_id] = encode_record(record)
 
     def delete_article(self, article_id: str) -> None:
         self.articles.pop(article_id, None)
 
     def iter_articles(self) -> Iterator[tuple[str, ArticleRecord]]:
         for article_id, raw in list(self.articles.items()):
-            yield article_id, self._unpack(article_id, raw)
+            yield article_id, decode_record(raw)
 
     def get_exact(self, key: str) -> str | None:
         found = self.exact.get_many([int(key, 16)])[0]
@@ -307,12 +255,37 @@ class MemoryStore:
         self.bands.put_many([(int(k, 16), tuple(ids)) for k, ids in items])
 
 
+def _hashes(data: bytes) -> list[int]:
+    return np.frombuffer(data, dtype="<u2").tolist()
+
+
+def agreement(a: bytes, b: bytes, limit: int) -> float | None:
+    """Share of the smaller feature set found in the other; None when either is empty
+    (no evidence either way). Both are bottom-k samples: when either is full, both are
+    cut at the smaller of their largest kept hashes, below which each is complete."""
+    if not a or not b:
+        return None
+    xa, xb = _hashes(a), _hashes(b)
+    cut = 0xFFFF
+    if len(xa) >= limit:
+        cut = min(cut, xa[-1])
+    if len(xb) >= limit:
+        cut = min(cut, xb[-1])
+    sa = {x for x in xa if x <= cut}
+    sb = {x for x in xb if x <= cut}
+    if not sa or not sb:
+        return None
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
 class DedupIndex:
-    """First-seen-wins duplicate detection over a :class:`DedupStore`."""
+    """First-seen-wins duplicate detection over a :class:`DedupStore`, with the rolling
+    slot-frequency sketch that tells template wording from story wording."""
 
     def __init__(self, store: DedupStore | None = None, config: DedupConfig = DEFAULT) -> None:
         self.store: DedupStore = MemoryStore() if store is None else store
         self.config = config
+        self.frequency = SlotFrequency(config.num_perm, halve_every=config.df_halve_every)
 
     def _live(self, article_id: str, horizon: float) -> ArticleRecord | None:
         record = self.store.get_article(article_id)
@@ -320,74 +293,107 @@ class DedupIndex:
             return None
         return record
 
-    def lookup(self, fp: Fingerprint, ts: float) -> Decision | None:
-        """The clean article ``fp`` duplicates, as a Decision, or None. Read-only."""
-        return self._lookup(fp, ts)[0]
+    def weights(self, signature: bytes) -> np.ndarray:
+        """Per-slot weights of a signature: 1 for wording no recent clean article had,
+        falling as 1 / (1 + frequency / df_scale) for wording many had."""
+        values = np.frombuffer(signature, dtype="<u2")
+        return 1.0 / (1.0 + self.frequency.frequency(values) / self.config.df_scale)
 
-    def _lookup(self, fp: Fingerprint, ts: float) -> tuple[Decision | None, list[list[str]]]:
-        horizon = ts - self.config.retention_seconds
+    def contradiction(self, fp: Fingerprint, record: ArticleRecord) -> str | None:
+        """Why two overlapping texts are still different stories, or None."""
+        cfg = self.config
+        numbers = agreement(fp.numbers, record.numbers, cfg.max_features)
+        if numbers is not None and numbers < cfg.numbers_agree:
+            return "numbers"
+        names = agreement(fp.names, record.names, cfg.max_features)
+        if names is not None and names < cfg.names_agree:
+            return "names"
+        title = agreement(fp.title, record.title, cfg.max_features)
+        if title is not None and title == 0.0:
+            return "title"
+        return None
+
+    def _kind(self, fp: Fingerprint, record: ArticleRecord, ts: float) -> str:
+        same_source = fp.source != 0 and fp.source == record.source
+        return UPDATE if same_source and abs(ts - record.ts) <= self.config.update_window_seconds else REPUBLICATION
+
+    def _lookup(self, fp: Fingerprint, ts: float) -> tuple[Decision | None, list[list[str]], str | None]:
+        cfg = self.config
+        horizon = ts - cfg.retention_seconds
         buckets = self.store.get_bands(fp.bands) if fp.bands else []
         first = self.store.get_exact(fp.exact)
         if first is not None:
             record = self._live(first, horizon)
             if record is not None and record.signature == fp.signature:
-                return Decision("duplicate", first, 1.0, record.cluster_id, "exact"), buckets
+                return Decision("duplicate", first, 1.0, record.cluster_id, EXACT), buckets, None
         seen: set[str] = set()
         live: list[tuple[str, ArticleRecord]] = []
-        budget = self.config.max_candidates
         size = len(fp.signature)
         for bucket in buckets:
             for candidate in bucket:
-                if candidate in seen or len(seen) >= budget:
+                if candidate in seen or len(seen) >= cfg.max_candidates:
                     continue
                 seen.add(candidate)
                 record = self._live(candidate, horizon)
                 if record is not None and size and len(record.signature) == size:
                     live.append((candidate, record))
-        best: tuple[float, float, str, str] | None = None  # (sim, -ts, id, cluster)
-        if live:
-            # All candidates verified in one vectorised comparison: templated or boilerplate
-            # texts can bring dozens of candidates per article.
-            mine = np.frombuffer(fp.signature, dtype="<u2")
-            theirs = np.frombuffer(b"".join(r.signature for _, r in live), dtype="<u2").reshape(len(live), mine.size)
-            sims = (np.count_nonzero(theirs == mine, axis=1) / mine.size).tolist()
-            for (candidate, record), sim in zip(live, sims):
-                entry = (sim, -record.ts, candidate, record.cluster_id)
-                if sim >= self.config.threshold and (best is None or entry > best):
-                    best = entry
-        if best is None:
-            return None, buckets
-        return Decision("duplicate", best[2], best[0], best[3], "near"), buckets
+        if not live:
+            return None, buckets, None
+        # All candidates compared in one vectorised step: templated texts can bring
+        # dozens of candidates per article.
+        mine = np.frombuffer(fp.signature, dtype="<u2")
+        theirs = np.frombuffer(b"".join(r.signature for _, r in live), dtype="<u2").reshape(len(live), mine.size)
+        weights = self.weights(fp.signature)
+        jaccard = (theirs == mine) @ weights / weights.sum()
+        sizes = np.array([r.shingles for _, r in live], dtype=np.float64)
+        smaller = np.maximum(np.minimum(sizes, fp.shingles), 1.0)
+        containment = np.minimum(jaccard * (sizes + fp.shingles) / ((1.0 + jaccard) * smaller), 1.0)
+        overlapping = np.flatnonzero((jaccard >= cfg.threshold) | (containment >= cfg.containment))
+        kept_apart = None
+        for i in sorted(overlapping.tolist(), key=lambda i: (-jaccard[i], live[i][1].ts, live[i][0])):
+            candidate, record = live[i]
+            reason = self.contradiction(fp, record)
+            if reason is None:
+                sim = round(float(jaccard[i]), 4)
+                return Decision("duplicate", candidate, sim, record.cluster_id, self._kind(fp, record, ts)), buckets, None
+            kept_apart = kept_apart or reason
+        return None, buckets, kept_apart
 
     def check_and_add(self, article_id: str, fp: Fingerprint, ts: float) -> Decision:
         """Decide about one article and remember it (unless it is a replay)."""
         previous = self._live(article_id, ts - self.config.retention_seconds)
         if previous is not None:
             return Decision(
-                "replay", previous.duplicate_of, previous.similarity, previous.cluster_id
+                "replay", previous.duplicate_of, previous.similarity, previous.cluster_id, previous.duplicate_kind
             )
-        decision, buckets = self._lookup(fp, ts)
+        decision, buckets, kept_apart = self._lookup(fp, ts)
         if decision is not None:
             self.store.put_article(
                 article_id,
-                ArticleRecord(decision.cluster_id, decision.duplicate_of, decision.similarity,
-                              "", b"", ts),
+                ArticleRecord(decision.cluster_id, decision.duplicate_of, decision.similarity, "", b"", ts,
+                              decision.duplicate_kind),
             )
             return decision
-        self.store.put_article(
-            article_id, ArticleRecord(article_id, None, None, fp.exact, fp.signature, ts)
+        record = ArticleRecord(
+            article_id, None, None, fp.exact, fp.signature, ts, None, fp.shingles, fp.numbers, fp.names, fp.title,
+            fp.source,
         )
+        self.store.put_article(article_id, record)
         self._index_clean(article_id, fp.exact, fp.bands, buckets)
-        return Decision("new", None, None, article_id)
+        if fp.signature:
+            self.frequency.add(np.frombuffer(fp.signature, dtype="<u2"))
+        return Decision("new", None, None, article_id, None, kept_apart)
 
     def restore(self, article_id: str, record: ArticleRecord) -> None:
         """Re-remember an article from durable state (a recovered table), without a
         decision: the stream layer rebuilds its in-memory index this way after every
-        recovery. Call in ``ts`` order so band buckets keep their newest-last order."""
+        recovery. Call in ``ts`` order so band buckets keep their newest-last order and
+        the frequency sketch sees the clean articles in their original order."""
         self.store.put_article(article_id, record)
         if record.duplicate_of is None and record.signature:
             bands = band_keys(record.signature, self.config)
             self._index_clean(article_id, record.exact, bands, self.store.get_bands(bands))
+            self.frequency.add(np.frombuffer(record.signature, dtype="<u2"))
 
     def _index_clean(self, article_id: str, exact: str, bands: tuple[str, ...], buckets: list[list[str]]) -> None:
         self.store.put_exact(exact, article_id)
