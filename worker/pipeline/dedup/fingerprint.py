@@ -54,11 +54,11 @@ class DedupConfig:
     num_perm: int = 128
     bands: int = 16
     rows: int = 2
-    threshold: float = 0.4  # on the weighted Jaccard estimate of word 3-grams
+    threshold: float = 0.3  # on the weighted Jaccard estimate of word 3-grams
     containment: float = 0.7  # ... or on the share of the shorter text inside the longer
-    numbers_agree: float = 0.6  # share of the smaller number set found in the other
-    names_agree: float = 0.5  # share of the smaller set of capitalised names in the other
-    df_scale: float = 4.0  # a MinHash slot seen in df_scale recent stories weighs 1/2
+    numbers_agree: float = 0.5  # share of the smaller number set found in the other
+    names_agree: float = 0.4  # share of the smaller set of capitalised names in the other
+    df_scale: float = 8.0  # a MinHash slot seen in df_scale recent stories weighs 1/2
     df_halve_every: int = 2000  # clean articles between halvings of the frequency sketch
     update_window_seconds: float = 3600.0  # same source within this: an update
     retention_seconds: float = 7 * 24 * 3600.0
