@@ -56,7 +56,9 @@ class DedupState:
             f"dedup-articles-{self.config.state_version()}",
             partitions=DEDUP_PARTITIONS,
             key_type=str,
-        )  # key and value go to the changelog as JSON (faust's default for plain types)
+            value_type=bytes,
+            value_serializer="raw",
+        )  # values are encode_record bytes (worker.pipeline.dedup.record), about 330 bytes a clean article
         self.store = ChangelogStore(self.table)
         self.index = DedupIndex(self.store, self.config)
         # Set while the in-memory index matches the table. faust resumes the stream before
@@ -82,6 +84,7 @@ class DedupState:
                 fresh.restore(article_id, record)
         built: MemoryStore = fresh.store  # type: ignore[assignment]
         self.store.articles, self.store.exact, self.store.bands = built.articles, built.exact, built.bands
+        self.index.frequency = fresh.frequency  # the template-wording sketch is derived state too
         self.current.set()
         log.info("dedup index rebuilt", extra={"articles": len(built.articles), "seconds": round(time.perf_counter() - started, 3)})
 
