@@ -212,7 +212,7 @@ def _signature(hashes: np.ndarray, config: DedupConfig) -> bytes:
 # must agree before two texts are one story. One pattern starting with a digit (the
 # regex engine then skips to digits) and the unit read from a table: alternations of
 # unit words in the pattern cost twice as much.
-_NUMBER = re.compile(r"(\d[\d,.]*)(?:\s?[-\u2013]\s?(\d+)|\s?([%\u00b0a-zA-Z]+|per cent))?")
+_NUMBER = re.compile(r"(\d[\d,.]*)(?:\s?[-\u2013]\s?(\d+)|\s?(per cent|[%\u00b0a-zA-Z]+))?")
 _UNIT = {
     "%": "%", "percent": "%", "per cent": "%", "pc": "%", "bn": "e9", "billion": "e9",
     "mn": "e6", "m": "e6", "million": "e6", "k": "e3", "thousand": "e3", "trillion": "e12",

@@ -395,6 +395,15 @@ class DedupIndex:
             self._index_clean(article_id, record.exact, bands, self.store.get_bands(bands))
             self.frequency.add(np.frombuffer(record.signature, dtype="<u2"))
 
+    def recount(self) -> None:
+        """Rebuild the frequency sketch from the store's clean records, oldest first: for
+        a store whose exact and band look-ups survived a restart (a :class:`TableStore`
+        over durable tables), where :meth:`restore` is not needed."""
+        self.frequency = SlotFrequency(self.config.num_perm, halve_every=self.config.df_halve_every)
+        clean = [r for _, r in self.store.iter_articles() if r.duplicate_of is None and r.signature]
+        for record in sorted(clean, key=lambda r: r.ts):
+            self.frequency.add(np.frombuffer(record.signature, dtype="<u2"))
+
     def _index_clean(self, article_id: str, exact: str, bands: tuple[str, ...], buckets: list[list[str]]) -> None:
         self.store.put_exact(exact, article_id)
         keep = self.config.max_bucket - 1
