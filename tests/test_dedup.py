@@ -271,7 +271,7 @@ def test_memory_store_record_round_trip() -> None:
 def test_compact_multimap_behaves_like_a_dict(ops: list[tuple[int, list[str]]]) -> None:
     m, ref = CompactMultiMap(min_merge=3), {}
     for key, values in ops:
-        key = key * 0x0101010101010101 + (1 << 63 if key % 2 else 0)  # full uint64 range
+        key = key * 0x01010101 + (1 << 31 if key % 2 else 0)  # full uint32 range
         m.put(key, tuple(values))
         ref[key] = tuple(values)
         probe = sorted(ref)[:5]

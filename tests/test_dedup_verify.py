@@ -127,9 +127,9 @@ def test_frequent_template_slots_weigh_less_and_fade() -> None:
         sketch.add(values)
     assert (sketch.frequency(values) >= 3).all()
     other = np.frombuffer(fingerprint("An unrelated story about a harbour festival and its boats, lanterns and music").signature, dtype="<u2")
-    assert (sketch.frequency(other) < 1).mean() > 0.9  # count-min: rare overestimates only
+    assert (sketch.frequency(other) == 0).mean() > 0.9  # only 16-bit value collisions overlap
     sketch.add(other)  # the fourth addition halves every counter
-    assert np.allclose(sketch.frequency(values), 1.5)
+    assert (sketch.frequency(values) == 1).all()  # 3 + 1 halved, as integers
 
 
 def test_index_weights_follow_recent_clean_articles() -> None:
@@ -179,8 +179,9 @@ def test_feature_extraction_normalises_numbers_and_skips_sentence_starts() -> No
     a = _number_keys("Profit rose 12 per cent to $4.2bn; they won 2-1 and it was 1,200 people.")
     b = _number_keys("Profit rose 12% to $4.2 billion; they won 2 - 1 and it was 1200 people.")
     assert a == b == ["12%", "$4.2e9", "2-1", "1200"]
-    names = _name_keys('The board met. Chief executive Mara Quintel said "We won." in Harlow: Today.')
-    assert names == ["mara", "quintel", "harlow"]
+    names = _name_keys('The board met on a wet morning. Its chief executive, Mara Quintel, said "We won." in Harlow: '
+                       'Today was a good day for the whole of the company and for its staff.')
+    assert [n.casefold() for n in names] == ["mara", "quintel", "harlow"]
     assert _name_keys("ALL CAPS TEXT FROM A WIRE SAYS NOTHING ABOUT NAMES") == []
 
 

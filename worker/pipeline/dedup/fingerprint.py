@@ -99,7 +99,7 @@ class Fingerprint:
     """``exact``: 16 hex chars of the normalised text's hash. ``signature``: ``num_perm``
     little-endian uint16 MinHash values (empty when the text has no words). ``bands``:
     16-hex-char LSH band keys (empty for texts too short to compare approximately).
-    ``shingles``: distinct word n-grams, for containment. ``numbers``, ``names``, ``title``:
+    ``shingles``: the number of word n-grams, for containment. ``numbers``, ``names``, ``title``:
     sorted little-endian uint16 hashes of the body's numbers (with units), its capitalised
     names (empty when case carries no information) and the title's numbers. ``source``:
     a 32-bit hash of the publisher (0 when unknown), which tells updates from
@@ -209,10 +209,12 @@ def _signature(hashes: np.ndarray, config: DedupConfig) -> bytes:
 
 # Numbers with their units: digits with separators, then a score's second half ("2-1")
 # or a unit word or sign. Two stories from one template differ exactly here, so these
-# must agree before two texts are one story. One pattern starting with a digit (the
-# regex engine then skips to digits) and the unit read from a table: alternations of
-# unit words in the pattern cost twice as much.
-_NUMBER = re.compile(r"(\d[\d,.]*)(?:\s?[-\u2013]\s?(\d+)|\s?(per cent|[%\u00b0a-zA-Z]+))?")
+# must agree before two texts are one story. The pattern starts with a bare ASCII digit
+# class and captures only the tail: the regex engine then skips ahead to digits, where a
+# leading group or ``\d`` make it try every position (three times slower). The unit is
+# read from a table: alternations of unit words in the pattern cost twice as much.
+_NUMBER = re.compile(r"[0-9][0-9,.]*(\s?[-\u2013]\s?[0-9]+|\s?(?:per cent|[%\u00b0a-zA-Z]+))?")
+_SCORE_TAIL = re.compile(r"\s?[-\u2013]\s?([0-9]+)")
 _UNIT = {
     "%": "%", "percent": "%", "per cent": "%", "pc": "%", "bn": "e9", "billion": "e9",
     "mn": "e6", "m": "e6", "million": "e6", "k": "e3", "thousand": "e3", "trillion": "e12",
@@ -223,52 +225,49 @@ _UNIT = {
 }
 _CURRENCY = "$\u20ac\u00a3\u00a5"
 # A capitalised word that does not start a sentence (a cheap stand-in for named
-# entities): the character before its space is no sentence end, colon or opening quote.
-_CAPITALISED = re.compile(r"[A-Z][\w\u2019'-]*\w")
-_NOT_BEFORE_NAME = frozenset('.!?:"\u201c\u2018(\n')
+# entities): the two characters before it are a space and something other than a
+# sentence end, colon, opening quote or bracket. The look-behind sits after the first
+# letter so that the regex engine can skip ahead to capitals.
+_NAME = re.compile(r"[A-Z](?<=[^\s.!?:\"\u201c\u2018(] [A-Z])[\w\u2019'-]*\w")
 
 
 def _number_keys(text: str) -> list[str]:
     out = []
     for m in _NUMBER.finditer(text):
-        digits, second, unit = m.groups()
+        whole, tail = m.group(0), m.group(1)
+        digits = whole[: len(whole) - len(tail)] if tail else whole
         value = digits.rstrip(".,").replace(",", "")
         if "." in value:
             value = value.rstrip("0").rstrip(".") or "0"
-        if second is not None:  # a score or a range
-            out.append(f"{value}-{second}")
-            continue
+        unit = ""
+        if tail:
+            score = _SCORE_TAIL.fullmatch(tail)
+            if score is not None:  # a score or a range
+                out.append(f"{value}-{score.group(1)}")
+                continue
+            unit = _UNIT.get(tail.strip().lower(), "")
         start = m.start()
         currency = text[start - 1] if start and text[start - 1] in _CURRENCY else ""
-        out.append(currency + value + (_UNIT.get(unit.lower(), "") if unit else ""))
+        out.append(currency + value + unit)
     return out
 
 
 def _name_keys(text: str) -> list[str]:
-    sample = text[:2000]
-    letters = sum(1 for ch in sample if ch.isalpha())
-    if letters and sum(1 for ch in sample if ch.isupper()) > 0.3 * letters:
+    found = _NAME.findall(text)
+    if len(found) > 0.35 * (text.count(" ") + 1):
         return []  # all caps or title case throughout: case says nothing here
-    out = []
-    for m in _CAPITALISED.finditer(text):
-        i = m.start()
-        if i < 2 or text[i - 1] != " ":
-            continue
-        j = i - 1
-        while j > 0 and text[j] == " ":
-            j -= 1
-        if text[j] not in _NOT_BEFORE_NAME:
-            out.append(m.group().casefold())
-    return out
+    return found
 
 
 def feature_hashes(keys: list[str], limit: int) -> bytes:
-    """Sorted distinct uint16 hashes of ``keys``, the ``limit`` smallest: a bottom-k
-    sample, so that two texts' samples are comparable below their common cut-off."""
+    """Sorted distinct uint16 hashes of ``keys`` (case folded), the ``limit`` smallest: a
+    bottom-k sample, so that two texts' samples are comparable below their common
+    cut-off. Hashed in one call to rensa (keys hold no spaces), like the shingles' words."""
     if not keys:
         return b""
-    hashed = sorted({zlib.crc32(key.encode("utf-8")) & 0xFFFF for key in keys})[:limit]
-    return np.asarray(hashed, dtype="<u2").tobytes()
+    folded = " ".join(keys).lower().split(" ")
+    hashes = np.asarray(rensa.RMinHash.hash_token_sets([folded])[0], dtype=np.uint64)
+    return np.unique((hashes & np.uint64(0xFFFF)).astype("<u2"))[:limit].tobytes()
 
 
 def fingerprint(
@@ -287,12 +286,11 @@ def fingerprint(
     signature = _signature(hashes, config)
     n_shingles = max(0, len(words) - config.shingle_size + 1)
     bands = band_keys(signature, config) if n_shingles >= config.min_shingles else ()
-    distinct = len(np.unique(hashes)) if len(hashes) else 0
     return Fingerprint(
         exact=exact,
         signature=signature,
         bands=bands,
-        shingles=distinct,
+        shingles=len(hashes),
         numbers=feature_hashes(_number_keys(text), config.max_features),
         names=feature_hashes(_name_keys(text), config.max_features),
         title=feature_hashes(_number_keys(title), config.max_features) if title else b"",

@@ -154,18 +154,18 @@ class TableStore:
 
 
 class CompactMultiMap:
-    """uint64 key -> tuple of str, at 16 bytes per (key, value) pair.
+    """uint32 key -> tuple of str, at 12 bytes per (key, value) pair.
 
     A Python dict costs ~75 bytes per entry (int key object + hash-table slot), which
     alone would blow the per-article budget with a dozen bands. Here entries live in two
-    parallel numpy arrays sorted by key (uint64 keys, object references to the id strings
+    parallel numpy arrays sorted by key (uint32 keys, object references to the id strings
     the article table already holds); recent writes sit in a small dict that overrides
     the arrays and is merged in once it reaches an eighth of their size, so the merge's
     linear cost is amortised to a few element moves per write.
     """
 
     def __init__(self, min_merge: int = 4096) -> None:
-        self.keys = np.empty(0, dtype=np.uint64)
+        self.keys = np.empty(0, dtype=np.uint32)
         self.values = np.empty(0, dtype=object)
         self.pending: dict[int, tuple[str, ...]] = {}  # () marks a deletion
         self.min_merge = min_merge
@@ -174,7 +174,7 @@ class CompactMultiMap:
         out: list[tuple[str, ...] | None] = [self.pending.get(k) for k in keys]
         missing = [i for i, v in enumerate(out) if v is None]
         if missing and len(self.keys):
-            probe = np.array([keys[i] for i in missing], dtype=np.uint64)
+            probe = np.array([keys[i] for i in missing], dtype=np.uint32)
             lo = np.searchsorted(self.keys, probe, "left").tolist()
             hi = np.searchsorted(self.keys, probe, "right").tolist()
             for i, a, b in zip(missing, lo, hi):
@@ -194,12 +194,12 @@ class CompactMultiMap:
     def merge(self) -> None:
         if not self.pending:
             return
-        changed = np.fromiter(self.pending.keys(), dtype=np.uint64, count=len(self.pending))
+        changed = np.fromiter(self.pending.keys(), dtype=np.uint32, count=len(self.pending))
         keep = ~np.isin(self.keys, changed)
         new_keys = [k for k, vs in self.pending.items() for _ in vs]
         new_values = np.empty(len(new_keys), dtype=object)
         new_values[:] = [v for vs in self.pending.values() for v in vs]
-        keys = np.concatenate([self.keys[keep], np.array(new_keys, dtype=np.uint64)])
+        keys = np.concatenate([self.keys[keep], np.array(new_keys, dtype=np.uint32)])
         values = np.concatenate([self.values[keep], new_values])
         order = np.argsort(keys, kind="stable")  # two sorted runs: a linear merge
         self.keys, self.values = keys[order], values[order]
@@ -210,9 +210,28 @@ class CompactMultiMap:
         return len(self.keys)
 
 
+def _key32(key: str) -> int:
+    """A 16-hex-char band or exact key folded to 32 bits: its low 32 bits (a band key's
+    value, or part of a hash) plus its top byte (a band key's band number) times an odd
+    constant, which keeps bands apart. A rare fold collision only adds a candidate, which
+    verification then rejects (and an exact match also compares signatures)."""
+    return (int(key[8:], 16) + _BAND_OFFSET[key[:2]]) & 0xFFFFFFFF
+
+
+_BAND_OFFSET = {f"{b:02x}": b * 0x9E3779B1 for b in range(256)}
+
+
+def _keys32(keys: list[str] | tuple[str, ...]) -> list[int]:
+    """:func:`_key32` of many keys at once (one hex decode and a few numpy operations
+    instead of an ``int()`` per key: this runs twice per article with 16 band keys)."""
+    k = np.frombuffer(bytes.fromhex("".join(keys)), dtype=">u8").astype(np.uint64)
+    folded = ((k & np.uint64(0xFFFFFFFF)) + (k >> np.uint64(56)) * np.uint64(0x9E3779B1)) & np.uint64(0xFFFFFFFF)
+    return folded.tolist()
+
+
 class MemoryStore:
     """The compact in-process store: one :func:`encode_record` value per article, band
-    and exact keys as uint64 in :class:`CompactMultiMap`, whose values are the article-id
+    and exact keys folded to uint32 in :class:`CompactMultiMap`, whose values are the article-id
     string objects themselves (shared with the article table, so a pointer costs 8 bytes).
     """
 
@@ -239,20 +258,24 @@ class MemoryStore:
             yield article_id, decode_record(raw)
 
     def get_exact(self, key: str) -> str | None:
-        found = self.exact.get_many([int(key, 16)])[0]
+        found = self.exact.get_many([_key32(key)])[0]
         return found[0] if found else None
 
     def put_exact(self, key: str, article_id: str) -> None:
-        self.exact.put(int(key, 16), (article_id,))
+        self.exact.put(_key32(key), (article_id,))
 
     def delete_exact(self, key: str) -> None:
-        self.exact.put(int(key, 16), ())
+        self.exact.put(_key32(key), ())
 
     def get_bands(self, keys: tuple[str, ...]) -> list[list[str]]:
-        return [list(v) for v in self.bands.get_many([int(k, 16) for k in keys])]
+        if not keys:
+            return []
+        return [list(v) for v in self.bands.get_many(_keys32(keys))]
 
     def put_bands(self, items: list[tuple[str, list[str]]]) -> None:
-        self.bands.put_many([(int(k, 16), tuple(ids)) for k, ids in items])
+        if items:
+            keys = _keys32([k for k, _ in items])
+            self.bands.put_many([(k, tuple(ids)) for k, (_, ids) in zip(keys, items)])
 
 
 def _hashes(data: bytes) -> list[int]:

@@ -6,46 +6,43 @@ template, the template's shingles win most slots and the same (slot, value) pair
 in all of them; a story's own wording gives pairs seen once. Counting the pairs of the
 clean articles seen recently therefore tells template wording from story wording without
 keeping any shingles, and a slot whose value is common weighs little when two signatures
-are compared (``weights``). Only clean articles are counted, so a story republished ten
-times still counts once.
+are compared (``DedupIndex.weights``). Only clean articles are counted, so a story
+republished ten times still counts once.
 
-Bounded: a count-min sketch (``depth`` rows of ``2**width_bits`` float32 counters,
-8 MB by default) whatever the volume. Rolling: every ``halve_every`` added articles all
-counters are halved, so a count is a sum over recent stories weighted by 2^(-age/period).
-Deterministic: the same clean articles in the same order give the same counts, so an
-index rebuilt from its records (``DedupIndex.restore``) weighs as before, apart from
-the faded contribution of articles already evicted.
+Bounded: one uint16 counter per (slot, 16-bit value), ``num_perm * 65536`` counters
+(16 MiB at 128 slots) whatever the volume. The stored signatures already keep 16 bits per
+slot, so this direct-mapped table is a count-min sketch of depth one whose only hashing
+is that truncation: no hash to compute per look-up, which makes a look-up or an update
+one numpy gather (a two-row hashed count-min cost ten times more here). Rolling: every
+``halve_every`` added articles all counters are halved (integer shift), so a count
+covers roughly the last one to two ``halve_every`` clean articles. Deterministic: the
+same clean articles in the same order give the same counts, so an index rebuilt from its
+records (``DedupIndex.restore``) weighs as before, apart from articles already evicted.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
-
 
 class SlotFrequency:
-    def __init__(self, num_perm: int, *, halve_every: int = 2000, width_bits: int = 20, depth: int = 2) -> None:
-        if not 1 <= depth <= len(_MULTIPLIERS) or not 8 <= width_bits <= 26:
-            raise ValueError("depth in 1..4, width_bits in 8..26")
-        self.counts = np.zeros((depth, 1 << width_bits), dtype=np.float32)
-        self._slots = np.arange(num_perm, dtype=np.uint64) << np.uint64(16)
-        self._mult = np.array(_MULTIPLIERS[:depth], dtype=np.uint64)[:, None]
-        self._shift = np.uint64(64 - width_bits)
-        self._rows = np.arange(depth)[:, None]
+    def __init__(self, num_perm: int, *, halve_every: int = 2000) -> None:
+        if halve_every < 1 or halve_every > 30_000:
+            raise ValueError("halve_every in 1..30000 (counters are uint16)")
+        self.counts = np.zeros(num_perm << 16, dtype=np.uint16)
+        self._base = np.arange(num_perm, dtype=np.intp) << 16
         self.halve_every = halve_every
         self.added = 0
 
     def _cells(self, values: np.ndarray) -> np.ndarray:
-        keys = self._slots[: len(values)] | values.astype(np.uint64)
-        return ((keys[None, :] * self._mult) >> self._shift).astype(np.intp)
+        return self._base[: len(values)] + values
 
     def frequency(self, values: np.ndarray) -> np.ndarray:
-        """Estimated recent document frequency of each (slot, value); never below the truth."""
-        return self.counts[self._rows, self._cells(values)].min(axis=0)
+        """Recent document frequency of each (slot, value) of a signature's uint16 values."""
+        return self.counts[self._cells(values)]
 
     def add(self, values: np.ndarray) -> None:
-        self.counts[self._rows, self._cells(values)] += 1.0
+        self.counts[self._cells(values)] += 1
         self.added += 1
         if self.added % self.halve_every == 0:
-            self.counts *= 0.5
+            self.counts >>= 1
