@@ -244,3 +244,19 @@ def test_settings_reach_the_dedup_config() -> None:
 def test_fingerprint_defaults_keep_old_callers_working() -> None:
     fp = fingerprint("Plain text without a title or a source, long enough to shingle into bands.")
     assert isinstance(fp, Fingerprint) and fp.source == 0 and fp.title == b"" and fp.bands
+
+
+def test_features_common_in_recent_stories_weigh_less_in_agreement() -> None:
+    import numpy as np
+
+    def enc(xs):
+        return b"".join(x.to_bytes(2, "little") for x in sorted(xs))
+
+    a, b = enc([1, 2, 3, 10]), enc([1, 2, 3, 20])  # share three of four features
+    counts = np.zeros(1 << 16, dtype=np.uint16)
+    assert agreement(a, b, 16, counts, 8.0) == 0.75
+    counts[[1, 2, 3]] = 40  # the shared ones are in every recent story (a weekday, an agency)
+    assert agreement(a, b, 16, counts, 8.0) < 0.4
+    index = DedupIndex()
+    index.check_and_add("x", fingerprint(story(ACME)), 0.0)
+    assert index.features.names.sum() > 0 and index.features.numbers.sum() > 0

@@ -282,10 +282,15 @@ def _hashes(data: bytes) -> list[int]:
     return np.frombuffer(data, dtype="<u2").tolist()
 
 
-def agreement(a: bytes, b: bytes, limit: int) -> float | None:
+def agreement(a: bytes, b: bytes, limit: int, counts: np.ndarray | None = None, scale: float = 1.0) -> float | None:
     """Share of the smaller feature set found in the other; None when either is empty
     (no evidence either way). Both are bottom-k samples: when either is full, both are
-    cut at the smaller of their largest kept hashes, below which each is complete."""
+    cut at the smaller of their largest kept hashes, below which each is complete.
+
+    With ``counts`` (recent document frequency per feature hash) each feature weighs
+    1 / (1 + count / scale): a weekday, a news agency's name or the current year agree
+    between many different stories and say little; a company's or a town's name, or an
+    amount, agree between copies of one story."""
     if not a or not b:
         return None
     xa, xb = _hashes(a), _hashes(b)
@@ -298,7 +303,34 @@ def agreement(a: bytes, b: bytes, limit: int) -> float | None:
     sb = {x for x in xb if x <= cut}
     if not sa or not sb:
         return None
-    return len(sa & sb) / min(len(sa), len(sb))
+    if counts is None:
+        return len(sa & sb) / min(len(sa), len(sb))
+
+    def weight(xs: set[int]) -> float:
+        return sum(1.0 / (1.0 + int(counts[x]) / scale) for x in xs)
+
+    return weight(sa & sb) / min(weight(sa), weight(sb))
+
+
+class FeatureFrequency:
+    """Recent document frequency of number and name hashes: one uint16 counter per
+    16-bit hash and kind (256 KiB), halved with the slot sketch, clean articles only."""
+
+    def __init__(self, halve_every: int) -> None:
+        self.numbers = np.zeros(1 << 16, dtype=np.uint16)
+        self.names = np.zeros(1 << 16, dtype=np.uint16)
+        self.halve_every = halve_every
+        self.added = 0
+
+    def add(self, numbers: bytes, names: bytes) -> None:
+        if numbers:
+            self.numbers[np.frombuffer(numbers, dtype="<u2")] += 1
+        if names:
+            self.names[np.frombuffer(names, dtype="<u2")] += 1
+        self.added += 1
+        if self.added % self.halve_every == 0:
+            self.numbers >>= 1
+            self.names >>= 1
 
 
 class DedupIndex:
@@ -309,6 +341,7 @@ class DedupIndex:
         self.store: DedupStore = MemoryStore() if store is None else store
         self.config = config
         self.frequency = SlotFrequency(config.num_perm, halve_every=config.df_halve_every)
+        self.features = FeatureFrequency(config.df_halve_every)
 
     def _live(self, article_id: str, horizon: float) -> ArticleRecord | None:
         record = self.store.get_article(article_id)
@@ -325,10 +358,10 @@ class DedupIndex:
     def contradiction(self, fp: Fingerprint, record: ArticleRecord) -> str | None:
         """Why two overlapping texts are still different stories, or None."""
         cfg = self.config
-        numbers = agreement(fp.numbers, record.numbers, cfg.max_features)
+        numbers = agreement(fp.numbers, record.numbers, cfg.max_features, self.features.numbers, cfg.df_scale)
         if numbers is not None and numbers < cfg.numbers_agree:
             return "numbers"
-        names = agreement(fp.names, record.names, cfg.max_features)
+        names = agreement(fp.names, record.names, cfg.max_features, self.features.names, cfg.df_scale)
         if names is not None and names < cfg.names_agree:
             return "names"
         title = agreement(fp.title, record.title, cfg.max_features)
@@ -405,6 +438,7 @@ class DedupIndex:
         self._index_clean(article_id, fp.exact, fp.bands, buckets)
         if fp.signature:
             self.frequency.add(np.frombuffer(fp.signature, dtype="<u2"))
+            self.features.add(fp.numbers, fp.names)
         return Decision("new", None, None, article_id, None, kept_apart)
 
     def restore(self, article_id: str, record: ArticleRecord) -> None:
@@ -417,15 +451,18 @@ class DedupIndex:
             bands = band_keys(record.signature, self.config)
             self._index_clean(article_id, record.exact, bands, self.store.get_bands(bands))
             self.frequency.add(np.frombuffer(record.signature, dtype="<u2"))
+            self.features.add(record.numbers, record.names)
 
     def recount(self) -> None:
         """Rebuild the frequency sketch from the store's clean records, oldest first: for
         a store whose exact and band look-ups survived a restart (a :class:`TableStore`
         over durable tables), where :meth:`restore` is not needed."""
         self.frequency = SlotFrequency(self.config.num_perm, halve_every=self.config.df_halve_every)
+        self.features = FeatureFrequency(self.config.df_halve_every)
         clean = [r for _, r in self.store.iter_articles() if r.duplicate_of is None and r.signature]
         for record in sorted(clean, key=lambda r: r.ts):
             self.frequency.add(np.frombuffer(record.signature, dtype="<u2"))
+            self.features.add(record.numbers, record.names)
 
     def _index_clean(self, article_id: str, exact: str, bands: tuple[str, ...], buckets: list[list[str]]) -> None:
         self.store.put_exact(exact, article_id)
