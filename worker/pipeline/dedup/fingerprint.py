@@ -66,7 +66,7 @@ class DedupConfig:
     min_shingles: int = 5  # below this a text is matched by its exact hash only
     max_bucket: int = 64  # newest ids kept per band bucket (bounds boilerplate buckets)
     max_candidates: int = 256  # candidates verified per look-up
-    max_features: int = 16  # numbers / names kept per article (a consistent bottom-k sample)
+    max_features: int = 12  # numbers / names kept per article (a consistent bottom-k sample)
 
     def __post_init__(self) -> None:
         if self.shingle_size < 1 or self.num_perm < 1 or self.bands < 0 or self.rows < 1:
