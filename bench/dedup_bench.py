@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eval.dedup_templates import templated_stories  # noqa: E402
 from worker.pipeline.dedup.fingerprint import DEFAULT, fingerprint, tokens  # noqa: E402
-from worker.pipeline.dedup.index import DedupIndex, MemoryStore  # noqa: E402
+from worker.pipeline.dedup.index import DedupIndex, MemoryStore, TableStore  # noqa: E402
 from worker.pipeline.dedup.record import encode_record  # noqa: E402
 
 _SENT = re.compile(r"(?<=[.!?])\s+")
@@ -109,28 +109,35 @@ def datasketch_baseline(texts: list[tuple[str | None, str]]) -> dict:
     return {"articles": len(texts), "articles_per_s": len(texts) / seconds, "duplicates": duplicates}
 
 
-def memory(texts: list[tuple[str | None, str]]) -> dict:
-    fps = [fingerprint(text, title=title, source="bench") for title, text in texts]
+def memory(texts: list[str] | list[tuple[str | None, str]], store_name: str = "memory") -> dict:
+    """Bytes the index keeps per remembered article in a ``memory`` (:class:`MemoryStore`)
+    or ``table`` (:class:`TableStore` over dicts) store, and the table record's size:
+    ``state_bytes_per_article`` is the in-memory index plus the durable table record."""
+    pairs = [(None, t) if isinstance(t, str) else t for t in texts]
+    fps = [fingerprint(text, title=title, source="bench") for title, text in pairs]
     gc.collect()
     tracemalloc.start()
-    index = DedupIndex(MemoryStore())  # the fixed-size sketch is allocated here, before the count
-    sketch_bytes = tracemalloc.get_traced_memory()[0]
+    base = tracemalloc.get_traced_memory()[0]
+    store = MemoryStore() if store_name == "memory" else TableStore()
+    index = DedupIndex(store)  # the fixed-size sketches are allocated here, before the count
+    sketch_bytes = tracemalloc.get_traced_memory()[0] - base
     before = tracemalloc.get_traced_memory()[0]
     new = 0
     for i, fp in enumerate(fps):
         new += index.check_and_add(f"{i:032x}", fp, float(i)).kind == "new"
-    index.store.bands.merge()  # type: ignore[attr-defined]
-    index.store.exact.merge()  # type: ignore[attr-defined]
+    if isinstance(store, MemoryStore):
+        store.bands.merge()
+        store.exact.merge()
     gc.collect()
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    records = [(aid, rec) for aid, rec in index.store.iter_articles()]
-    table = sum(len(aid) + len(encode_record(rec)) for aid, rec in records) / len(records)
+    records = list(store.iter_articles())
+    table = sum(len(aid) + len(encode_record(rec)) for aid, rec in records) / max(len(records), 1)
     clean = [len(encode_record(rec)) for _, rec in records if rec.duplicate_of is None]
-    in_memory = (after - before) / len(fps)
-    return {"articles": len(fps), "clean": new, "memory_bytes_per_article": in_memory,
-            "table_bytes_per_article": table, "state_bytes_per_article": in_memory + table,
-            "clean_record_bytes": sum(clean) / len(clean), "sketch_bytes": sketch_bytes}
+    in_memory = (after - before) / max(len(fps), 1)
+    return {"store": store_name, "articles": len(fps), "clean": new, "bytes_per_article": in_memory,
+            "table_record_bytes": table, "state_bytes_per_article": in_memory + table,
+            "clean_record_bytes": sum(clean) / max(len(clean), 1), "sketch_bytes": sketch_bytes}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,9 +162,9 @@ def main(argv: list[str] | None = None) -> int:
           f"ours is {speed['articles_per_s'] / base['articles_per_s']:.1f}x")
     mem = memory(texts[: args.memory_n])
     print(f"state per remembered article ({mem['articles']} articles, {mem['clean']} clean): "
-          f"{mem['state_bytes_per_article']:.0f} bytes = in-memory index {mem['memory_bytes_per_article']:.0f} "
-          f"+ table record {mem['table_bytes_per_article']:.0f} (a clean record {mem['clean_record_bytes']:.0f}); "
-          f"plus a fixed {mem['sketch_bytes'] / 2**20:.1f} MiB frequency sketch")
+          f"{mem['state_bytes_per_article']:.0f} bytes = in-memory index {mem['bytes_per_article']:.0f} "
+          f"+ table record {mem['table_record_bytes']:.0f} (key + value; a clean value {mem['clean_record_bytes']:.0f}); "
+          f"plus fixed frequency sketches of {mem['sketch_bytes'] / 2**20:.1f} MiB")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"speed": speed, "datasketch": base, "memory": mem}, indent=1))
