@@ -3,7 +3,7 @@ market reports, weather, election tallies), filled with invented names and rando
 numbers. Two instances of one template share most of their wording and are different
 news: the case where shingle overlap alone merges stories it must keep apart.
 
-Three wordings per family, so that the fixed-hash split (by template id) puts different
+Three or four wordings per family (16 templates), so that the fixed-hash split (by template id) puts different
 wordings of a family into the tuning and report halves. Names are built from syllables
 at run time; no name list of any corpus is involved.
 """

@@ -7,7 +7,7 @@ Semantics
   whose id is its own article id.
 * A later article is a ``"duplicate"`` of a remembered *clean* article when their
   normalised texts hash equal (``duplicate_kind="exact"``), or when a candidate from the
-  LSH buckets passes every check of :meth:`DedupIndex.verify`:
+  LSH buckets overlaps enough and passes every check of :meth:`DedupIndex.contradiction`:
 
   - overlap: the weighted Jaccard estimate of word 3-grams is at least
     ``config.threshold``, or the estimated share of the shorter text inside the longer
@@ -17,7 +17,8 @@ Semantics
     counted") weigh less (:mod:`worker.pipeline.dedup.sketch`);
   - numbers agree: when both texts have numbers (with units: amounts, percentages,
     scores, dates), at least ``config.numbers_agree`` of the smaller set is in the other;
-  - names agree: the same for capitalised names, at ``config.names_agree``;
+  - names agree: the same for capitalised names, at ``config.names_agree``; numbers and
+    names that many recent clean articles share (a weekday, an agency) weigh less;
   - titles do not contradict: when both titles carry numbers they share one.
 
   Two templated stories (earnings, results, market closes, weather, tallies) share most
@@ -36,20 +37,21 @@ Semantics
 State
 -----
 One record per article (:class:`~worker.pipeline.dedup.record.ArticleRecord`, packed by
-:func:`~worker.pipeline.dedup.record.encode_record`: about 330 bytes for a clean article,
+:func:`~worker.pipeline.dedup.record.encode_record`: about 340 bytes for a clean article,
 40 for a duplicate) is the durable truth; the stream layer keeps these in one
 changelogged faust table keyed by article id. The exact-hash and band look-ups and the
-frequency sketch are derived from the clean records: :meth:`DedupIndex.restore` rebuilds
+frequency sketches are derived from the clean records: :meth:`DedupIndex.restore` rebuilds
 them, oldest first, after every recovery. :class:`MemoryStore` is the compact in-process
 store; :class:`TableStore` runs the same operations over plain mappings (a dict, or a
-faust table with ``value_serializer="raw"``).
+faust table with ``value_type=bytes``, which faust stores raw).
 
 Distributed layout
 ------------------
 First-seen semantics need one total order over all articles that could be duplicates of
 each other, so the dedup stage reads a single-partition topic; fingerprinting is pure
-and runs upstream in parallel. The decision costs well under a tenth of a millisecond
-per article (``bench/dedup_bench.py``), far beyond news volumes. If one partition ever
+and runs upstream in parallel. Fingerprint, look-up and verification together
+cost about a quarter of a millisecond of CPU per article (``bench/dedup_bench.py``), far
+beyond news volumes. If one partition ever
 became the bottleneck, the scale-out is to repartition by band key and to reduce the
 per-band answers by article id, ordering competing "first" articles by
 ``(ts, article_id)``; that is not implemented here.

@@ -3,7 +3,7 @@
 Why bytes and not JSON: the faust table, its changelog and the in-memory index hold one
 record per article for the whole retention window (a week at a million articles a day
 is seven million records). As JSON with a base64 signature a clean record took about
-1.8 KB; packed it takes about 330 bytes (the 256-byte MinHash signature is most of it)
+1.8 KB; packed it takes about 340 bytes (the 256-byte MinHash signature is most of it)
 and a duplicate's record about 40 bytes (duplicates are never matched against, so they
 keep no signature or features).
 
