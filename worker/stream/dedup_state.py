@@ -83,7 +83,8 @@ class DedupState:
                 fresh.restore(article_id, record)
         built: MemoryStore = fresh.store  # type: ignore[assignment]
         self.store.articles, self.store.exact, self.store.bands = built.articles, built.exact, built.bands
-        self.index.frequency = fresh.frequency  # the template-wording sketch is derived state too
+        # The frequency sketches (template wording, common numbers and names) are derived too.
+        self.index.frequency, self.index.features = fresh.frequency, fresh.features
         self.current.set()
         log.info("dedup index rebuilt", extra={"articles": len(built.articles), "seconds": round(time.perf_counter() - started, 3)})
 
