@@ -260,3 +260,29 @@ def test_features_common_in_recent_stories_weigh_less_in_agreement() -> None:
     index = DedupIndex()
     index.check_and_add("x", fingerprint(story(ACME)), 0.0)
     assert index.features.names.sum() > 0 and index.features.numbers.sum() > 0
+
+
+def test_generated_templated_bursts_stay_apart_and_their_copies_merge() -> None:
+    """Bursts of templated stories from one source minutes apart (the case shingle overlap
+    alone merged about half of): each instance stays its own story, while an update of
+    one (same source, minutes later) and a syndicated copy (byline, footer) join it."""
+    from eval.dedup_templates import templated_stories
+
+    stories = templated_stories(6, seed=11)
+    index = DedupIndex()
+    loose = DedupIndex(config=dataclasses.replace(DEFAULT, numbers_agree=0.0, names_agree=0.0, df_scale=1e12))
+    merged_loose = 0
+    for n, (story_id, template_id, title, body) in enumerate(stories):
+        source = template_id + ".example"
+        d = index.check_and_add(story_id, fingerprint(body, title=title, source=source), 60.0 * n)
+        assert d.kind == "new", (story_id, d)
+        bare = fingerprint(f"{title}\n\n{body}", source=source)  # no title features either
+        merged_loose += loose.check_and_add(story_id, bare, 60.0 * n).kind != "new"
+        if n % 7 == 0:
+            update = body + "\n\nThis story has been updated with further comment."
+            u = index.check_and_add(story_id + ":u", fingerprint(update, title=title, source=source), 60.0 * n + 30)
+            assert (u.duplicate_of, u.duplicate_kind) == (story_id, "update")
+            copy = f"By a staff correspondent\n\n{body}\n\nCopyright Example Media. All rights reserved."
+            c = index.check_and_add(story_id + ":c", fingerprint(copy, title=title, source="paper.example"), 60.0 * n + 40)
+            assert (c.duplicate_of, c.duplicate_kind) == (story_id, "republication")
+    assert merged_loose >= len(stories) // 6  # without verification many of them merge (23 of 96)
