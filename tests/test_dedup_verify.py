@@ -286,3 +286,12 @@ def test_generated_templated_bursts_stay_apart_and_their_copies_merge() -> None:
             c = index.check_and_add(story_id + ":c", fingerprint(copy, title=title, source="paper.example"), 60.0 * n + 40)
             assert (c.duplicate_of, c.duplicate_kind) == (story_id, "republication")
     assert merged_loose >= len(stories) // 6  # without verification many of them merge (23 of 96)
+
+
+def test_unknown_sizes_never_pass_through_containment() -> None:
+    """A fingerprint without a shingle count (an older candidate message) is compared by
+    Jaccard alone: an unknown size must not read as "fully contained"."""
+    other = dataclasses.replace(fingerprint(story(BETA)), shingles=0, numbers=b"", names=b"")
+    index = DedupIndex(config=dataclasses.replace(DEFAULT, threshold=1.0))  # only containment could pass
+    index.check_and_add("a", fingerprint(story(ACME)), 0.0)
+    assert index.check_and_add("b", other, 1.0).kind == "new"

@@ -404,8 +404,11 @@ class DedupIndex:
         weights = self.weights(fp.signature)
         jaccard = (theirs == mine) @ weights / weights.sum()
         sizes = np.array([r.shingles for _, r in live], dtype=np.float64)
-        smaller = np.maximum(np.minimum(sizes, fp.shingles), 1.0)
-        containment = np.minimum(jaccard * (sizes + fp.shingles) / ((1.0 + jaccard) * smaller), 1.0)
+        smaller = np.minimum(sizes, fp.shingles)
+        # |A & B| = J (|A| + |B|) / (1 + J); over the smaller set. Unknown sizes (0) give 0.
+        containment = np.where(
+            smaller > 0, np.minimum(jaccard * (sizes + fp.shingles) / ((1.0 + jaccard) * np.maximum(smaller, 1.0)), 1.0), 0.0
+        )
         overlapping = np.flatnonzero((jaccard >= cfg.threshold) | (containment >= cfg.containment))
         kept_apart = None
         for i in sorted(overlapping.tolist(), key=lambda i: (-jaccard[i], live[i][1].ts, live[i][0])):
