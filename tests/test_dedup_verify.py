@@ -295,3 +295,29 @@ def test_unknown_sizes_never_pass_through_containment() -> None:
     index = DedupIndex(config=dataclasses.replace(DEFAULT, threshold=1.0))  # only containment could pass
     index.check_and_add("a", fingerprint(story(ACME)), 0.0)
     assert index.check_and_add("b", other, 1.0).kind == "new"
+
+
+@pytest.mark.parametrize("value", [{"x": 1}, [1, 2], "text", None, b"", b"\x20\x00", b"junk" * 3, 12])
+def test_decode_record_names_anything_else_a_value_error(value) -> None:
+    with pytest.raises(ValueError):
+        decode_record(value)
+    good = encode_record(ArticleRecord("a", None, None, "00" * 8, bytes(256), 1.0, None, 40, b"\x01\x00", b"", b""))
+    for cut in (1, 10, 30):
+        with pytest.raises(ValueError):
+            decode_record(good[:cut])
+
+
+def test_a_rebuilt_index_hands_its_sketches_to_the_live_one() -> None:
+    stream = [(f"s{i}", fingerprint(story(dict(ACME, profit=f"{100 + i}.5", pct=f"{i}.1")))) for i in range(6)]
+    live = DedupIndex()
+    for i, (aid, fp) in enumerate(stream):
+        live.check_and_add(aid, fp, float(i))
+    fresh = DedupIndex()
+    for aid, record in sorted(live.store.iter_articles(), key=lambda item: item[1].ts):
+        fresh.restore(aid, record)
+    restarted = DedupIndex(fresh.store)
+    restarted.adopt(fresh)
+    probe = fingerprint(story(BETA))
+    assert (restarted.weights(probe.signature) == live.weights(probe.signature)).all()
+    assert (restarted.features.names == live.features.names).all()
+    assert (DedupIndex(fresh.store).weights(probe.signature) != live.weights(probe.signature)).any()

@@ -84,7 +84,7 @@ class DedupState:
         built: MemoryStore = fresh.store  # type: ignore[assignment]
         self.store.articles, self.store.exact, self.store.bands = built.articles, built.exact, built.bands
         # The frequency sketches (template wording, common numbers and names) are derived too.
-        self.index.frequency, self.index.features = fresh.frequency, fresh.features
+        self.index.adopt(fresh)
         self.current.set()
         log.info("dedup index rebuilt", extra={"articles": len(built.articles), "seconds": round(time.perf_counter() - started, 3)})
 

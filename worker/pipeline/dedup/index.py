@@ -458,6 +458,13 @@ class DedupIndex:
             self.frequency.add(np.frombuffer(record.signature, dtype="<u2"))
             self.features.add(record.numbers, record.names)
 
+    def adopt(self, rebuilt: "DedupIndex") -> None:
+        """Take over the derived sketches of an index rebuilt with :meth:`restore` (the
+        stream layer rebuilds into a fresh index and then swaps its in-memory store into
+        the live one: the sketches must follow, or template wording weighs fully until
+        enough new articles arrive)."""
+        self.frequency, self.features = rebuilt.frequency, rebuilt.features
+
     def recount(self) -> None:
         """Rebuild the frequency sketch from the store's clean records, oldest first: for
         a store whose exact and band look-ups survived a restart (a :class:`TableStore`

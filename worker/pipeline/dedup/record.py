@@ -101,10 +101,21 @@ def encode_record(record: ArticleRecord) -> bytes:
 
 
 def decode_record(data: bytes) -> ArticleRecord:
-    """The inverse of :func:`encode_record`. Raises ``ValueError`` on bytes of another
-    layout (state written by an older version must be rebuilt, not misread)."""
+    """The inverse of :func:`encode_record`. Raises ``ValueError`` for anything else: a
+    value of another type or layout (state written by an older version must be rebuilt,
+    not misread), or truncated bytes."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ValueError(f"a dedup record is bytes, not {type(data).__name__}")
+    data = bytes(data)
     if not data or data[0] & _VERSION_MASK != VERSION_BYTE:
         raise ValueError("not a dedup record of this layout")
+    try:
+        return _decode(data)
+    except (struct.error, IndexError, UnicodeDecodeError) as exc:
+        raise ValueError(f"truncated or damaged dedup record: {exc}") from exc
+
+
+def _decode(data: bytes) -> ArticleRecord:
     flags, ts, sim, kind, exact, shingles, source = _HEAD.unpack_from(data)
     cluster, pos = _decode_id(data, _HEAD.size)
     duplicate_of: str | None = None
@@ -115,6 +126,8 @@ def decode_record(data: bytes) -> ArticleRecord:
             duplicate_of, pos = _decode_id(data, pos)
     n_num, n_names, n_title = _COUNTS.unpack_from(data, pos)
     pos += _COUNTS.size
+    if kind >= len(KINDS) or (len(data) - pos - 2 * (n_num + n_names + n_title)) % 2:
+        raise IndexError("counts or kind out of range")
     numbers = data[pos : pos + 2 * n_num]
     pos += 2 * n_num
     names = data[pos : pos + 2 * n_names]
