@@ -37,6 +37,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import struct
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -215,13 +216,16 @@ def _signature(hashes: np.ndarray, config: DedupConfig) -> bytes:
     return values.tobytes()
 
 
-# Numbers with their units: digits with separators, then a score's second half ("2-1")
-# or a unit word or sign. Two stories from one template differ exactly here, so these
-# must agree before two texts are one story. The pattern starts with a bare ASCII digit
-# class and captures only the tail: the regex engine then skips ahead to digits, where a
-# leading group or ``\d`` make it try every position (three times slower). The unit is
-# read from a table: alternations of unit words in the pattern cost twice as much.
-_NUMBER = re.compile(r"[0-9][0-9,.]*(\s?[-\u2013]\s?[0-9]+|\s?(?:per cent|[%\u00b0a-zA-Z]+))?")
+# Numbers with their units: an optional currency sign, digits with separators, then a
+# score's second half ("2-1") or a unit word or sign. Two stories from one template
+# differ exactly here, so these must agree before two texts are one story. The pattern
+# has no groups and starts with a bare character class: ``findall`` then returns the
+# matches from C and the regex engine skips ahead to digits (a leading group or ``\d``
+# make it try every position, three times slower); a plain integer, the common case,
+# needs no further parsing. The unit is read from a table: alternations of unit words in
+# the pattern cost twice as much.
+_NUMBER = re.compile(r"[$\u20ac\u00a3\u00a50-9][0-9,.]*(?:\s?[-\u2013]\s?[0-9]+|\s?(?:per cent|[%\u00b0a-zA-Z]+))?")
+_NUMBER_PARTS = re.compile(r"([0-9][0-9,.]*)(.*)", re.S)
 _SCORE_TAIL = re.compile(r"\s?[-\u2013]\s?([0-9]+)")
 _UNIT = {
     "%": "%", "percent": "%", "per cent": "%", "pc": "%", "bn": "e9", "billion": "e9",
@@ -231,7 +235,6 @@ _UNIT = {
     "kg": "kg", "mph": "mph", "mm": "mm", "cm": "cm", "seats": "seats", "votes": "votes",
     "goals": "goals", "runs": "runs", "st": "", "nd": "", "rd": "", "th": "",
 }
-_CURRENCY = "$\u20ac\u00a3\u00a5"
 # A capitalised word that does not start a sentence (a cheap stand-in for named
 # entities): the two characters before it are a space and something other than a
 # sentence end, colon, opening quote or bracket. The look-behind sits after the first
@@ -241,9 +244,16 @@ _NAME = re.compile(r"[A-Z](?<=[^\s.!?:\"\u201c\u2018(] [A-Z])[\w\u2019'-]*\w")
 
 def _number_keys(text: str) -> list[str]:
     out = []
-    for m in _NUMBER.finditer(text):
-        whole, tail = m.group(0), m.group(1)
-        digits = whole[: len(whole) - len(tail)] if tail else whole
+    for found in _NUMBER.findall(text):
+        currency = ""
+        if not found[0].isdigit():  # a currency sign, kept only right before digits
+            if len(found) < 2 or not found[1].isdigit():
+                continue
+            currency, found = found[0], found[1:]
+        if found.isdigit():
+            out.append(currency + found)
+            continue
+        digits, tail = _NUMBER_PARTS.match(found).groups()  # type: ignore[union-attr]
         value = digits.rstrip(".,").replace(",", "")
         if "." in value:
             value = value.rstrip("0").rstrip(".") or "0"
@@ -254,8 +264,6 @@ def _number_keys(text: str) -> list[str]:
                 out.append(f"{value}-{score.group(1)}")
                 continue
             unit = _UNIT.get(tail.strip().lower(), "")
-        start = m.start()
-        currency = text[start - 1] if start and text[start - 1] in _CURRENCY else ""
         out.append(currency + value + unit)
     return out
 
@@ -274,8 +282,8 @@ def feature_hashes(keys: list[str], limit: int) -> bytes:
     if not keys:
         return b""
     folded = " ".join(keys).lower().split(" ")
-    hashes = np.asarray(rensa.RMinHash.hash_token_sets([folded])[0], dtype=np.uint64)
-    return np.unique((hashes & np.uint64(0xFFFF)).astype("<u2"))[:limit].tobytes()
+    picked = sorted({h & 0xFFFF for h in rensa.RMinHash.hash_token_sets([folded])[0]})[:limit]
+    return struct.pack(f"<{len(picked)}H", *picked)
 
 
 def fingerprint(
