@@ -104,7 +104,8 @@ def test_process_uses_the_dedup_settings_of_the_environment() -> None:
         return sum(1 for line in out.getvalue().splitlines() if orjson.loads(line)["topic"] == "articles.duplicates")
 
     assert duplicates({}) == 1
-    assert duplicates({"NEWSWORKER_DEDUP_THRESHOLD": "1.0"}) == 0
+    strict = {"NEWSWORKER_DEDUP_THRESHOLD": "1.0", "NEWSWORKER_DEDUP_CONTAINMENT": "1.0"}
+    assert duplicates(strict) == 0
     assert Settings.from_env({"NEWSWORKER_DEDUP_THRESHOLD": "1.0"}).dedup_config().threshold == 1.0
 
 

@@ -115,6 +115,7 @@ async def test_rebuild_restores_live_records_lists_expired_ones_and_yields_to_th
     assert ticks > 5, "the rebuild never let other tasks run"
     assert sorted(result.expired) == sorted(old_ids) and result.live == 300
     rebuilt = DedupIndex(result.memory, DEFAULT)
+    rebuilt.adopt(result.index)  # the frequency sketches are derived state too
     # The rebuilt index judges a copy of a remembered story exactly as the original index does.
     copy = fingerprint(edited(texts[250], rng))
     assert rebuilt.check_and_add("copy", copy, now) == source.check_and_add("copy", copy, now)

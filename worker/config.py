@@ -166,6 +166,10 @@ class Settings:
     schemas_dir: str | None = field(default=None, metadata=env("SCHEMAS_DIR", "folder of the topic schemas (default: beside the package)"))
     dedup_threshold: float | None = field(default=None, metadata=env("DEDUP_THRESHOLD", "similarity from which an article is a duplicate (default: the dedup core's measured value)"))
     dedup_retention_days: float = field(default=7.0, metadata=env("DEDUP_RETENTION_DAYS", "how long an article is remembered for dedup"))
+    dedup_containment: float | None = field(default=None, metadata=env("DEDUP_CONTAINMENT", "share of the shorter text inside the longer from which it is a duplicate (truncated copies; default: the measured value)"))
+    dedup_numbers_agree: float | None = field(default=None, metadata=env("DEDUP_NUMBERS_AGREE", "share of numbers two near-duplicates must share (0 turns the check off; default: the measured value)"))
+    dedup_names_agree: float | None = field(default=None, metadata=env("DEDUP_NAMES_AGREE", "share of capitalised names two near-duplicates must share (0 turns the check off; default: the measured value)"))
+    dedup_update_window_minutes: float | None = field(default=None, metadata=env("DEDUP_UPDATE_WINDOW_MINUTES", "a near-duplicate from the same source within this is an update, else a republication (default 60)"))
     process_workers: int = field(default=0, metadata=env("PROCESS_WORKERS", ">0: run page analysis in that many child processes"))
     fast_group_timeouts: bool = field(default=False, metadata=env("FAST_GROUP_TIMEOUTS", "short session/heartbeat timeouts (embedded broker, tests)"))
     limits: Limits = field(default_factory=Limits)
@@ -186,4 +190,10 @@ class Settings:
         changes: dict[str, Any] = {"retention_seconds": self.dedup_retention_days * 86400.0}
         if self.dedup_threshold is not None:
             changes["threshold"] = self.dedup_threshold
+        for name in ("containment", "numbers_agree", "names_agree"):
+            value = getattr(self, f"dedup_{name}")
+            if value is not None:
+                changes[name] = value
+        if self.dedup_update_window_minutes is not None:
+            changes["update_window_seconds"] = self.dedup_update_window_minutes * 60.0
         return dataclasses.replace(DEDUP_DEFAULT, **changes)

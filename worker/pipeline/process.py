@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from worker.pipeline.dedup.index import Decision, DedupIndex
 from worker.pipeline.dedup.fingerprint import Fingerprint, fingerprint
@@ -124,11 +125,19 @@ def _candidate(page: RawPage, position: int, count: int, seg: Segment, stats: St
         "focus_country": tagged.focus_country,
         "topics": topics,
     }
-    fp_text = f"{seg.title}\n\n{text}" if seg.title else text
     with stats.timed(FINGERPRINT):
-        fp = fingerprint(fp_text)
+        fp = fingerprint(text, title=seg.title, source=source_of(page))
     stats.did(FINGERPRINT, "articles")
     return Candidate(article=article, fingerprint=fp)
+
+
+def source_of(page: RawPage) -> str | None:
+    """The publisher, for telling an update (same source, minutes later) from a
+    republication: the page's ``source`` if the crawler set one, else the URL's host."""
+    if page.source:
+        return page.source
+    host = urlsplit(page.url).hostname if "://" in page.url else None
+    return host or None
 
 
 def decide(candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None) -> list[OutRecord]:
@@ -148,14 +157,20 @@ def decide_with_verdict(
     if stats is not None:
         stats.add_time(DEDUP, time.perf_counter() - started)
         stats.did(DEDUP, verdict.kind)
+        if verdict.kind == "duplicate":
+            stats.did(DEDUP, f"duplicate_{verdict.duplicate_kind}")
+        if verdict.kept_apart:  # overlapped enough, but verification said another story
+            stats.did(DEDUP, f"kept_apart_{verdict.kept_apart}")
     article["cluster_id"] = verdict.cluster_id
     key = article["article_id"]
     if verdict.duplicate_of is not None:  # a duplicate, or the replay of one
         article["duplicate_of"] = verdict.duplicate_of
         article["similarity"] = round(float(verdict.similarity or 0.0), 4)
+        article["duplicate_kind"] = verdict.duplicate_kind
         return verdict, [OutRecord(DUPLICATES, key, article)]
     article["duplicate_of"] = None
     article["similarity"] = None
+    article["duplicate_kind"] = None
     return verdict, [OutRecord(ARTICLES, key, article)] + [OutRecord(role, key, article) for role in route_roles(article)]
 
 

@@ -1,23 +1,31 @@
-"""Text fingerprints for duplicate detection: an exact hash plus a MinHash signature.
+"""Text fingerprints for duplicate detection: an exact hash, a MinHash signature, and the
+features that verify a candidate (numbers, names, title numbers, source).
 
-Why these choices (measured by ``eval/dedup.py`` on BBC News: 169 natural exact and
-near pairs, 600 generated republications, 1,773 same-category hard negatives):
+Why these choices (``eval/dedup.py``; thresholds chosen on its tuning half only):
 
 * Normalisation is NFKC + casefold + "keep only runs of word characters": re-scrapes that
   differ in quote style, dashes, case, punctuation or line wrapping give the same token
   list, so they collide on the exact hash.
-* Word 3-gram shingles with threshold 0.4: the most similar hard negative has a true
-  3-gram Jaccard of 0.28, every natural near pair and light republication is >= 0.56,
-  and heavy republications (two sentences dropped, two added, a dozen words changed,
-  lead rewritten) spread down to 0.30. 1- and 2-grams bring negatives up to 0.53 / 0.35;
-  4- and 5-grams push republications down faster than negatives. 0.4 keeps a margin of
-  0.12 over the negatives, twice the p99 MinHash estimation error (0.06).
-* 128 permutations, 16 bands x 2 rows: the LSH S-curve passes 94% of pairs at J = 0.4
-  and 99% at 0.5; end to end the index loses no pair the exact estimate would keep.
-  Unrelated news shares almost no 3-grams (mean estimated J 0.0007), so 2-row bands stay
-  selective: about 20 spurious candidates per look-up with a million articles indexed.
+* Word 3-gram shingles. On BBC News the most similar hard negative has a true 3-gram
+  Jaccard of 0.28 while heavy republications (two sentences dropped, two added, a dozen
+  words changed, lead rewritten) spread down to 0.30; 1- and 2-grams bring negatives up,
+  4- and 5-grams push republications down faster than negatives.
+* Shingle overlap alone cannot tell two templated stories (earnings, results, market
+  closes, weather, tallies) apart: they share most 3-grams. What differs is their
+  numbers and names, so the index verifies those (``DedupIndex.contradiction``) and the
+  overlap threshold can then be lower (0.3, weighted) for better recall on heavy edits;
+  containment (0.7) catches truncated copies and copies with an added paragraph.
+* Numbers keep their units and currency ("12 per cent" = "12%", "$4.2bn" = "$4.2
+  billion", scores "2-1"); names are capitalised words that do not start a sentence
+  (nothing when a text is in capitals or title case throughout). Each is kept as a
+  bottom-k sample of 16-bit hashes (``max_features``), comparable between a text and its
+  truncated copy.
+* 128 permutations, 16 bands x 2 rows: the LSH S-curve passes 78% of pairs at J = 0.3,
+  94% at 0.4 and 99% at 0.5; unrelated news shares almost no 3-grams, so 2-row bands stay
+  selective.
 * Shingle hashing is vectorised (rensa hashes the words in Rust, numpy combines them into
-  n-gram hashes) because Python string joins dominated the cost.
+  n-gram hashes) because Python string joins dominated the cost; the feature regexes
+  start with a bare character class so the regex engine skips ahead.
 * The signature keeps the low 16 bits of each MinHash value: a random 16-bit collision
   (1/65536) barely biases the Jaccard estimate, and it halves the stored size. Band keys
   are derived from the *stored* signature, so eviction recomputes them instead of
@@ -29,7 +37,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import struct
 import unicodedata
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,35 +53,51 @@ _MIX_A = np.uint64(0x9E3779B97F4A7C15)
 class DedupConfig:
     """Parameters of fingerprints and of the index.
 
-    Changing ``shingle_size``, ``num_perm``, ``bands``, ``rows`` or ``seed`` changes every
-    signature and band key: state written under one :meth:`state_version` must not be read
-    under another (the stream layer should put it in the table names).
+    Changing ``shingle_size``, ``num_perm``, ``bands``, ``rows``, ``seed`` or
+    ``max_features`` changes stored signatures, band keys or feature sets: state written
+    under one :meth:`state_version` must not be read under another (the stream layer puts
+    it in the table names). The thresholds only change decisions, not state.
     """
 
     shingle_size: int = 3  # word n-grams
     num_perm: int = 128
     bands: int = 16
     rows: int = 2
-    threshold: float = 0.4  # on the estimated Jaccard of word 3-grams; see module docstring
+    threshold: float = 0.3  # on the weighted Jaccard estimate of word 3-grams
+    containment: float = 0.7  # ... or on the share of the shorter text inside the longer
+    numbers_agree: float = 0.5  # share of the smaller number set found in the other
+    names_agree: float = 0.4  # share of the smaller set of capitalised names in the other
+    df_scale: float = 8.0  # a MinHash slot seen in df_scale recent stories weighs 1/2
+    df_halve_every: int = 2000  # clean articles between halvings of the frequency sketch
+    update_window_seconds: float = 3600.0  # same source within this: an update
     retention_seconds: float = 7 * 24 * 3600.0
     seed: int = 1
     min_shingles: int = 5  # below this a text is matched by its exact hash only
     max_bucket: int = 64  # newest ids kept per band bucket (bounds boilerplate buckets)
     max_candidates: int = 256  # candidates verified per look-up
+    max_features: int = 12  # numbers / names kept per article (a consistent bottom-k sample)
 
     def __post_init__(self) -> None:
         if self.shingle_size < 1 or self.num_perm < 1 or self.bands < 0 or self.rows < 1:
             raise ValueError("shingle_size, num_perm, rows must be >= 1 and bands >= 0")
         if self.bands * self.rows > self.num_perm or self.bands > 255:
             raise ValueError("bands * rows must not exceed num_perm, bands at most 255")
-        if not 0.0 < self.threshold <= 1.0:
-            raise ValueError("threshold must be in (0, 1]")
+        for name in ("threshold", "containment"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1]")
+        for name in ("numbers_agree", "names_agree"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1]")
         if self.retention_seconds <= 0 or self.max_bucket < 1 or self.max_candidates < 1:
             raise ValueError("retention_seconds, max_bucket, max_candidates must be positive")
+        if self.df_scale <= 0 or self.df_halve_every < 1 or not 1 <= self.max_features <= 255:
+            raise ValueError("df_scale, df_halve_every must be positive, max_features in 1..255")
+        if self.update_window_seconds < 0:
+            raise ValueError("update_window_seconds must not be negative")
 
     def state_version(self) -> str:
-        """A short tag that changes whenever stored signatures or band keys would."""
-        return f"k{self.shingle_size}p{self.num_perm}b{self.bands}r{self.rows}s{self.seed}"
+        """A short tag that changes whenever stored signatures, band keys or features would."""
+        return f"k{self.shingle_size}p{self.num_perm}b{self.bands}r{self.rows}s{self.seed}f{self.max_features}v2"
 
 
 DEFAULT = DedupConfig()
@@ -81,11 +107,21 @@ DEFAULT = DedupConfig()
 class Fingerprint:
     """``exact``: 16 hex chars of the normalised text's hash. ``signature``: ``num_perm``
     little-endian uint16 MinHash values (empty when the text has no words). ``bands``:
-    16-hex-char LSH band keys (empty for texts too short to compare approximately)."""
+    16-hex-char LSH band keys (empty for texts too short to compare approximately).
+    ``shingles``: the number of word n-grams, for containment. ``numbers``, ``names``, ``title``:
+    sorted little-endian uint16 hashes of the body's numbers (with units), its capitalised
+    names (empty when case carries no information) and the title's numbers. ``source``:
+    a 32-bit hash of the publisher (0 when unknown), which tells updates from
+    republications."""
 
     exact: str
     signature: bytes
     bands: tuple[str, ...]
+    shingles: int = 0
+    numbers: bytes = b""
+    names: bytes = b""
+    title: bytes = b""
+    source: int = 0
 
 
 def _not_word(ch: str) -> bool:
@@ -167,7 +203,10 @@ def _band_prefixes(bands: int, pad_bytes: int) -> tuple[str, ...]:
 
 
 def signature_of(words: list[str], config: DedupConfig = DEFAULT) -> bytes:
-    hashes = shingle_hashes(words, config.shingle_size)
+    return _signature(shingle_hashes(words, config.shingle_size), config)
+
+
+def _signature(hashes: np.ndarray, config: DedupConfig) -> bytes:
     if len(hashes) == 0:
         return b""
     matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
@@ -177,14 +216,111 @@ def signature_of(words: list[str], config: DedupConfig = DEFAULT) -> bytes:
     return values.tobytes()
 
 
-def fingerprint(text: str, *, config: DedupConfig = DEFAULT) -> Fingerprint:
-    """Fingerprint one article text (title + body, as the caller chooses)."""
-    words = tokens(text)
+# Numbers with their units: an optional currency sign, digits with separators, then a
+# score's second half ("2-1") or a unit word or sign. Two stories from one template
+# differ exactly here, so these must agree before two texts are one story. The pattern
+# has no groups and starts with a bare character class: ``findall`` then returns the
+# matches from C and the regex engine skips ahead to digits (a leading group or ``\d``
+# make it try every position, three times slower); a plain integer, the common case,
+# needs no further parsing. The unit is read from a table: alternations of unit words in
+# the pattern cost twice as much.
+_NUMBER = re.compile(r"[$\u20ac\u00a3\u00a50-9][0-9,.]*(?:\s?[-\u2013]\s?[0-9]+|\s?(?:per cent|[%\u00b0a-zA-Z]+))?")
+_NUMBER_PARTS = re.compile(r"([0-9][0-9,.]*)(.*)", re.S)
+_SCORE_TAIL = re.compile(r"\s?[-\u2013]\s?([0-9]+)")
+_UNIT = {
+    "%": "%", "percent": "%", "per cent": "%", "pc": "%", "bn": "e9", "billion": "e9",
+    "mn": "e6", "m": "e6", "million": "e6", "k": "e3", "thousand": "e3", "trillion": "e12",
+    "tn": "e12", "point": "pt", "points": "pt", "pts": "pt", "degree": "deg", "degrees": "deg",
+    "\u00b0": "deg", "\u00b0c": "deg", "c": "deg", "\u00b0f": "degf", "f": "degf", "km": "km",
+    "kg": "kg", "mph": "mph", "mm": "mm", "cm": "cm", "seats": "seats", "votes": "votes",
+    "goals": "goals", "runs": "runs", "st": "", "nd": "", "rd": "", "th": "",
+}
+# A capitalised word that does not start a sentence (a cheap stand-in for named
+# entities): the two characters before it are a space and something other than a
+# sentence end, colon, opening quote or bracket. The look-behind sits after the first
+# letter so that the regex engine can skip ahead to capitals.
+_NAME = re.compile(r"[A-Z](?<=[^\s.!?:\"\u201c\u2018(] [A-Z])[\w\u2019'-]*\w")
+
+
+def _number_keys(text: str) -> list[str]:
+    out = []
+    for found in _NUMBER.findall(text):
+        currency = ""
+        if not found[0].isdigit():  # a currency sign, kept only right before digits
+            if len(found) < 2 or not found[1].isdigit():
+                continue
+            currency, found = found[0], found[1:]
+        if found.isdigit():
+            out.append(currency + found)
+            continue
+        digits, tail = _NUMBER_PARTS.match(found).groups()  # type: ignore[union-attr]
+        value = digits.rstrip(".,").replace(",", "")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".") or "0"
+        unit = ""
+        if tail:
+            score = _SCORE_TAIL.fullmatch(tail)
+            if score is not None:  # a score or a range
+                out.append(f"{value}-{score.group(1)}")
+                continue
+            unit = _UNIT.get(tail.strip().lower(), "")
+        out.append(currency + value + unit)
+    return out
+
+
+def _name_keys(text: str) -> list[str]:
+    found = _NAME.findall(text)
+    if len(found) > 0.35 * (text.count(" ") + 1):
+        return []  # all caps or title case throughout: case says nothing here
+    return found
+
+
+def feature_hashes(keys: list[str], limit: int) -> bytes:
+    """Sorted distinct uint16 hashes of ``keys`` (case folded), the ``limit`` smallest: a
+    bottom-k sample, so that two texts' samples are comparable below their common
+    cut-off. Hashed in one call to rensa (keys hold no spaces), like the shingles' words."""
+    if not keys:
+        return b""
+    folded = " ".join(keys).lower().split(" ")
+    picked = sorted({h & 0xFFFF for h in rensa.RMinHash.hash_token_sets([folded])[0]})[:limit]
+    return struct.pack(f"<{len(picked)}H", *picked)
+
+
+def fingerprint(
+    text: str,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    config: DedupConfig = DEFAULT,
+) -> Fingerprint:
+    """Fingerprint one article: shingles over title + text; numbers and names from the
+    text; numbers of the title; the source (publisher or host) for update detection."""
+    full = f"{title}\n\n{text}" if title else text
+    words = tokens(full)
     exact = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
-    signature = signature_of(words, config)
+    hashes = shingle_hashes(words, config.shingle_size)
+    signature = _signature(hashes, config)
     n_shingles = max(0, len(words) - config.shingle_size + 1)
     bands = band_keys(signature, config) if n_shingles >= config.min_shingles else ()
-    return Fingerprint(exact=exact, signature=signature, bands=bands)
+    return Fingerprint(
+        exact=exact,
+        signature=signature,
+        bands=bands,
+        shingles=len(hashes),
+        numbers=feature_hashes(_number_keys(text), config.max_features),
+        names=feature_hashes(_name_keys(text), config.max_features),
+        title=feature_hashes(_number_keys(title), config.max_features) if title else b"",
+        source=source_key(source),
+    )
+
+
+def source_key(source: str | None) -> int:
+    """A stable 32-bit publisher key (0: unknown). Case and a leading ``www.`` ignored."""
+    if not source:
+        return 0
+    name = source.strip().casefold()
+    name = name[4:] if name.startswith("www.") else name
+    return zlib.crc32(name.encode("utf-8")) or 1
 
 
 def similarity(a: bytes, b: bytes) -> float:

@@ -21,7 +21,7 @@ import faust
 from worker.config import Settings
 from worker.pipeline.dedup.index import DedupIndex
 from worker.stream.state.index_store import MirroredStore
-from worker.stream.state.recovery import Recovery
+from worker.stream.state.recovery import Rebuilt, Recovery
 from worker.stream.state.retention import Retention
 from worker.stream.state.table import TableRecords
 
@@ -37,17 +37,23 @@ class DedupState:
             f"dedup-articles-{self.config.state_version()}",
             partitions=DEDUP_PARTITIONS,
             key_type=str,
-        )  # key and value go to the changelog as JSON (faust's default for plain types)
+            value_type=bytes,  # packed records (worker.pipeline.dedup.record); faust stores bytes raw
+        )
         self.records = TableRecords(self.table)
         self.store = MirroredStore(self.records)
         self.index = DedupIndex(self.store, self.config)
         self.retention = Retention(self.store, self.config)
         self.recovery = Recovery(
             app, self.records, self.store, self.config,
-            on_rebuilt=self.retention.restart, on_invalidated=self.retention.cancel, stop=self._stop,
+            on_rebuilt=self._on_rebuilt, on_invalidated=self.retention.cancel, stop=self._stop,
         )
         self.table.on_recover(self.recovery.on_recovered)
         app.on_partitions_revoked.connect(self.recovery.on_revoked)
+
+    def _on_rebuilt(self, result: Rebuilt) -> None:
+        if result.index is not None:  # the template-wording and feature sketches are derived state too
+            self.index.adopt(result.index)
+        self.retention.restart(result)
 
     @property
     def current(self) -> asyncio.Event:

@@ -71,6 +71,7 @@ class Rebuilt:
     live: int
     expired: list[str]  # ids past retention: still in the durable store, to be deleted
     seconds: float
+    index: DedupIndex | None = None  # the index rebuilt over ``memory``: its derived sketches go to the live index
 
 
 async def rebuild(records: Iterable[tuple[str, ArticleRecord]], config: DedupConfig, now: float, *, pacer: Pacer | None = None) -> Rebuilt:
@@ -105,7 +106,7 @@ async def rebuild(records: Iterable[tuple[str, ArticleRecord]], config: DedupCon
         else:
             fresh.restore(article_id, record)
         await pacer.tick()
-    return Rebuilt(memory, total - len(expired), expired, time.perf_counter() - started)
+    return Rebuilt(memory, total - len(expired), expired, time.perf_counter() - started, fresh)
 
 
 def _by_ts(item: tuple[float, str, ArticleRecord]) -> tuple[float, str]:
