@@ -326,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             {"name": "IPTC Media Topics (release 2019-04-06)", "items": sum(1 for _, s in extra if s == "iptc"),
              "source": "IPTC NewsCodes Media Topics: concept labels and definitions, labelled by top-level ancestor",
              "licence": "CC-BY-4.0, IPTC"},
-        ] + ([{"name": "newsworker topic lexicon term bags", "items": sum(1 for _, s in extra if s == "lexicon"),
+        ] + ([{"name": "newsworker topic lexicon: each term alone and bags of terms", "items": sum(1 for _, s in extra if s.startswith("lexicon")),
                "source": "eval/topic_lexicon.py, written by the newsworker authors",
                "licence": "Apache-2.0 (this project)"}] if not args.no_lexicon else []),
         "not_used": "BBC News (research-only; evaluation only), WCXB report half, and the reserved sets "
