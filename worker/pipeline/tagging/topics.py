@@ -4,7 +4,9 @@ Why a trained model: the hand lexicon this replaces carried the vocabulary of th
 tuned on and lost ~0.2 macro-F1 on other outlets. The model (``eval/train_topics.py``, weights in
 ``worker/data/topic_model.npz``, provenance in ``topic_model.json``) is a multinomial logistic
 regression over word and word-pair features; inference is a dictionary look-up per feature and
-one small matrix product, ~100 µs for a long article.
+one small matrix product (CPU time per article beside the old lexicon's: ``eval/topics.py``).
+Its training data: our hand labels on web pages, the IPTC taxonomy's own definitions, and the
+old lexicon's terms as examples of their concepts (``worker/data/topic_model.json``).
 
 Features: word unigrams and adjacent-word bigrams of the title and of the first
 ``max_body_words`` words of the body, each counted ``title_weight`` times in the title and once
@@ -15,9 +17,8 @@ title + first sentence variants) and bounds the cost.
 Scores: the softmax probability of each concept mapped through a Platt curve fitted on held-out
 predictions, so a score of 0.8 means the topic was right about 80% of the time there. A topic is
 asserted when its calibrated score reaches the model's threshold; the best one is asserted alone
-when it reaches the lower ``floor``; below that the article gets no topic. Narrower (level > 1)
-concepts are not produced: too few labelled examples per concept to learn them (see
-``eval/topics.py``).
+when it reaches the ``floor``; below that the article gets no topic. Narrower (level > 1)
+concepts are not produced: our labels are top-level only, so nothing could show they help.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = ["tag_topics", "topic_terms", "TopicModel", "MODEL_PATH"]
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "topic_model.npz"
 _MAX_EVIDENCE = 5
 _MAX_CHARS_PER_WORD = 12  # body characters read per capped word (a generous upper bound)
+_MAX_TITLE_CHARS = 600  # a "title" longer than this is a mis-segmented body; its head is enough
 _known = functools.partial(operator.is_not, None)
 
 
@@ -50,7 +52,7 @@ def topic_terms(title: str, text: str, title_weight: float, max_body_words: int)
     counts: dict[str, float] = {}
     get = counts.get
     if title:
-        tw = words(title)
+        tw = words(title[:_MAX_TITLE_CHARS])
         for w in tw:
             counts[w] = get(w, 0.0) + title_weight
         for a, b in zip(tw, tw[1:]):
@@ -115,7 +117,7 @@ class TopicModel:
         bw = words(text[: self.max_body_words * _MAX_CHARS_PER_WORD])[: self.max_body_words] if text else []
         counts = Counter(filter(_known, map(get, chain(bw, zip(bw, bw[1:])))))
         if title:
-            tw = words(title)
+            tw = words(title[:_MAX_TITLE_CHARS])
             weight = self.title_weight
             for i, n in Counter(filter(_known, map(get, chain(tw, zip(tw, tw[1:]))))).items():
                 counts[i] += n * weight
