@@ -6,7 +6,6 @@ title and body of an item are, and on how a short variant (title + first sentenc
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from dataclasses import dataclass
@@ -104,10 +103,3 @@ def load_iptc(path: Path) -> list[dict]:
         })
     return out
 
-
-def open_text(path: Path) -> str:
-    """A text file, gzip or not."""
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    return data.decode("utf-8", "replace")
