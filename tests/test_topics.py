@@ -1,18 +1,20 @@
-"""IPTC topic tagging: invented stories, output contract, robustness, and a BBC sample floor."""
+"""IPTC topic tagging with the trained model: invented stories, output contract, short items,
+calibration rules, train/inference feature parity, robustness, and a BBC report-sample floor."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
-
-from tests.conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worker.pipeline.tagging.topic_lexicon import CONCEPTS
-from worker.pipeline.tagging.topics import tag_topics
+from tests.conftest import shared_path
+from worker.pipeline.tagging import topics
+from worker.pipeline.tagging.topics import MODEL_PATH, TopicModel, tag_topics, topic_terms
 
 POLITICS = "medtop:11000000"
 CONFLICT = "medtop:16000000"
@@ -20,17 +22,10 @@ SPORT = "medtop:15000000"
 ECONOMY = "medtop:04000000"
 SCITECH = "medtop:13000000"
 ARTS = "medtop:01000000"
-HUMAN_RIGHTS = "medtop:20000592"
-CODE_RE = re.compile(r"^medtop:\d{8}$")
+HEALTH = "medtop:07000000"
+CODE_RE = re.compile(r"^medtop:\d{2}000000$")
 
 # Stories invented for these tests.
-RIGHTS = (
-    "UN panel says minority was held in camps",
-    "A report by United Nations human rights investigators found that authorities in the northern "
-    "province subjected members of the Varrani ethnic minority to arbitrary detention in camps. "
-    "The investigators said detainees described torture and forced labour, and rights groups urged "
-    "the government to close the facilities. The foreign ministry rejected the findings as biased.",
-)
 PEACE = (
     "Neighbours weigh new peace proposals",
     "Foreign ministers from the two warring countries met in Geneva to discuss peace proposals "
@@ -64,88 +59,97 @@ FESTIVAL = (
     "and directors walked the red carpet. The jury will award its main prize on Sunday; last "
     "year's winner went on to Oscar nominations for best actress and best picture.",
 )
+VOTE = (
+    "Opposition leader calls snap election",
+    "The prime minister dissolved parliament after losing a confidence vote, and the opposition "
+    "said its candidates would campaign on taxes and public services before polling day.",
+)
+CLINIC = (
+    "Hospital trial finds new drug cuts heart attacks",
+    "Patients given the drug in a clinical trial had fewer heart attacks, doctors at the hospital "
+    "reported, and the health service said it would review the treatment.",
+)
+STORIES = [PEACE, FOOTBALL, RATES, CHIP, FESTIVAL, VOTE, CLINIC]
 
 
 def codes(tags: list[dict]) -> list[str]:
     return [t["code"] for t in tags]
 
 
-def top_level(tags: list[dict]) -> list[str]:
-    return [t["code"] for t in tags if t["level"] == 1]
+@pytest.mark.parametrize(
+    ("story", "expected"),
+    [(FOOTBALL, SPORT), (RATES, ECONOMY), (CHIP, SCITECH), (FESTIVAL, ARTS), (VOTE, POLITICS), (CLINIC, HEALTH)],
+)
+def test_single_topic_stories(story: tuple[str, str], expected: str) -> None:
+    assert codes(tag_topics(*story))[0] == expected
 
 
-def test_human_rights_story_is_politics_with_human_rights() -> None:
-    tags = tag_topics(*RIGHTS)
-    assert top_level(tags)[0] == POLITICS
-    assert HUMAN_RIGHTS in codes(tags)
-    hr = next(t for t in tags if t["code"] == HUMAN_RIGHTS)
-    assert "human rights" in hr["evidence"]
-
-
-def test_peace_story_is_conflict_and_politics() -> None:
-    tags = tag_topics(*PEACE)
-    assert top_level(tags)[0] == CONFLICT
-    assert POLITICS in top_level(tags)
-    assert "medtop:20000073" in codes(tags)  # peace process
+def test_peace_story_is_conflict_or_politics() -> None:
+    assert codes(tag_topics(*PEACE))[0] in (CONFLICT, POLITICS)
 
 
 @pytest.mark.parametrize(
-    ("story", "expected", "narrower"),
+    ("title", "expected"),
     [
-        (FOOTBALL, SPORT, "medtop:20001065"),
-        (RATES, ECONOMY, "medtop:20000344"),
-        (CHIP, SCITECH, "medtop:20000756"),
-        (FESTIVAL, ARTS, "medtop:20000005"),
+        ("Striker scores twice as Rovers beat City in derby", SPORT),
+        ("Central bank raises interest rates to curb inflation", ECONOMY),
+        ("Parliament passes budget after heated vote", POLITICS),
+        ("Actor wins award for role in new film", ARTS),
     ],
 )
-def test_single_topic_stories(story: tuple[str, str], expected: str, narrower: str) -> None:
-    tags = tag_topics(*story)
-    assert top_level(tags)[0] == expected
-    assert narrower in codes(tags)
+def test_short_items_alone(title: str, expected: str) -> None:
+    # a headline with no body: the short wire format must work on its own
+    assert codes(tag_topics(title, ""))[0] == expected
 
 
 def test_title_counts_more_than_body() -> None:
     body = "Shares fell as investors weighed the election result, and voters in the capital were angry."
-    as_title = tag_topics("Election result", body)
-    no_title = tag_topics(None, body)
     pol = lambda tags: next((t["score"] for t in tags if t["code"] == POLITICS), 0.0)  # noqa: E731
-    assert pol(as_title) >= pol(no_title)
-    assert top_level(as_title)[0] == POLITICS
+    assert pol(tag_topics("Election result", body)) >= pol(tag_topics(None, body))
 
 
-def test_whole_words_only() -> None:
-    # "warring" must not be found inside "swarming", nor "ai" inside "said"
-    assert tag_topics(None, "Bees were swarming as she said hello and painted a wall.") == []
-
-
-def test_punctuation_and_typographic_quotes_do_not_hide_terms() -> None:
-    tags = tag_topics("Match report", "The striker\u2019s free\u2011kick hit the bar; the goalkeeper\u2019s save kept the score level.")
-    assert top_level(tags)[0] == SPORT
-    ev = next(t for t in tags if t["code"] == SPORT)["evidence"]
-    assert "striker" in ev and "free-kick" in ev
-
-
-def test_phrases_do_not_span_sentences() -> None:
-    tags = tag_topics(None, "He was the prime. Minister of nothing, he said.")
-    assert all("prime minister" not in t["evidence"] for t in tags)
-
-
-@pytest.mark.parametrize("story", [RIGHTS, PEACE, FOOTBALL, RATES, CHIP, FESTIVAL])
+@pytest.mark.parametrize("story", STORIES)
 def test_output_contract(story: tuple[str, str]) -> None:
+    model = topics._get()
     tags = tag_topics(*story)
     assert tags
     scores = [t["score"] for t in tags]
     assert scores == sorted(scores, reverse=True)
-    top_codes = set(top_level(tags))
+    assert len(set(codes(tags))) == len(tags)
     for t in tags:
         assert set(t) == {"code", "label", "score", "level", "evidence"}
-        assert CODE_RE.match(t["code"])
+        assert CODE_RE.match(t["code"]) and t["level"] == 1
+        assert t["label"] == model.labels[model.codes.index(t["code"])]
         assert 0.0 <= t["score"] <= 1.0
-        label, level, parent = CONCEPTS[t["code"]]
-        assert t["label"] == label and t["level"] == level
         assert t["evidence"] and all(isinstance(e, str) for e in t["evidence"])
-        if parent is not None:  # narrower concepts only with their parent
-            assert parent in top_codes
+    # the first topic reaches the floor; every further one reaches the threshold
+    assert scores[0] >= model.floor
+    assert all(s >= model.threshold for s in scores[1:])
+
+
+def test_evidence_names_words_of_the_story() -> None:
+    tags = tag_topics(*FOOTBALL)
+    text = " ".join(FOOTBALL).lower()
+    sport = next(t for t in tags if t["code"] == SPORT)
+    assert all(all(w in text for w in e.split()) for e in sport["evidence"])
+
+
+def test_features_match_training_terms() -> None:
+    # the fast path at inference must compute exactly what training saw (topic_terms)
+    model = topics._get()
+    for title, body in STORIES:
+        ids, vals = model.features(title, body)
+        counts = {t: n for t, n in topic_terms(title, body, model.title_weight, model.max_body_words).items()
+                  if t in model.index}
+        expect = np.log(np.array([counts[model.vocab[i]] for i in ids])) + 1.0
+        assert sorted(counts) == sorted(model.vocab[i] for i in ids)
+        assert np.allclose(vals, expect / np.sqrt(expect @ expect), atol=1e-5)
+
+
+def test_body_is_capped() -> None:
+    model = topics._get()
+    far = " ".join(["filler"] * (model.max_body_words + 10)) + " striker goalkeeper penalty"
+    assert "striker" not in topic_terms("", far, model.title_weight, model.max_body_words)
 
 
 def test_empty_and_contentless_text() -> None:
@@ -156,9 +160,22 @@ def test_empty_and_contentless_text() -> None:
 
 
 def test_huge_input_is_bounded() -> None:
-    line = "goal " * 200_000 + "x" * 1_000_000  # a megabyte-long line and 2 MB of words
-    tags = tag_topics("t" * 100_000, line)
-    assert top_level(tags)[0] == SPORT
+    tags = tag_topics("t" * 100_000, "goal striker " * 200_000 + "x" * 1_000_000)
+    assert codes(tags)[0] == SPORT
+
+
+def test_model_file_is_small_and_documented() -> None:
+    assert MODEL_PATH.stat().st_size < 5_000_000
+    sidecar = json.loads(MODEL_PATH.with_suffix(".json").read_text())
+    assert sidecar["training_data"] and all(d["licence"] and d["source"] for d in sidecar["training_data"])
+    assert "BBC" in sidecar["not_used"]
+    model = TopicModel.load(MODEL_PATH)
+    assert len(model.codes) == 17 and model.weights.shape == (len(model.vocab), 17)
+    assert 0.0 < model.floor <= model.threshold < 1.0
+
+
+def test_model_loads_once() -> None:
+    assert topics._get() is topics._get()
 
 
 @settings(max_examples=200, deadline=None)
@@ -171,45 +188,21 @@ def test_never_raises_on_arbitrary_text(title: str | None, text: str) -> None:
         assert CODE_RE.match(t["code"]) and 0.0 <= t["score"] <= 1.0
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["ceasefire", "striker", "inflation", "smartphone", "—", "’s", "\x00",
-                                 "\u00e9", "$", "%", "prime", "minister", "\r\n", "  "]), max_size=60))
-def test_never_raises_on_term_soup(words: list[str]) -> None:
-    tags = tag_topics(None, " ".join(words))
-    assert all(0.0 <= t["score"] <= 1.0 for t in tags)
-
-
 # ------------------------------------------------------------------ shared development data
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-BBC = SHARED / "data" / "bbc-news"
-FOLDERS = {
-    "business": ECONOMY,
-    "entertainment": ARTS,
-    "politics": POLITICS,
-    "sport": SPORT,
-    "tech": SCITECH,
-}
-# Measured 2026-11 on this sample (every 11th file of each folder): macro-F1 0.93; floor with margin.
-MACRO_F1_FLOOR = 0.88
+# Measured on this sample (every 7th BBC report-half file, eval/split.py) when the model was
+# trained: macro-F1 in docs/quality.md's range; the floor leaves a margin.
+MACRO_F1_FLOOR = 0.80
 
 
 @pytest.mark.shared
-def test_bbc_sample_macro_f1() -> None:
-    shared_path("data", "bbc-news")
-    gold: list[str] = []
-    pred: list[str | None] = []
-    for folder, code in FOLDERS.items():
-        for f in sorted((BBC / folder).glob("*.txt"))[::11]:
-            title, _, body = f.read_bytes().decode("utf-8", "replace").strip().partition("\n")
-            tags = tag_topics(title, body)
-            gold.append(code)
-            pred.append(next((t["code"] for t in tags if t["code"] in FOLDERS.values()), None))
-    assert len(gold) >= 190
-    f1s = []
-    for code in FOLDERS.values():
-        tp = sum(g == code and p == code for g, p in zip(gold, pred))
-        fp = sum(g != code and p == code for g, p in zip(gold, pred))
-        fn = sum(g == code and p != code for g, p in zip(gold, pred))
-        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    assert sum(f1s) / len(f1s) >= MACRO_F1_FLOOR
+def test_bbc_report_sample_macro_f1() -> None:
+    from eval.split import REPORT, half
+    from eval.topic_data import BBC_CODE, load_bbc
+    from eval.topics import score_bbc
+
+    root = shared_path("data", "bbc-news")
+    items = [it for it in load_bbc(root) if half(it.id) == REPORT][::7]
+    assert len(items) > 100
+    assert score_bbc(tag_topics, items)["macro_f1"] >= MACRO_F1_FLOOR
+    assert set(BBC_CODE.values()) <= set(topics._get().codes)

@@ -1,4 +1,10 @@
-"""Hand-written evidence lexicon for IPTC Media Topics tagging.
+"""Hand-written evidence lexicon for IPTC Media Topics tagging (source: written by the newsworker
+authors; licence: this project's, Apache-2.0).
+
+Where it is used now: as training data of the topic model (``eval/train_topics.py`` turns each
+term, and bags of terms, into examples of the concept it was written for: the news vocabulary
+the labelled web pages lack) and by the baseline tagger ``eval/lexicon_topics.py``. The worker
+itself no longer reads it.
 
 Why a lexicon and not a model trained on our only labelled corpus: a classifier fitted on one
 outlet and one period learns that outlet's names and house style (a TF-IDF model trained on BBC
