@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,6 @@ from hypothesis import strategies as st
 from worker.pipeline.tagging.regions import RegionResult, resolve_place, tag_regions
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-LGL = SHARED / "data" / "geoparsing" / "lgl.xml"
 
 
 def countries(result: RegionResult) -> list[str]:
@@ -164,14 +161,15 @@ def test_never_raises_on_place_soup(parts: list[str]) -> None:
 
 
 @pytest.mark.shared
-def test_lgl_first_100_articles_f1_floor() -> None:
-    shared_path("data", "geoparsing", "lgl.xml")
-    from eval.regions import evaluate
+def test_lgl_tuning_half_beats_naive_gazetteer() -> None:
+    """A floor on LGL's tuning half (the half rules were chosen on): measured minus a margin."""
+    from eval.regions import evaluate, load_lgl
+    from eval.split import split
 
-    res = evaluate(str(LGL), limit=100)
-    ours, naive = res["systems"]["tag_regions"], res["systems"]["naive_gazetteer"]
-    # Measured 2026-11: see report; floor = measured minus a margin.
-    assert ours["f1"] >= 0.78
+    tune, _ = split(load_lgl(shared_path("data", "geoparsing", "lgl.xml")), key=lambda d: d.id)
+    res = evaluate(tune[:150])
+    ours, naive = res["tag_regions"], res["naive_gazetteer"]
+    assert ours["f1"] >= 0.80
     assert ours["f1"] > naive["f1"] + 0.1
 
 
