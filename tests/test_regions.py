@@ -211,3 +211,78 @@ def test_one_scan_over_joined_paragraphs_equals_scanning_each() -> None:
 def test_resolve_place_is_stable_across_calls() -> None:
     assert resolve_place("GENEVA") == resolve_place("GENEVA") == "CH"
     assert resolve_place("PARIS, Texas") == "US"
+
+
+@pytest.mark.shared
+def test_seed_stories_keep_focus_cn_and_ru() -> None:
+    """The seed page's two stories, segmented as the pipeline does: the Geneva-datelined
+    Xinjiang report is about China, the Kremlin story about Russia."""
+    from worker.pipeline.segment.split import segment_text
+    from worker.pipeline.stats import Stats
+
+    text = shared_path("seed", "000_d860cfe1752f5b60.txt").read_text(encoding="utf-8")
+    segs = segment_text(text, Stats())
+    assert len(segs) == 2
+    results = [tag_regions(s.title, s.paragraphs, s.dateline) for s in segs]
+    assert [r.focus_country for r in results] == ["CN", "RU"]
+    assert [r.dateline_country for r in results] == ["CH", "RU"]
+    assert "CH" not in countries(results[0])
+
+
+# Person or place: decided by context, not by a list of names seen in a corpus.
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mr. Houston told the board the budget was final.",  # title
+        "President Lincoln signed the order.",  # title before a town name
+        "Coach Ken Sakai praised the defence.",  # given name before a surname
+        "Officers Ron McCurry and Chad Walker were hurt.",  # given name before a surname
+        "Mansfield said the plan would cost more than expected.",  # a town does not say
+        "Lori Smith and her sister opened the bakery.",  # given name, then a surname
+    ],
+)
+def test_person_names_are_not_places(sentence: str) -> None:
+    assert countries(tag_regions(None, [sentence], None)) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cc"),
+    [
+        ("Floods closed roads around Houston on Monday.", "US"),
+        ("Officials in Sakai said the bridge would reopen, Japan's transport ministry said.", "JP"),
+        ("The army of Chad crossed the border overnight.", "TD"),
+        ("Israel said the talks would resume.", "IL"),  # a country may say
+        ("Moscow said the talks would resume.", "RU"),  # so may a capital
+    ],
+)
+def test_the_same_names_as_places(sentence: str, cc: str) -> None:
+    assert cc in countries(tag_regions(None, [sentence], None))
+
+
+def test_calendar_abbreviations_are_not_places() -> None:
+    res = tag_regions(None, ["Doors open Mon through Sat from 9 a.m., Sun from noon."], None)
+    assert countries(res) == []
+
+
+def test_lone_adjective_past_the_lead_is_colour_not_region() -> None:
+    lead = "The county fair opened in Des Moines, Iowa, on Friday with rides and livestock shows. " * 5
+    res = tag_regions(None, [lead + "Vendors sold Italian sausages near the gate."], None)
+    assert countries(res) == ["US"]
+    # the same adjective in the title counts
+    res = tag_regions("Italian chefs win fair contest", [lead], None)
+    assert "IT" in countries(res)
+
+
+def test_article_naming_only_small_towns_still_gets_its_country() -> None:
+    res = tag_regions(None, ["The Pineville water board met on Tuesday to discuss the boil advisory."], None)
+    assert res.focus_country == "US"
+
+
+def test_word_lists_name_their_source_and_licence() -> None:
+    data = Path(__file__).resolve().parents[1] / "worker" / "data"
+    lists = sorted(data.glob("regions_*")) + [data / "given_names.txt", data / "surnames.txt"]
+    assert len(lists) >= 10
+    for path in lists:
+        head = path.read_text(encoding="utf-8").splitlines()[:6]
+        assert any(line.startswith("# Source:") for line in head), path.name
+        assert any("Licence" in line or "public domain" in line for line in head), path.name
