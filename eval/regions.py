@@ -38,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eval.split import split  # noqa: E402
+from worker.pipeline.segment.dateline import split_dateline  # noqa: E402
 from worker.pipeline.tagging.gazetteer import get_gazetteer  # noqa: E402
 from worker.pipeline.tagging.regions import tag_regions  # noqa: E402
 
@@ -65,6 +66,7 @@ class Doc:
     title: str | None
     paragraphs: list[str]
     mentions: list[str]
+    dateline: str | None = None
 
     @property
     def gold(self) -> set[str]:
@@ -98,6 +100,17 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
 
+def _doc(doc_id: str, title: str | None, paragraphs: list[str], mentions: list[str]) -> Doc:
+    """A dateline opening the body ("WINDSOR - The town ...") goes apart, as the pipeline's
+    segmenter puts it (``segment/dateline.py``)."""
+    dateline = None
+    if paragraphs:
+        dateline, rest = split_dateline(paragraphs[0])
+        if dateline:
+            paragraphs = [rest] + paragraphs[1:]
+    return Doc(doc_id, title, paragraphs, mentions, dateline)
+
+
 def load_lgl(path: Path, limit: int | None = None) -> list[Doc]:
     """LGL's text begins with the headline; it is passed apart, as the pipeline does."""
     out: list[Doc] = []
@@ -123,7 +136,7 @@ def load_lgl(path: Path, limit: int | None = None) -> list[Doc]:
             else:
                 unknown.add(c.text or "")
         body = _paragraphs(text[body_at:].lstrip(" .:-"))
-        out.append(Doc("lgl:" + (el.get("docid") or str(len(out))), title or None, body, [cc for _, cc in sorted(topos)]))
+        out.append(_doc("lgl:" + (el.get("docid") or str(len(out))), title or None, body, [cc for _, cc in sorted(topos)]))
         el.clear()
         if limit and len(out) >= limit:
             break
@@ -180,7 +193,7 @@ def load_gwn(path: Path) -> list[Doc]:
             if cc:
                 topos.append((int(t.findtext("start") or 0), cc))
         title = (art.findtext("title") or "").strip() or None
-        out.append(Doc("gwn:" + (art.get("file") or str(len(out))), title, _paragraphs(art.findtext("text") or ""), [cc for _, cc in sorted(topos)]))
+        out.append(_doc("gwn:" + (art.get("file") or str(len(out))), title, _paragraphs(art.findtext("text") or ""), [cc for _, cc in sorted(topos)]))
     return out
 
 
@@ -195,13 +208,13 @@ def gwn_path(data: Path | None) -> Path | None:
     return None
 
 
-def naive_tag(title: str | None, paragraphs: list[str]) -> tuple[set[str], str | None]:
+def naive_tag(title: str | None, paragraphs: list[str], dateline: str | None) -> tuple[set[str], str | None]:
     """Every gazetteer hit with word boundaries counts for its top reading (a country
     before a capital before the most populous place); focus is the most frequent."""
     gaz = get_gazetteer()
     counts: dict[str, int] = {}
     rank = {"country": 3, "capital": 2}
-    for text in ([title] if title else []) + paragraphs:
+    for text in [t for t in (title, dateline) if t] + paragraphs:
         n = len(text)
         for idx, s, e in gaz.automaton.find_matches_as_indexes(text):
             if (s > 0 and text[s - 1].isalnum()) or (e < n and text[e].isalnum()):
@@ -211,8 +224,8 @@ def naive_tag(title: str | None, paragraphs: list[str]) -> tuple[set[str], str |
     return set(counts), (max(counts, key=counts.__getitem__) if counts else None)
 
 
-def ours(title: str | None, paragraphs: list[str]) -> tuple[set[str], str | None]:
-    res = tag_regions(title, paragraphs, None)
+def ours(title: str | None, paragraphs: list[str], dateline: str | None) -> tuple[set[str], str | None]:
+    res = tag_regions(title, paragraphs, dateline)
     return {r["country"] for r in res.regions}, res.focus_country
 
 
@@ -246,12 +259,12 @@ def evaluate(docs: list[Doc]) -> dict[str, dict]:
     get_gazetteer()
     out: dict[str, dict] = {}
     for name, fn in SYSTEMS.items():
-        fn(None, ["warm up"])
+        fn(None, ["warm up"], None)
         best = math.inf
         preds: list = []
         for _ in range(BENCH_ROUNDS):
             t = time.perf_counter()
-            preds = [fn(d.title, d.paragraphs) for d in docs]
+            preds = [fn(d.title, d.paragraphs, d.dateline) for d in docs]
             best = min(best, time.perf_counter() - t)
         out[name] = score(docs, preds) | {"us_per_article": round(best / max(1, len(docs)) * 1e6, 1)}
     return out
@@ -261,7 +274,7 @@ def errors(docs: list[Doc], limit: int) -> str:
     """Misses on a TUNING half, for rule development (never called on a report half)."""
     lines = []
     for d in docs:
-        p, f = ours(d.title, d.paragraphs)
+        p, f = ours(d.title, d.paragraphs, d.dateline)
         g = d.gold
         if p != g or (g and f != d.focus):
             lines.append(f"{d.id}: fp={sorted(p - g)} fn={sorted(g - p)} focus={f} gold_focus={d.focus} | {(d.title or '')[:70]}")

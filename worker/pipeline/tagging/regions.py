@@ -231,8 +231,9 @@ def _scan(
             if prev in _TITLES and (not info.country_level or prev in _PERSONAL_TITLES):
                 continue
             # a capitalised word just before, not itself part of a place: a first name
+            # (in a title-case headline every word is capitalised: only a known name counts)
             if prev[0].isupper() and prev not in _FUNCTION_CAPS and last_end < s - len(prev) - 2:
-                if prev in GIVEN_NAMES or (person and not info.country_level):
+                if prev in GIVEN_NAMES or (person and not info.country_level and not uninformative_all):
                     continue
         nxt = _next_word(text, e)
         if nxt:
@@ -240,9 +241,9 @@ def _scan(
                 if nxt not in _PLACE_NEXT:
                     if info.given:
                         # a given name before a surname: "Paris Hilton", "Israel Katz"
-                        if nxt in SURNAMES or not info.country_level and nxt not in gaz.by_name:
+                        if nxt in SURNAMES or not (info.country_level or uninformative_all) and nxt not in gaz.by_name:
                             continue
-                    elif info.townish and (person or nxt not in gaz.by_name):
+                    elif info.townish and not uninformative_all and (person or nxt not in gaz.by_name):
                         continue
             elif nxt in _SAYING and info.town_only:
                 continue
