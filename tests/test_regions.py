@@ -52,6 +52,12 @@ def test_metonyms_kremlin_kyiv_washington() -> None:
     assert res.focus_country == "RU"  # title mention weighs more
 
 
+def test_eu_is_never_focus_beside_a_country() -> None:
+    res = tag_regions("EU ministers meet in Brussels", ["The European Commission proposed new rules; France objected."], None)
+    assert res.regions[0]["country"] == "EU"
+    assert res.focus_country in {"BE", "FR"}
+
+
 def test_whitehall_and_brussels() -> None:
     res = tag_regions(None, ["Whitehall officials flew to Brussels for another round of trade talks."], None)
     assert {"GB", "BE", "EU"} <= set(countries(res))
@@ -147,7 +153,8 @@ def test_resolve_place(place: str, cc: str | None) -> None:
 )
 def test_never_raises(title: str | None, paragraphs: list[str], dateline: str | None) -> None:
     res = tag_regions(title, paragraphs, dateline)
-    assert res.focus_country is None or res.focus_country == res.regions[0]["country"]
+    ccs = countries(res)
+    assert res.focus_country == next((c for c in ccs if c != "EU"), ccs[0] if ccs else None)
     assert all(0.0 <= r["score"] <= 1.0 for r in res.regions)
     resolve_place(dateline or "")
 

@@ -31,10 +31,12 @@ from worker.pipeline.tagging.gazetteer import (
 MAX_SCAN_CHARS = 400_000  # beyond this an article adds no new countries, only cost
 MAX_MENTIONS = 4_000
 STANDALONE_CITY_POP = 100_000  # smaller towns count only with supporting evidence...
-UNIQUE_TOWN_POP = 50_000  # ...unless every town of that name is in the same country
+UNIQUE_TOWN_POP = 100_000  # ...unless every town of that name is in the same country
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
 LEAD_CHARS = 400  # how much of the first paragraph is the lead; chosen on the tuning halves
 MAX_EVIDENCE = 10
+ADJECTIVE_WEIGHT = 0.5
+EU_NOT_FOCUS = False
 FALLBACK_MIN, FALLBACK_SHARE = 1.0, 0.5  # see _fallback; chosen on the tuning halves
 
 _COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
@@ -435,7 +437,9 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
                 "evidence": evidence[cc],
             }
         )
-    return RegionResult(regions=regions, focus_country=ranked[0] if ranked else None, dateline_country=dateline_cc)
+    # The focus is a country: the EU leads only an article that names no country.
+    focus = next((cc for cc in ranked if cc != "EU"), ranked[0]) if ranked else None
+    return RegionResult(regions=regions, focus_country=focus, dateline_country=dateline_cc)
 
 
 def _fallback(mentions: list[_Mention], scores: dict[str, float], evidence: dict[str, list[str]], first: dict[str, int]) -> None:
