@@ -16,6 +16,8 @@ Gold per article, fixed before any tuning:
   embedded in an organisation's name, homonyms (people), languages or demonyms.
 - focus: the country with most annotated toponyms; ties go to the one named first.
   Articles without any gold toponym are left out of focus accuracy.
+Predictions: the ISO 3166-1 countries among a system's regions; the tagger's pseudo-country
+"EU" (the Union's institutions) is not a country and is left out of both sets.
 Scores: country micro precision/recall/F1 over articles (shared/data/README.md), focus
 accuracy (an article with gold but no predicted focus counts as wrong), and the time per
 article of ``tag_regions`` and of the naive gazetteer measured in the same run.
@@ -45,6 +47,7 @@ from worker.pipeline.tagging.regions import tag_regions  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 GWN_TYPES = frozenset({"Literal", "Mixed", "Coercion", "Metonymic", "Literal_Modifier", "Non_Literal_Modifier"})
 BENCH_ROUNDS = 3
+NOT_COUNTRIES = frozenset({"EU"})
 
 # GeoNames country names whose ISO code pycountry cannot look up by name.
 _NAME_FIXES = {
@@ -221,12 +224,13 @@ def naive_tag(title: str | None, paragraphs: list[str], dateline: str | None) ->
                 continue
             cc = max(gaz.senses[idx], key=lambda x: (rank.get(x.kind, 0), x.pop)).cc
             counts[cc] = counts.get(cc, 0) + 1
-    return set(counts), (max(counts, key=counts.__getitem__) if counts else None)
+    found = set(counts) - NOT_COUNTRIES
+    return found, (max(found, key=counts.__getitem__) if found else None)
 
 
 def ours(title: str | None, paragraphs: list[str], dateline: str | None) -> tuple[set[str], str | None]:
     res = tag_regions(title, paragraphs, dateline)
-    return {r["country"] for r in res.regions}, res.focus_country
+    return {r["country"] for r in res.regions} - NOT_COUNTRIES, res.focus_country
 
 
 SYSTEMS = {"tag_regions": ours, "naive_gazetteer": naive_tag}

@@ -293,3 +293,8 @@ def test_word_lists_name_their_source_and_licence() -> None:
         head = path.read_text(encoding="utf-8").splitlines()[:6]
         assert any(line.startswith("# Source:") for line in head), path.name
         assert any("Licence" in line or "public domain" in line for line in head), path.name
+
+
+def test_compound_adjective_names_the_place() -> None:
+    res = tag_regions(None, ["Analysts at a London-based consultancy and a U.S.-led panel disagreed."], None)
+    assert {"GB", "US"} <= set(countries(res))

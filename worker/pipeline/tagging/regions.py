@@ -208,7 +208,10 @@ def _scan(
         if len(out) >= MAX_MENTIONS:
             return
         if (s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-@")) or (e < n and (text[e].isalnum() or text[e] == "-")):
-            continue
+            # "London-based", "U.S.-led": a compound adjective still names the place;
+            # "Winston-Salem" and "Paris-Orly" are other names
+            if not (e + 1 < n and text[e] == "-" and text[e + 1].islower() and not (s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-@"))):
+                continue
         while s >= next_floor:
             k += 1
             floor, weight = spans[k]
