@@ -22,13 +22,15 @@ Scores: country micro precision/recall/F1 over articles (shared/data/README.md),
 accuracy (an article with gold but no predicted focus counts as wrong), and the time per
 article of ``tag_regions`` and of the naive gazetteer measured in the same run.
 
-Usage: python eval/regions.py [--lgl PATH] [--gwn PATH] [--half tune|report|all] [--errors N]
+Usage: python eval/regions.py [--data DIR] [--lgl PATH] [--gwn PATH] [--half tune|report|all]
+       [--errors N] [--json PATH]
 (``--errors`` prints individual misses of the tuning half only.)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import sys
@@ -337,17 +339,22 @@ def main() -> None:
     ap.add_argument("--gwn", type=Path, default=None)
     ap.add_argument("--half", choices=["tune", "report", "all"], default="tune")
     ap.add_argument("--errors", type=int, default=0, help="print up to N misses (tuning half only)")
+    ap.add_argument("--json", dest="json_path", type=Path, default=None, help="write the scores as JSON here")
     args = ap.parse_args()
+    results: dict[str, dict] = {}
     for name, docs in corpora(args.data, args.lgl, args.gwn).items():
         tune, rep = split(docs, key=lambda d: d.id)
         chosen = {"tune": tune, "report": rep, "all": docs}[args.half]
         print(f"{name} ({args.half} half, {len(chosen)} articles)")
         print(f"  {'system':<18}{'P':>7}{'R':>7}{'F1':>7}{'focus':>7}{'tp':>6}{'fp':>6}{'fn':>6}{'us/art':>8}")
-        for system, r in evaluate(chosen).items():
+        results[name] = evaluate(chosen)
+        for system, r in results[name].items():
             print(f"  {system:<18}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}{r['focus']:>7.3f}"
                   f"{r['tp']:>6}{r['fp']:>6}{r['fn']:>6}{r['us_per_article']:>8.1f}")
         if args.errors and args.half == "tune":
             print(errors(tune, args.errors))
+    if args.json_path:
+        args.json_path.write_text(json.dumps({"half": args.half, "corpora": results}, indent=2))
 
 
 if __name__ == "__main__":
