@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,6 @@ from hypothesis import strategies as st
 from worker.pipeline.tagging.regions import RegionResult, resolve_place, tag_regions
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-LGL = SHARED / "data" / "geoparsing" / "lgl.xml"
 
 
 def countries(result: RegionResult) -> list[str]:
@@ -53,6 +50,12 @@ def test_metonyms_kremlin_kyiv_washington() -> None:
     )
     assert {"RU", "UA", "US"} <= set(countries(res))
     assert res.focus_country == "RU"  # title mention weighs more
+
+
+def test_eu_is_never_focus_beside_a_country() -> None:
+    res = tag_regions("EU ministers meet in Brussels", ["The European Commission proposed new rules; France objected."], None)
+    assert res.regions[0]["country"] == "EU"
+    assert res.focus_country in {"BE", "FR"}
 
 
 def test_whitehall_and_brussels() -> None:
@@ -150,7 +153,8 @@ def test_resolve_place(place: str, cc: str | None) -> None:
 )
 def test_never_raises(title: str | None, paragraphs: list[str], dateline: str | None) -> None:
     res = tag_regions(title, paragraphs, dateline)
-    assert res.focus_country is None or res.focus_country == res.regions[0]["country"]
+    ccs = countries(res)
+    assert res.focus_country == next((c for c in ccs if c != "EU"), ccs[0] if ccs else None)
     assert all(0.0 <= r["score"] <= 1.0 for r in res.regions)
     resolve_place(dateline or "")
 
@@ -164,14 +168,15 @@ def test_never_raises_on_place_soup(parts: list[str]) -> None:
 
 
 @pytest.mark.shared
-def test_lgl_first_100_articles_f1_floor() -> None:
-    shared_path("data", "geoparsing", "lgl.xml")
-    from eval.regions import evaluate
+def test_lgl_tuning_half_beats_naive_gazetteer() -> None:
+    """A floor on LGL's tuning half (the half rules were chosen on): measured minus a margin."""
+    from eval.regions import evaluate, load_lgl
+    from eval.split import split
 
-    res = evaluate(str(LGL), limit=100)
-    ours, naive = res["systems"]["tag_regions"], res["systems"]["naive_gazetteer"]
-    # Measured 2026-11: see report; floor = measured minus a margin.
-    assert ours["f1"] >= 0.78
+    tune, _ = split(load_lgl(shared_path("data", "geoparsing", "lgl.xml")), key=lambda d: d.id)
+    res = evaluate(tune[:150])
+    ours, naive = res["tag_regions"], res["naive_gazetteer"]
+    assert ours["f1"] >= 0.80
     assert ours["f1"] > naive["f1"] + 0.1
 
 
@@ -213,3 +218,83 @@ def test_one_scan_over_joined_paragraphs_equals_scanning_each() -> None:
 def test_resolve_place_is_stable_across_calls() -> None:
     assert resolve_place("GENEVA") == resolve_place("GENEVA") == "CH"
     assert resolve_place("PARIS, Texas") == "US"
+
+
+@pytest.mark.shared
+def test_seed_stories_keep_focus_cn_and_ru() -> None:
+    """The seed page's two stories, segmented as the pipeline does: the Geneva-datelined
+    Xinjiang report is about China, the Kremlin story about Russia."""
+    from worker.pipeline.segment.split import segment_text
+    from worker.pipeline.stats import Stats
+
+    text = shared_path("seed", "000_d860cfe1752f5b60.txt").read_text(encoding="utf-8")
+    segs = segment_text(text, Stats())
+    assert len(segs) == 2
+    results = [tag_regions(s.title, s.paragraphs, s.dateline) for s in segs]
+    assert [r.focus_country for r in results] == ["CN", "RU"]
+    assert [r.dateline_country for r in results] == ["CH", "RU"]
+    assert "CH" not in countries(results[0])
+
+
+# Person or place: decided by context, not by a list of names seen in a corpus.
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mr. Houston told the board the budget was final.",  # title
+        "President Lincoln signed the order.",  # title before a town name
+        "Coach Ken Sakai praised the defence.",  # given name before a surname
+        "Officers Ron McCurry and Chad Walker were hurt.",  # given name before a surname
+        "Mansfield said the plan would cost more than expected.",  # a town does not say
+        "Lori Smith and her sister opened the bakery.",  # given name, then a surname
+    ],
+)
+def test_person_names_are_not_places(sentence: str) -> None:
+    assert countries(tag_regions(None, [sentence], None)) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cc"),
+    [
+        ("Floods closed roads around Houston on Monday.", "US"),
+        ("Officials in Sakai said the bridge would reopen, Japan's transport ministry said.", "JP"),
+        ("The army of Chad crossed the border overnight.", "TD"),
+        ("Israel said the talks would resume.", "IL"),  # a country may say
+        ("Moscow said the talks would resume.", "RU"),  # so may a capital
+    ],
+)
+def test_the_same_names_as_places(sentence: str, cc: str) -> None:
+    assert cc in countries(tag_regions(None, [sentence], None))
+
+
+def test_calendar_abbreviations_are_not_places() -> None:
+    res = tag_regions(None, ["Doors open Mon through Sat from 9 a.m., Sun from noon."], None)
+    assert countries(res) == []
+
+
+def test_lone_adjective_past_the_lead_is_colour_not_region() -> None:
+    lead = "The county fair opened in Des Moines, Iowa, on Friday with rides and livestock shows. " * 5
+    res = tag_regions(None, [lead + "Vendors sold Italian sausages near the gate."], None)
+    assert countries(res) == ["US"]
+    # the same adjective in the title counts
+    res = tag_regions("Italian chefs win fair contest", [lead], None)
+    assert "IT" in countries(res)
+
+
+def test_article_naming_only_small_towns_still_gets_its_country() -> None:
+    res = tag_regions(None, ["The Pineville water board met on Tuesday to discuss the boil advisory."], None)
+    assert res.focus_country == "US"
+
+
+def test_word_lists_name_their_source_and_licence() -> None:
+    data = Path(__file__).resolve().parents[1] / "worker" / "data"
+    lists = sorted(data.glob("regions_*")) + [data / "given_names.txt", data / "surnames.txt"]
+    assert len(lists) >= 10
+    for path in lists:
+        head = path.read_text(encoding="utf-8").splitlines()[:6]
+        assert any(line.startswith("# Source:") for line in head), path.name
+        assert any("Licence" in line or "public domain" in line for line in head), path.name
+
+
+def test_compound_adjective_names_the_place() -> None:
+    res = tag_regions(None, ["Analysts at a London-based consultancy and a U.S.-led panel disagreed."], None)
+    assert {"GB", "US"} <= set(countries(res))

@@ -2,66 +2,64 @@
 
 How it decides, and why:
 1. One Aho-Corasick pass over title and paragraphs finds every gazetteer name, checked
-   for word boundaries and exact capitalisation ("turkey" is food, "Turkey" a country).
-2. Local context removes readings a person would reject: names that are also person
-   names next to another capitalised word or a title ("Michael Jordan", "Mr. Chad"),
-   common-word towns at the start of a sentence or in a title-case headline ("Reading",
-   "Nice"), AP state abbreviations not preceded by "City, ".
+   for word boundaries and exact capitalisation ("turkey" is food, "Turkey" a country);
+   a compound adjective still names its place ("London-based").
+2. Local context removes readings a person would reject. Person or place is decided by
+   context, never by a list of names seen in a corpus: a title before the name ("Mr.",
+   "President"), a known given name before it ("Michael Jordan"), a surname after a name
+   that is also a given name ("Paris Hilton"), a verb of saying after a town ("Mansfield
+   said"). The name lists (1990 US Census given names and surnames) only say which place
+   names can be people's names at all. Common-word towns at the start of a sentence or
+   in a title-case headline ("Reading", "Nice") and AP state abbreviations not preceded
+   by "City, " are set aside too.
 3. Unambiguous, self-standing names (countries, demonyms, metonyms, capitals, first-level
    regions, big cities) are anchors; they give each country support. Ambiguous or small
    names then take the reading best supported by the rest of the article (Georgia the
    state beside Atlanta, the country beside Tbilisi or Russia), and small towns with no
    support are dropped. This document-level vote is what lifts country-set F1 well above
-   a naive gazetteer, which tags every "Paris" as France.
-4. The dateline place is resolved on its own; it only helps disambiguation and is never
+   a naive gazetteer, which tags every "Paris" as France. An article that names only
+   small towns (local news) falls back to the country of their best-known readings.
+4. Salience: a title mention weighs 3, one in the lead (the body's first LEAD_CHARS) 2,
+   any other 1; the focus is the top country (the EU only when no country is named). A
+   country named only by an adjective, once, past the lead ("Italian food") is dropped.
+5. The dateline place is resolved on its own; it only helps disambiguation and is never
    counted as a region unless the body names the country too.
+
+Thresholds were chosen on the tuning halves of LGL and GeoWebNews (``eval/regions.py``).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import threading
 from dataclasses import dataclass, field
 
 from worker.pipeline.tagging.gazetteer import (
-    ABBREV, ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, DEMONYM, METONYM, SUBNATIONAL, WEAK_NAMES,
-    Gazetteer, Sense, get_gazetteer,
+    ABBREV, ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, DEMONYM, GIVEN_NAMES, METONYM, SUBNATIONAL, SURNAMES,
+    WEAK_NAMES, Gazetteer, Sense, get_gazetteer, read_words,
 )
 
 MAX_SCAN_CHARS = 400_000  # beyond this an article adds no new countries, only cost
 MAX_MENTIONS = 4_000
 STANDALONE_CITY_POP = 100_000  # smaller towns count only with supporting evidence...
-UNIQUE_TOWN_POP = 50_000  # ...unless every town of that name is in the same country
+UNIQUE_TOWN_POP = 100_000  # ...unless every town of that name is in the same country
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
+LEAD_CHARS = 400  # how much of the first paragraph is the lead; chosen on the tuning halves
 MAX_EVIDENCE = 10
+ADJECTIVE_WEIGHT = 0.5
+EU_NOT_FOCUS = False
+FALLBACK_MIN, FALLBACK_SHARE = 1.0, 0.5  # see _fallback; chosen on the tuning halves
 
 _COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
 _PRIOR = {COUNTRY: 1.0, METONYM: 1.0, DEMONYM: 0.9, CAPITAL: 0.4, ADMIN1: 0.3, CITY: 0.1, ADMIN2: 0.1, ABBREV: 0.3}
-_HONORIFICS = frozenset(
-    "Mr Mrs Ms Miss Dr Sir Lady Lord Prof Coach Judge Sen Rep Gov Capt Sgt Lt Col Gen Officer Det Rev Father "
-    "Saint St Mother Sister Brother Uncle Aunt Justice Senator Representative Governor".split()
-)
-# Capitalised words that may precede a place without making it a person's name.
-_FUNCTION_CAPS = frozenset(
-    "The In At From To For Of And But On By With Near Into Across Throughout Outside Inside Around "
-    "Across Via Like Unlike Both Neither Either Northern Southern Eastern Western Central North South "
-    "East West Northeast Northwest Southeast Southwest Greater Upper Lower Rural Downtown Metro Suburban "
-    "While When Since After Before During If As Than Visit Visiting Leaving Left Entering Across Over "
-    "Under About Against Between Beyond Toward Towards Through Without Within Where Why How What "
-    "Including Includes Is Was Are Were Said Says Has Had Have Will Would Could Should May Might Also "
-    "So Yet Nor Or Then That This These Those Its His Her Their Our My Your Pro Anti Post Pre".split()
-)
-# Capitalised words that may follow a place in an institution or place name.
-_PLACE_NEXT = frozenset(
-    "City County Valley River State States Province Region Republic Strip Islands Island Bay Gulf Sea "
-    "Lake Mountains Street Avenue Road Gov Governor Sen Senator Rep President Prime Premier Minister "
-    "Ministry Foreign Interior Defense Defence King Queen Crown Police Army Navy Military Supreme Court "
-    "University College Department Attorney General Secretary Republican Republicans Democrat "
-    "Democrats Democratic National Public Parliament Congress Assembly Legislature Senate House "
-    "Capitol Guard Highway Interstate Airport Port Harbor Harbour Post Times Journal Herald Tribune "
-    "Airlines Air Railway Railways Central Stock Exchange Bank Federal Olympic Olympics Cup Open".split()
-)
+# Context words (worker/data/regions_*.txt, each naming its source):
+_TITLES = frozenset(read_words("regions_titles.txt"))  # "Mr. Chad", "President Lincoln": a person
+_PERSONAL_TITLES = frozenset("Mr Mrs Ms Miss Dr Prof Sir Madam Mme Mx".split())  # before a country name too
+# capitalised words that may precede a place without making it a person's name
+_FUNCTION_CAPS = frozenset(read_words("regions_function_caps.txt"))
+# capitalised words that may follow a place in an institution or place name
+_PLACE_NEXT = frozenset(read_words("regions_place_next.txt"))
+_SAYING = frozenset(read_words("regions_saying_verbs.txt"))  # "Hamilton said": a person
 _SEAT_KINDS = frozenset({CAPITAL, METONYM})
 _TOWNISH = frozenset({CITY, ADMIN2})
 _ADMIN2_SUFFIXES = (" County", " Parish", " Borough", "shire", " Province", " District")
@@ -120,7 +118,7 @@ class _Name:
     """Per-name facts for the scan: flags plus the readings with and without AP
     abbreviations (trusted only after "City, ")."""
 
-    __slots__ = ("name", "full", "plain", "has_abbrev", "country_level", "person", "townish",
+    __slots__ = ("name", "full", "plain", "has_abbrev", "country_level", "given", "person", "townish",
                  "common", "weak", "town_only")
 
     def __init__(self, gaz: Gazetteer, idx: int) -> None:
@@ -134,29 +132,12 @@ class _Name:
         else:
             self.plain = self.full
         self.country_level = gaz.country_level[idx]
+        self.given = gaz.given[idx]
         self.person = gaz.person[idx]
         self.townish = gaz.townish[idx]
         self.common = gaz.common[idx]
         self.weak = name in WEAK_NAMES
         self.town_only = gaz.town_only[idx]
-
-
-_NAMES_LOCK = threading.Lock()
-_NAMES: tuple[Gazetteer, list[_Name | None]] | None = None
-
-
-def _names(gaz: Gazetteer) -> list[_Name | None]:
-    """Per-name facts, each built on the name's first match (a few microseconds): building
-    all 45,000 up front would add a sixth of a second to start-up for names most
-    articles never mention."""
-    global _NAMES
-    cached = _NAMES
-    if cached is None or cached[0] is not gaz:
-        with _NAMES_LOCK:
-            if _NAMES is None or _NAMES[0] is not gaz:
-                _NAMES = (gaz, [None] * len(gaz.names))
-            cached = _NAMES
-    return cached[1]
 
 
 class _Mention:
@@ -225,7 +206,7 @@ def _scan(
     matches = gaz.automaton.find_matches_as_indexes(text)
     if not matches:
         return
-    names = _names(gaz)
+    names = gaz.name_facts  # built on a name's first match: all 45,000 up front would cost a sixth of a second
     n = len(text)
     last_end = -10
     pending: _Mention | None = None  # the previous accepted mention...
@@ -238,7 +219,10 @@ def _scan(
         if len(out) >= MAX_MENTIONS:
             return
         if (s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-@")) or (e < n and (text[e].isalnum() or text[e] == "-")):
-            continue
+            # "London-based", "U.S.-led": a compound adjective still names the place;
+            # "Winston-Salem" and "Paris-Orly" are other names
+            if not (e + 1 < n and text[e] == "-" and text[e + 1].islower() and not (s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-@"))):
+                continue
         while s >= next_floor:
             k += 1
             floor, weight = spans[k]
@@ -256,18 +240,29 @@ def _scan(
             if reading is None:
                 continue
         person = info.person
-        if person or info.townish:
-            # "Michael Jordan", "Paris Hilton", "Tom Hayes": a capitalised neighbour
-            # that is not part of a place or institution name means a person.
-            nxt = _next_word(text, e)
-            if nxt and nxt[0].isupper() and nxt not in _PLACE_NEXT and (person or nxt not in gaz.by_name):
+        # Person or place? Context decides ("Michael Jordan", "Mr. Chad", "Paris Hilton",
+        # "Hamilton said"); the name lists only say which names can be people's names.
+        prev = _prev_word(text, s)
+        if prev:
+            if prev in _TITLES and (not info.country_level or prev in _PERSONAL_TITLES):
                 continue
-            if person:
-                prev = _prev_word(text, s)
-                if prev in _HONORIFICS:
+            # a capitalised word just before, not itself part of a place: a first name
+            # (in a title-case headline every word is capitalised: only a known name counts)
+            if prev[0].isupper() and prev not in _FUNCTION_CAPS and last_end < s - len(prev) - 2:
+                if prev in GIVEN_NAMES or (person and not info.country_level and not uninformative_all):
                     continue
-                if prev and prev[0].isupper() and prev not in _FUNCTION_CAPS and last_end < s - len(prev) - 2:
-                    continue
+        nxt = _next_word(text, e)
+        if nxt:
+            if nxt[0].isupper():
+                if nxt not in _PLACE_NEXT:
+                    if info.given:
+                        # a given name before a surname: "Paris Hilton", "Israel Katz"
+                        if nxt in SURNAMES or not (info.country_level or uninformative_all) and nxt not in gaz.by_name:
+                            continue
+                    elif info.townish and not uninformative_all and (person or nxt not in gaz.by_name):
+                        continue
+            elif nxt in _SAYING and info.town_only:
+                continue
         needs_support = info.weak or (person and info.town_only)
         if info.common:
             uninformative = uninformative_all or _sentence_initial(text, s, floor)
@@ -352,6 +347,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     if title:
         title = str(title)
         _scan(gaz, title[:MAX_SCAN_CHARS], [(0, TITLE_WEIGHT)], _is_titlecase(title), mentions)
+    n_title = len(mentions)
     body: list[str] = []
     spans: list[tuple[int, float]] = []
     at = 0
@@ -369,6 +365,11 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
             if len(mentions) >= MAX_MENTIONS:
                 break
             _scan(gaz, para, [(0, weight)], False, mentions)
+    # The lead is the opening of the body, not a whole first paragraph: unsegmented text
+    # (one long paragraph) would otherwise weigh every name as lead.
+    for m in mentions[n_title:]:
+        if m.pos >= LEAD_CHARS and m.weight == LEAD_WEIGHT:
+            m.weight = 1.0
     dateline_cc = resolve_place(dateline) if dateline else None
 
     support: dict[str, float] = {}
@@ -404,9 +405,18 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
     first: dict[str, int] = {}
+    # countries named only by an adjective ("Italian food", "a Russian-born chef")
+    adjective_only: set[str] = set()
+    named: set[str] = set()
     for order, (m, x) in enumerate(zip(mentions, chosen)):
         if x is None:
             continue
+        if x.kind == DEMONYM:
+            if x.cc not in named:
+                adjective_only.add(x.cc)
+        else:
+            named.add(x.cc)
+            adjective_only.discard(x.cc)
         # A seat of government that also names an institution counts for both
         # ("Brussels": Belgium and the EU).
         ccs = [x.cc]
@@ -418,8 +428,16 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
             first.setdefault(cc, order)
             if m.name not in ev and len(ev) < MAX_EVIDENCE:
                 ev.append(m.name)
+    if not scores and FALLBACK_MIN > 0:
+        _fallback(mentions, scores, evidence, first)
     total = sum(scores.values())
     ranked = sorted(scores, key=lambda c: (-scores[c], first[c]))
+    # Salience: a country named only by an adjective, once, past the lead ("Italian food",
+    # "a Russian-born chef") is colour, not what the article is about. (Dropping every
+    # country below a share of the score, 5-20%, lowered F1 on both tuning halves: gold
+    # counts places named in passing, and most are right.)
+    ranked = [cc for i, cc in enumerate(ranked) if i == 0 or scores[cc] > 1.0 or cc not in adjective_only]
+    total = sum(scores[cc] for cc in ranked)
     regions = []
     for cc in ranked:
         name, subregion, continent = _country_info(gaz, cc)
@@ -433,7 +451,37 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
                 "evidence": evidence[cc],
             }
         )
-    return RegionResult(regions=regions, focus_country=ranked[0] if ranked else None, dateline_country=dateline_cc)
+    # The focus is a country: the EU leads only an article that names no country.
+    focus = next((cc for cc in ranked if cc != "EU"), ranked[0]) if ranked else None
+    return RegionResult(regions=regions, focus_country=focus, dateline_country=dateline_cc)
+
+
+def _fallback(mentions: list[_Mention], scores: dict[str, float], evidence: dict[str, list[str]], first: dict[str, int]) -> None:
+    """An article that names only small towns (local news: "Pineville", "Rocky Hill") is
+    still about somewhere: the country of most of the towns' best-known readings, if it
+    holds at least FALLBACK_MIN of the (title- and lead-weighted) mentions and
+    FALLBACK_SHARE of their weight."""
+    votes: dict[str, float] = {}
+    names: dict[str, list[str]] = {}
+    for order, m in enumerate(mentions):
+        if m.reading.has_country:  # "Indian", "Jordan": set aside for want of support, not towns
+            continue
+        cc = max(m.senses, key=lambda x: (_PRIOR[x.kind], x.pop)).cc  # the best-known reading
+        votes[cc] = votes.get(cc, 0.0) + m.weight
+        names.setdefault(cc, [])
+        first.setdefault(cc, order)
+        if m.name not in names[cc] and len(names[cc]) < MAX_EVIDENCE:
+            names[cc].append(m.name)
+    if not votes:
+        return
+    total = sum(m.weight for m in mentions if not m.reading.has_country)
+    best = max(votes, key=lambda cc: (votes[cc], -first[cc]))
+    if votes[best] >= FALLBACK_MIN and votes[best] >= FALLBACK_SHARE * total:
+        scores[best] = votes[best]
+        evidence[best] = names[best]
+    for cc in list(first):
+        if cc not in scores:
+            del first[cc]
 
 
 _INFO_CACHE: dict[tuple[int, str], tuple[str, str | None, str | None]] = {}

