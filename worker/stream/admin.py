@@ -28,6 +28,9 @@ from worker.stream.kafka_client import aiokafka_kwargs
 
 # Raw pages may be up to the message bound (HTML pages of a few MB); Kafka's default is 1 MB.
 RAW_TOPIC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+# A tail (and the demo, which reads through it) shows records as they arrive: the embedded
+# broker holds a fetch for its whole max wait even when data is there (500 ms by default).
+TAIL_FETCH_MAX_WAIT_MS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +114,7 @@ async def tail(
         *topics, **aiokafka_kwargs(settings), group_id=None, enable_auto_commit=False,
         auto_offset_reset="earliest" if from_beginning else "latest", fetch_max_bytes=RAW_TOPIC_MAX_MESSAGE_BYTES * 2,
         max_partition_fetch_bytes=RAW_TOPIC_MAX_MESSAGE_BYTES,
+        fetch_max_wait_ms=TAIL_FETCH_MAX_WAIT_MS,
     )
     await consumer.start()
     count = 0

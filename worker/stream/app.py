@@ -34,6 +34,7 @@ from worker.stream.kafka_client import faust_credentials
 from worker.stream.metrics import Metrics
 from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
 from worker.stream.dedup_state import DEDUP_PARTITIONS
+from worker.stream.startup import PromptTableManager, WarmUp, warm_up_in_background
 
 log = logging.getLogger("newsworker")
 
@@ -82,6 +83,7 @@ class NewsWorker:
             web_graph_enabled=False,
             web_router_enabled=False,
             web_stats_enabled=False,
+            TableManager=PromptTableManager,
             **timeouts,
         )
         t = settings.topics
@@ -89,8 +91,8 @@ class NewsWorker:
         self.candidates_topic = self.app.topic(t.candidates, key_type=bytes, value_type=bytes, partitions=DEDUP_PARTITIONS)
         self._consumed_topics = {t.raw, t.candidates}
         self.dedup = DedupState(self.app, settings, self.metrics)
-        if settings.process_workers <= 0:
-            warm_up()
+        # In the background: the core loads while faust starts and joins the group.
+        self.warming: WarmUp | None = warm_up_in_background() if settings.process_workers <= 0 else None
         self._define_agents()
         self._define_web()
 
@@ -213,7 +215,8 @@ class NewsWorker:
         if not app.started or app.rebalancing:
             return False
         recovery = app.tables.recovery
-        return not recovery.in_recovery and self.dedup.current.is_set()
+        warmed = self.warming is None or self.warming.done()
+        return not recovery.in_recovery and self.dedup.current.is_set() and warmed
 
     def update_lag(self) -> None:
         consumer = self.app.consumer
