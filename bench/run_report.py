@@ -36,6 +36,11 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         out.append(("4 naive", f"{kind} pages/s per core (CPU time)", _f(n["pages_per_cpu_s"]),
                     f"{n['pages']} pages; wall {_f(n['pages_per_s_wall'])}/s; load {_load(n['load_before'])}"))
         out.append(("4 naive", f"ours / naive, {kind}", f"{r['ratios'][f'core_vs_naive_{kind}']:.2f}x", "CPU-time rates, same pages"))
+        if c.get("stage_cpu_us_per_page"):
+            stages = c["stage_cpu_us_per_page"]
+            out.append(("1 core", f"{kind}: CPU µs per page by stage", _f(c.get("us_per_page_cpu"), 0),
+                        "; ".join(f"{s} {v:,.0f} ({c['stage_share'][s]:.0%})" for s, v in stages.items())
+                        + " (the core's Stats timers; CPU time split by their wall-time shares)"))
     dflt = core.get("text_default_templates")
     if dflt:
         out.append(("1 core", "text pages/s per core, default pagegen templates", _f(dflt["pages_per_cpu_s"]),
