@@ -27,7 +27,7 @@ from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin, OutRecord, PageError, RawPage, Segment
 from worker.pipeline.stats import CLEANUP, DEDUP, FINGERPRINT, HTML as HTML_STAGE, INTAKE, SEGMENT, TAGGING, Stats
 from worker.pipeline.tagging.regions import tag_regions
-from worker.pipeline.tagging.routing import route_roles
+from worker.pipeline.tagging.routing import ALL_ROUTINGS, route_roles
 from worker.pipeline.segment.split import finish_article, segment_text
 from worker.pipeline.intake.timebox import time_limit
 from worker.pipeline.tagging.topics import tag_topics
@@ -131,15 +131,18 @@ def _candidate(page: RawPage, position: int, count: int, seg: Segment, stats: St
     return Candidate(article=article, fingerprint=fp)
 
 
-def decide(candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None) -> list[OutRecord]:
-    """Records for one candidate: the article on ``articles`` (plus routing) when it is new,
-    or on ``duplicates`` when an earlier article says the same. A replay (the same article
-    id again, after a redelivery) repeats the original decision, so outputs stay idempotent."""
-    return decide_with_verdict(candidate, index, ts, stats)[1]
+def decide(
+    candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None, *, routings: tuple[str, ...] = ALL_ROUTINGS
+) -> list[OutRecord]:
+    """Records for one candidate: the article on ``articles`` (plus routing, for the
+    ``routings`` a deployment publishes) when it is new, or on ``duplicates`` when an
+    earlier article says the same. A replay (the same article id again, after a
+    redelivery) repeats the original decision, so outputs stay idempotent."""
+    return decide_with_verdict(candidate, index, ts, stats, routings=routings)[1]
 
 
 def decide_with_verdict(
-    candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None
+    candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None, *, routings: tuple[str, ...] = ALL_ROUTINGS
 ) -> tuple[Decision, list[OutRecord]]:
     """:func:`decide`, also returning the index's verdict (for metrics)."""
     article = dict(candidate.article)
@@ -156,11 +159,13 @@ def decide_with_verdict(
         return verdict, [OutRecord(DUPLICATES, key, article)]
     article["duplicate_of"] = None
     article["similarity"] = None
-    return verdict, [OutRecord(ARTICLES, key, article)] + [OutRecord(role, key, article) for role in route_roles(article)]
+    return verdict, [OutRecord(ARTICLES, key, article)] + [OutRecord(role, key, article) for role in route_roles(article, routings)]
 
 
-def decide_all(candidates: Iterable[Candidate], index: DedupIndex, ts: float, stats: Stats | None = None) -> list[OutRecord]:
-    return [record for c in candidates for record in decide(c, index, ts, stats)]
+def decide_all(
+    candidates: Iterable[Candidate], index: DedupIndex, ts: float, stats: Stats | None = None, *, routings: tuple[str, ...] = ALL_ROUTINGS
+) -> list[OutRecord]:
+    return [record for c in candidates for record in decide(c, index, ts, stats, routings=routings)]
 
 
 @dataclass(slots=True)

@@ -52,7 +52,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(t.duplicates, settings.partitions, big),
         TopicSpec(t.dlq, settings.partitions, big),
     ]
-    specs += [TopicSpec(t.for_role(role), settings.partitions, big) for role in route_roles_all()]
+    specs += [TopicSpec(t.for_role(role), settings.partitions, big) for role in route_roles_all(settings.routing_kinds())]
     return specs
 
 
@@ -92,7 +92,8 @@ def page_messages(paths: list[str], limits: Limits, stdin: BinaryIO | None = Non
 async def send_messages(settings: Settings, values: Iterable[tuple[bytes, str | None]]) -> int:
     """Publish raw-page messages keyed by page id, so redeliveries of one page stay
     ordered on one partition (unkeyed messages are spread by the producer)."""
-    producer = AIOKafkaProducer(**aiokafka_kwargs(settings), max_request_size=RAW_TOPIC_MAX_MESSAGE_BYTES, linger_ms=5)
+    producer = AIOKafkaProducer(**aiokafka_kwargs(settings), max_request_size=RAW_TOPIC_MAX_MESSAGE_BYTES, linger_ms=5,
+                                compression_type=settings.compression_type())
     await producer.start()
     sent = 0
     try:

@@ -74,6 +74,7 @@ class NewsWorker:
             producer_acks=-1,
             producer_linger=0.005,
             producer_max_batch_size=512 * 1024,  # articles are ~5 KB; the 16 KB default sends a request per 3 records
+            producer_compression_type=settings.compression_type(),  # JSON articles shrink several-fold (bench.volume)
             broker_commit_interval=1.0,
             web_enabled=settings.web_enabled,
             web_host=settings.web_host,
@@ -162,7 +163,7 @@ class NewsWorker:
             candidate, page_ts = decode_candidate(message.value)
             now = time.time()
             stats = Stats()
-            verdict, records = decide_with_verdict(candidate, self.dedup.index, now, stats)
+            verdict, records = decide_with_verdict(candidate, self.dedup.index, now, stats, routings=self.settings.routing_kinds())
             self.metrics.record_stats(stats)
             if verdict.kind == "replay":
                 self.metrics.replays.inc()
