@@ -65,7 +65,7 @@ METHOD = [
     "(candidates), computed from the core's results with the worker's own codec on 500 of the text pages (uncompressed "
     "JSON). Bytes actually written: after the one-worker burst, the sizes of the log segments the broker holds for each "
     "of the run's topics (record batches as produced, with the worker's NEWSWORKER_COMPRESSION, default zstd), per raw "
-    "page and against the raw topic's own size (the raw pages are produced uncompressed). `python -m bench.volume` "
+    "page and against the raw topic's own size (the raw pages are produced uncompressed). `python -m bench.variants` "
     "compares codecs and routing choices the same way.",
     "Two workers' per-worker efficiency: pages per worker CPU-second (both processes' CPU) against one worker's.",
     "NEWSWORKER_PROCESS_WORKERS is left at its default, auto, which is 0 (analysis on the event loop) on 2 cores.",

@@ -74,7 +74,7 @@ class NewsWorker:
             producer_acks=-1,
             producer_linger=0.005,
             producer_max_batch_size=512 * 1024,  # articles are ~5 KB; the 16 KB default sends a request per 3 records
-            producer_compression_type=settings.compression_type(),  # JSON articles shrink several-fold (bench.volume)
+            producer_compression_type=settings.compression_type(),  # JSON articles shrink several-fold (bench.variants)
             broker_commit_interval=1.0,
             web_enabled=settings.web_enabled,
             web_host=settings.web_host,
