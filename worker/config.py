@@ -212,6 +212,8 @@ class Settings:
         "ROUTING", "routing topics to publish: region,topic (both), region, topic or none; each costs a copy of the article per matching topic"))
     compression: str = field(default="zstd", metadata=env(
         "COMPRESSION", "codec of produced batches: zstd, lz4, gzip, snappy or none (consumers must support it; Kafka >= 2.1 for zstd)"))
+    batch_window_ms: float = field(default=10.0, metadata=env(
+        "BATCH_WINDOW_MS", "the analyze agent takes pages in batches of what arrives within this many ms (at most 256); 0: one at a time"))
     fast_group_timeouts: bool = field(default=False, metadata=env("FAST_GROUP_TIMEOUTS", "short session/heartbeat timeouts (embedded broker, tests)"))
     limits: Limits = field(default_factory=Limits)
 

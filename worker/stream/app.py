@@ -34,6 +34,7 @@ from worker.stream.kafka_client import faust_credentials
 from worker.stream.metrics import Metrics
 from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
 from worker.stream.dedup_state import DEDUP_PARTITIONS
+from worker.stream.batching import event_batches
 from worker.stream.startup import PromptTableManager, WarmUp, warm_up_in_background
 
 log = logging.getLogger("newsworker")
@@ -100,13 +101,18 @@ class NewsWorker:
     # -- processing -----------------------------------------------------------------
 
     def _define_agents(self) -> None:
+        window = self.settings.batch_window_ms
+
         @self.app.agent(self.raw_topic, name="newsworker.analyze")
         async def analyze(stream: faust.StreamT) -> None:
-            async for event in stream.events():
-                await self.on_raw_page(event.message)
+            async for events in event_batches(stream, window):
+                for event in events:
+                    await self.on_raw_page(event.message)
 
         @self.app.agent(self.candidates_topic, name="newsworker.dedup")
         async def dedup(stream: faust.StreamT) -> None:
+            # One at a time: a faust table may be written only while its stream is on the
+            # event (take_events leaves no current event), and dedup writes the table.
             async for event in stream.events():
                 await self.on_candidate(event.message)
 
