@@ -12,7 +12,13 @@ Known Tansu limits (see ENGINEERING.md), which callers must respect:
 - Compaction is accepted and never applied; data is lost when the process ends.
 - Consumer-group joins are slow unless timeouts are short
   (aiokafka ``session_timeout_ms=1000..2000, heartbeat_interval_ms=300``;
-  faust ``broker_session_timeout=2, broker_heartbeat_interval=0.3``).
+  faust ``broker_session_timeout=2, broker_heartbeat_interval=0.3``); even then every
+  JoinGroup is answered after one second, whatever the timeouts (measured).
+- A fetch is held for its whole ``fetch_max_wait_ms`` even when records arrive
+  meanwhile (Kafka answers at once): clients keep the wait short against it
+  (``worker.stream.startup.prompt_fetches``, the tail's 100 ms).
+- It ignores SIGTERM while a client is connected: :meth:`EmbeddedBroker.stop` kills it
+  after a short grace (memory only: nothing to flush).
 
 This is a development convenience, never the production broker.
 """
