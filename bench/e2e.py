@@ -264,12 +264,17 @@ def max_throughput(broker: KafkaBroker, pages: PageSet, workers: int, log_dir: P
     Returns the still-running workers (for the paced runs) and their settings.
     ``overrides``: settings fields for this run (e.g. ``compression="none"``)."""
     settings = new_settings(broker, **overrides)
-    group = Workers(settings, workers, log_dir).start()
-    spy = _start_py_spy(group.pids[0], profile_to) if profile_to is not None else None
-    load = load_average()
-    cpu0 = group.cpu_seconds()
-    load_s = asyncio.run(burst(settings.bootstrap_servers, settings.topics.raw, pages))
-    acc = asyncio.run(account(settings, pages, timeout=120 + 0.2 * len(pages.messages)))
+    group = Workers(settings, workers, log_dir)
+    try:
+        group.start()
+        spy = _start_py_spy(group.pids[0], profile_to) if profile_to is not None else None
+        load = load_average()
+        cpu0 = group.cpu_seconds()
+        load_s = asyncio.run(burst(settings.bootstrap_servers, settings.topics.raw, pages))
+        acc = asyncio.run(account(settings, pages, timeout=120 + 0.2 * len(pages.messages)))
+    except BaseException:  # a failed run must not leave its workers behind
+        group.stop()
+        raise
     result = _window(acc, len(pages.messages), group, cpu0, load, load_s)
     result["workers"] = workers
     result["partitions"] = settings.partitions
