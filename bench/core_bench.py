@@ -1,33 +1,30 @@
-"""Micro-benchmark of the text-page core, stage by stage (µs per page / per article).
+"""The core's cost stage by stage (µs per page), read from the core's own timers.
 
 Usage:
-    python bench/core_bench.py [--pages N] [--segment-dev DIR] [--rounds R] [--alt ROOT] [--json OUT]
+    python -m bench.core_bench [--pages N] [--html-pages N] [--segment-dev DIR] [--rounds R] [--alt ROOT] [--json OUT]
 
-Two page sets: ``N`` text pages from ``bench/pagegen.generate`` (no bad inputs, the
-generator's default share of republished near-duplicates) and, when the directory exists,
-the real-style pages of ``segment-dev/pages.jsonl``.
+Page sets: ``N`` text pages and ``--html-pages`` HTML pages from ``testkit.pagegen``
+(seed 7, ``varied=True``, as ``bench.run`` uses), and, when the directory exists, the
+real-style pages of ``segment-dev/pages.jsonl``.
 
-What is timed, with ``time.process_time`` (CPU time of this process: other load on a shared
-machine inflates it less than wall time), best of ``--rounds``:
+Why the core's timers: every stage wraps its work in ``Stats.timed(stage)``
+(``worker/pipeline/stats.py``); ``handle_input`` returns a page's figures in
+``outcome.stats`` and ``decide_with_verdict(..., stats)`` adds the dedup stage. Reading
+those, rather than wrapping module functions from outside, times exactly what the worker
+runs, and keeps working when a stage's internals are rewritten. ``other`` is the page time
+no stage claims (article assembly, the page time limit, dead-letter building).
 
-- per page: ``parse`` (intake: JSON decode + schema validation), ``segmentation``
-  (``segment_text``), ``handle_input`` (all analysis of a page), ``decide`` (dedup decision
-  and routing for every candidate, fresh index each round) and ``core`` (handle_input +
-  decide in one loop, as the stream worker runs them; pages/s is derived from it);
-- per article, each stage in a loop of its own ("isolated"): ``regions``, ``topics``,
-  ``language``, ``fingerprint``, ``id_hashing`` (``article_id_for``);
-- per article, the same stages timed *inside* ``analyze_page`` ("in pipeline"): stages
-  interleaved on one article evict each other's tables (gazetteer automaton, topic DFA,
-  cld2) from the CPU caches, so the isolated numbers are lower bounds. The stage
-  functions are wrapped where ``worker.pipeline.process`` looks them up;
-  ``dict_building`` is what remains of the per-article time (field assembly, text joins,
-  any preparation shared by stages).
+Clocks: the timers record wall time (``time.perf_counter``); pages per CPU-second use this
+process's CPU time (``time.process_time``), which other load on a shared machine inflates
+less. The table splits a page's CPU time by each stage's share of the timed wall time
+(waiting for a CPU on a loaded machine falls on the stages alike); the JSON also has the
+raw wall µs (``stage_us_per_page``). Best of ``--rounds`` passes (the pass with the
+least CPU time, with its own stage breakdown, so the stages add up).
 
-``--alt ROOT`` compares with another implementation: ROOT holds a ``worker`` package (for
-example a copy of an earlier tree). It is imported into this same process under another
-package name, and every measurement alternates between the two implementations (A, B,
-A, B ... for ``--rounds`` rounds, best of each kept), so both see the same machine load:
-on a shared 2-core machine only comparisons within one run are fair.
+``--alt ROOT`` compares with another tree holding a ``worker`` package with the same
+entry points (``handle_input`` returning ``outcome.stats``, ``decide_with_verdict``): it
+is imported into this process under another package name and the passes alternate (A, B,
+A, B ...), so both see the same machine load.
 """
 
 from __future__ import annotations
@@ -42,23 +39,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
-from typing import Any, Callable
+from types import SimpleNamespace
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-DEFAULT_SEGMENT_DEV = REPO.parent / "shared" / "data" / "segment-dev"
-
-PAGE_STAGES = ("parse", "segmentation", "handle_input", "decide", "core")
-ARTICLE_STAGES = ("regions", "topics", "language", "fingerprint", "id_hashing")
-_WRAPPED = {  # name in worker.pipeline.process -> stage
-    "segments_of": "segmentation",
-    "tag_regions": "regions",
-    "tag_topics": "topics",
-    "detect_language": "language",
-    "fingerprint": "fingerprint",
-    "article_id_for": "id_hashing",
-}
+DEFAULT_SEGMENT_DEV = next((p for p in (REPO.parent / "shared" / "data" / "segment-dev",
+                                        REPO.parent.parent / "shared" / "data" / "segment-dev") if p.is_dir()),
+                           REPO.parent / "shared" / "data" / "segment-dev")
+SEED = 7
 
 
 def load_impl(root: Path | None) -> SimpleNamespace:
@@ -78,215 +67,106 @@ def load_impl(root: Path | None) -> SimpleNamespace:
             path.write_text(pattern.sub(rf"\1 {package}", text), encoding="utf-8")
         sys.path.insert(0, str(tmp))
 
-    def mod(name: str) -> ModuleType:
+    def mod(name: str) -> Any:
         return importlib.import_module(f"{package}.pipeline.{name}")
 
-    return SimpleNamespace(
-        name=str(root or REPO),
-        proc=mod("process"),
-        DedupIndex=mod("dedup").DedupIndex,
-        fingerprint=mod("fingerprint").fingerprint,
-        article_id_for=mod("ids").article_id_for,
-        parse_raw_message=mod("intake").parse_raw_message,
-        detect_language=mod("language").detect_language,
-        Limits=mod("limits").Limits,
-        Origin=mod("model").Origin,
-        tag_regions=mod("regions").tag_regions,
-        segment_text=mod("segment").segment_text,
-        tag_topics=mod("topics").tag_topics,
-    )
+    proc = mod("process")
+    return SimpleNamespace(name=str(root or REPO), proc=proc, Stats=mod("stats").Stats, stages=mod("stats").STAGES,
+                           DedupIndex=mod("dedup.index").DedupIndex, Limits=mod("intake.limits").Limits,
+                           Origin=mod("model").Origin)
 
 
-def pagegen_messages(n: int, seed: int) -> list[bytes]:
-    from testkit.pagegen import generate
+def one_pass(impl: SimpleNamespace, messages: list[bytes]) -> dict[str, Any]:
+    """Every message through ``handle_input`` and every candidate through
+    ``decide_with_verdict``, in stream order, with a fresh dedup index."""
+    proc, limits, origin = impl.proc, impl.Limits(), impl.Origin("file")
+    index = impl.DedupIndex()
+    total = impl.Stats()
+    articles = letters = 0
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for m in messages:
+        page_wall = time.perf_counter()
+        outcome = proc.handle_input(m, origin, limits)
+        total.add_time("_pages", time.perf_counter() - page_wall)
+        total.merge(outcome.stats)
+        letters += outcome.dead_letter is not None
+        for c in outcome.candidates:
+            articles += 1
+            proc.decide_with_verdict(c, index, 1_000.0, total)
+    return {"cpu_s": time.process_time() - cpu0, "wall_s": time.perf_counter() - wall0, "articles": articles,
+            "dead_letters": letters, "seconds": dict(total.seconds)}
 
-    return generate(n, seed=seed, bad_rate=0.0).messages
+
+def stage_costs(seconds: dict[str, float], stages: tuple[str, ...], pages: int, cpu_s: float) -> dict[str, Any]:
+    """Per-page cost of each stage from merged ``Stats.seconds`` (plus ``_pages``, the wall
+    time of the ``handle_input`` calls): wall µs, share, and CPU µs split by the shares."""
+    n = max(1, pages)
+    wall = {s: seconds.get(s, 0.0) / n * 1e6 for s in stages if s in seconds}
+    in_pages = sum(v for s, v in seconds.items() if s not in ("_pages", "dedup"))  # dedup runs outside handle_input
+    wall["other"] = max(0.0, seconds.get("_pages", 0.0) - in_pages) / n * 1e6
+    timed = sum(wall.values()) or 1.0
+    cpu_us = cpu_s / n * 1e6
+    return {
+        "stage_us_per_page": {s: round(v, 1) for s, v in wall.items()},
+        "stage_share": {s: round(v / timed, 3) for s, v in wall.items()},
+        # A page's CPU time split by the stages' shares of its (wall) time: on a loaded
+        # machine the wait for a CPU falls on the stages alike.
+        "stage_cpu_us_per_page": {s: round(cpu_us * v / timed, 1) for s, v in wall.items()},
+    }
 
 
-def segment_dev_messages(root: Path) -> list[bytes]:
-    path = root / "pages.jsonl"
-    if not path.is_file():
-        return []
-    return [line for line in path.read_bytes().splitlines() if line.strip()]
-
-
-class _Workload:
-    """One implementation's timed loops over one page set."""
-
-    def __init__(self, impl: SimpleNamespace, messages: list[bytes]) -> None:
-        impl.proc.warm_up()
-        self.impl = impl
-        self.messages = messages
-        self.limits = impl.Limits()
-        self.origin = impl.Origin("file")
-        self.pages = [impl.parse_raw_message(m, self.limits) for m in messages]
-        self.arts = []
-        for p in self.pages:
-            for seg in impl.segment_text(p.body):
-                text = "\n\n".join(seg.paragraphs)
-                fp_text = f"{seg.title}\n\n{text}" if seg.title else text
-                self.arts.append((p.url, seg.title, seg.paragraphs, seg.dateline, text, fp_text))
-        self.outcomes = [impl.proc.handle_input(m, self.origin, self.limits) for m in messages]
-        self.words = sum(len(a[4].split()) for a in self.arts)
-
-    def loops(self) -> dict[str, Callable[[], Any]]:
-        impl, limits, origin = self.impl, self.limits, self.origin
-        messages, pages, arts, outcomes = self.messages, self.pages, self.arts, self.outcomes
-        proc = impl.proc
-
-        def parse() -> None:
-            for m in messages:
-                impl.parse_raw_message(m, limits)
-
-        def segmentation() -> None:
-            for p in pages:
-                impl.segment_text(p.body)
-
-        def handle_input() -> None:
-            for m in messages:
-                proc.handle_input(m, origin, limits)
-
-        def decide() -> None:
-            index = impl.DedupIndex()
-            for out in outcomes:
-                for c in out.candidates:
-                    proc.decide(c, index, 1_000.0)
-
-        def core() -> None:
-            index = impl.DedupIndex()
-            for m in messages:
-                for c in proc.handle_input(m, origin, limits).candidates:
-                    proc.decide(c, index, 1_000.0)
-
-        def regions() -> None:
-            for _, title, paras, dateline, _, _ in arts:
-                impl.tag_regions(title, paras, dateline)
-
-        def topics() -> None:
-            for _, title, _, _, text, _ in arts:
-                impl.tag_topics(title, text)
-
-        def language() -> None:
-            for a in arts:
-                impl.detect_language(a[4])
-
-        def fingerprint() -> None:
-            for a in arts:
-                impl.fingerprint(a[5])
-
-        def id_hashing() -> None:
-            for url, title, _, _, text, _ in arts:
-                impl.article_id_for(url, title, text)
-
-        return {f.__name__: f for f in (parse, segmentation, handle_input, decide, core, regions, topics,
-                                        language, fingerprint, id_hashing)}
-
-    def in_pipeline(self) -> dict[str, float]:
-        """CPU seconds per stage of one pass of ``analyze_page`` over the pages."""
-        proc = self.impl.proc
-        clock = time.process_time_ns
-        spent = dict.fromkeys(_WRAPPED.values(), 0)
-        originals = {name: getattr(proc, name) for name in _WRAPPED if hasattr(proc, name)}
-
-        def wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-            stage = _WRAPPED[name]
-
-            def timed(*a: Any, **kw: Any) -> Any:
-                t = clock()
-                try:
-                    return fn(*a, **kw)
-                finally:
-                    spent[stage] += clock() - t
-
-            return timed
-
-        probe = wrap("article_id_for", lambda: None)  # the wrapper's own cost, taken off
-        t = clock()
-        for _ in range(2000):
-            probe()
-        overhead = (clock() - t) / 2000 / 1e9
-        calls = {k: (len(self.pages) if k == "segmentation" else len(self.arts)) for k in spent}
-        for k in spent:
-            spent[k] = 0
-        try:
-            for name, fn in originals.items():
-                setattr(proc, name, wrap(name, fn))
-            t = clock()
-            for p in self.pages:
-                proc.analyze_page(p, self.limits)
-            total = (clock() - t) / 1e9 - sum(calls.values()) * overhead
-        finally:
-            for name, fn in originals.items():
-                setattr(proc, name, fn)
-        res = {k: max(0.0, v / 1e9 - calls[k] * overhead / 2) for k, v in spent.items()}
-        res["analyze_page"] = total
-        res["dict_building"] = max(0.0, total - sum(res[k] for k in spent))
-        return res
+def summarise(impl: SimpleNamespace, messages: list[bytes], best: dict[str, Any]) -> dict[str, Any]:
+    n = max(1, len(messages))
+    return {
+        "impl": impl.name, "pages": len(messages), "articles": best["articles"], "dead_letters": best["dead_letters"],
+        "pages_per_cpu_s": round(len(messages) / best["cpu_s"], 1) if best["cpu_s"] else None,
+        "us_per_page_cpu": round(best["cpu_s"] / n * 1e6, 1),
+        **stage_costs(best["seconds"], impl.stages, len(messages), best["cpu_s"]),
+    }
 
 
 def compare(impls: list[SimpleNamespace], messages: list[bytes], rounds: int) -> list[dict[str, Any]]:
-    """Every measurement alternates between the implementations; best of ``rounds``."""
-    loads = [_Workload(impl, messages) for impl in impls]
-    best: list[dict[str, float]] = [{} for _ in impls]
-    stage_names = list(loads[0].loops())
-    all_loops = [w.loops() for w in loads]
+    """Passes alternate between the implementations; each keeps its least-CPU pass."""
+    for impl in impls:
+        impl.proc.warm_up()
+    best: list[dict[str, Any] | None] = [None] * len(impls)
     for _ in range(rounds):
-        for stage in stage_names:
-            for k, loops in enumerate(all_loops):
-                t = time.process_time()
-                loops[stage]()
-                dt = time.process_time() - t
-                best[k][stage] = min(best[k].get(stage, dt), dt)
-        for k, w in enumerate(loads):
-            res = w.in_pipeline()  # the whole breakdown of the best pass, so it adds up
-            if "pipe_analyze_page" not in best[k] or res["analyze_page"] < best[k]["pipe_analyze_page"]:
-                for stage, dt in res.items():
-                    best[k]["pipe_" + stage] = dt
-    out = []
-    for w, sec in zip(loads, best):
-        n_pages, n_arts = len(w.pages), len(w.arts)
-        per_page = n_pages or 1
-        per_art = n_arts or 1
-        out.append({
-            "impl": w.impl.name,
-            "pages": n_pages,
-            "articles": n_arts,
-            "articles_per_page": round(n_arts / per_page, 3),
-            "words_per_article": round(w.words / per_art),
-            "us_per_page": {k: round(sec[k] / per_page * 1e6, 1) for k in PAGE_STAGES},
-            "us_per_article": {k: round(sec[k] / per_art * 1e6, 1) for k in ARTICLE_STAGES},
-            "in_pipeline_us": {
-                k[5:]: round(v / (per_page if k[5:] in ("segmentation", "analyze_page") else per_art) * 1e6, 1)
-                for k, v in sec.items() if k.startswith("pipe_")
-            },
-            "pages_per_s": {
-                "handle_input": round(n_pages / sec["handle_input"]) if sec["handle_input"] else None,
-                "core": round(n_pages / sec["core"]) if sec["core"] else None,
-            },
-        })
-    return out
+        for k, impl in enumerate(impls):
+            res = one_pass(impl, messages)
+            if best[k] is None or res["cpu_s"] < best[k]["cpu_s"]:  # type: ignore[index]
+                best[k] = res
+    return [summarise(impl, messages, b) for impl, b in zip(impls, best) if b is not None]
 
 
-def _print(title: str, names: list[str], results: list[dict[str, Any]]) -> None:
+def stage_table(title: str, names: list[str], results: list[dict[str, Any]]) -> str:
     r0 = results[0]
-    print(f"\n== {title}: {r0['pages']} pages, {r0['articles']} articles "
-          f"({r0['articles_per_page']}/page, {r0['words_per_article']} words/article)")
-    print(f"{'stage':<36}" + "".join(f"{n:>12}" for n in names))
-    rows: list[tuple[str, str, str]] = []
-    rows += [("us_per_page", k, f"{k} µs/page") for k in r0["us_per_page"]]
-    rows += [("us_per_article", k, f"{k} µs/article (isolated)") for k in r0["us_per_article"]]
-    for k in r0["in_pipeline_us"]:
-        unit = "µs/page" if k in ("segmentation", "analyze_page") else "µs/article"
-        rows.append(("in_pipeline_us", k, f"{k} {unit} (in pipeline)"))
-    rows += [("pages_per_s", k, f"{k} pages/s") for k in r0["pages_per_s"]]
-    for group, key, label in rows:
-        print(f"{label:<36}" + "".join(f"{(r[group][key] or 0):>12.1f}" for r in results))
+    stages = list(dict.fromkeys(s for r in results for s in r["stage_us_per_page"]))
+    lines = [f"== {title}: {r0['pages']} pages, {r0['articles']} articles, {r0['dead_letters']} dead letters",
+             f"{'stage: CPU µs per page (share)':<34}" + "".join(f"{n:>16}" for n in names)]
+    for s in stages:
+        cells = "".join(f"{r['stage_cpu_us_per_page'].get(s, 0.0):>9.1f} ({r['stage_share'].get(s, 0.0):>4.0%})" for r in results)
+        lines.append(f"{s:<34}{cells}")
+    lines.append(f"{'CPU µs per page':<34}" + "".join(f"{r['us_per_page_cpu']:>16.1f}" for r in results))
+    lines.append(f"{'pages per CPU-second':<34}" + "".join(f"{r['pages_per_cpu_s'] or 0:>16.1f}" for r in results))
+    return "\n".join(lines)
+
+
+def page_sets(args: argparse.Namespace) -> list[tuple[str, list[bytes]]]:
+    from testkit.pagegen import generate
+
+    sets = [("text (pagegen)", generate(args.pages, seed=SEED, varied=True).messages)]
+    if args.html_pages:
+        sets.append(("HTML (pagegen)", generate(args.html_pages, seed=SEED, html_rate=1.0, varied=True).messages))
+    dev = Path(args.segment_dev) / "pages.jsonl"
+    if dev.is_file():
+        sets.append(("segment-dev (real pages)", [line for line in dev.read_bytes().splitlines() if line.strip()]))
+    return sets
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.core_bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=400, help="pagegen text pages")
-    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--html-pages", type=int, default=200, help="pagegen HTML pages (0: none)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--segment-dev", default=str(DEFAULT_SEGMENT_DEV))
     parser.add_argument("--alt", help="root of another implementation (a dir holding worker/) to compare with")
@@ -298,14 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.alt:
         impls.insert(0, load_impl(Path(args.alt).resolve()))
         names.insert(0, "alt")
-    sets = [("pagegen", pagegen_messages(args.pages, args.seed))]
-    dev = segment_dev_messages(Path(args.segment_dev))
-    if dev:
-        sets.append(("segment_dev", dev))
     report: dict[str, Any] = {}
-    for title, messages in sets:
+    for title, messages in page_sets(args):
         results = compare(impls, messages, args.rounds)
-        _print(title, names, results)
+        print(stage_table(title, names, results) + "\n")
         report[title] = dict(zip(names, results))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))

@@ -239,8 +239,8 @@ class Workers:
                 proc.kill()
 
 
-def new_settings(broker: KafkaBroker, partitions: int = PARTITIONS) -> Settings:
-    settings = unique_settings(broker.bootstrap, partitions=partitions)
+def new_settings(broker: KafkaBroker, partitions: int = PARTITIONS, **overrides: Any) -> Settings:
+    settings = unique_settings(broker.bootstrap, partitions=partitions, **overrides)
     asyncio.run(create_topics(settings, timed_specs(settings)))
     return settings
 
@@ -259,22 +259,64 @@ def _window(acc: Accounting, pages: int, workers: Workers | None, cpu0: float, l
 
 
 def max_throughput(broker: KafkaBroker, pages: PageSet, workers: int, log_dir: Path,
-                   profile_to: Path | None = None) -> tuple[dict[str, Any], "Workers", Settings]:
+                   profile_to: Path | None = None, **overrides: Any) -> tuple[dict[str, Any], "Workers", Settings]:
     """Start ``workers`` processes, load the topic in one burst, time until all accounted.
-    Returns the still-running workers (for the paced runs) and their settings."""
-    settings = new_settings(broker)
-    group = Workers(settings, workers, log_dir).start()
-    spy = _start_py_spy(group.pids[0], profile_to) if profile_to is not None else None
-    load = load_average()
-    cpu0 = group.cpu_seconds()
-    load_s = asyncio.run(burst(settings.bootstrap_servers, settings.topics.raw, pages))
-    acc = asyncio.run(account(settings, pages, timeout=120 + 0.2 * len(pages.messages)))
+    Returns the still-running workers (for the paced runs) and their settings.
+    ``overrides``: settings fields for this run (e.g. ``compression="none"``)."""
+    settings = new_settings(broker, **overrides)
+    group = Workers(settings, workers, log_dir)
+    try:
+        group.start()
+        spy = _start_py_spy(group.pids[0], profile_to) if profile_to is not None else None
+        load = load_average()
+        cpu0 = group.cpu_seconds()
+        load_s = asyncio.run(burst(settings.bootstrap_servers, settings.topics.raw, pages))
+        acc = asyncio.run(account(settings, pages, timeout=120 + 0.2 * len(pages.messages)))
+    except BaseException:  # a failed run must not leave its workers behind
+        group.stop()
+        raise
     result = _window(acc, len(pages.messages), group, cpu0, load, load_s)
     result["workers"] = workers
     result["partitions"] = settings.partitions
+    time.sleep(1.5)  # the dedup table's changelog is flushed at the next commit (1 s)
+    result["kafka_bytes"] = written_per_page(broker_bytes(broker, settings), len(pages.messages))
+    result["compression"] = settings.compression
     if spy is not None:
         _stop_py_spy(spy)
     return result, group, settings
+
+
+def broker_bytes(broker: KafkaBroker, settings: Settings) -> dict[str, int]:
+    """Bytes the broker stores for this run's topics, by kind, from the sizes of their log
+    segments (``<log.dirs>/<topic>-<partition>/*.log``): what the worker actually wrote,
+    record batches as produced (compressed or not), headers and framing included."""
+    t = settings.topics
+    kinds = {t.raw: "raw", t.candidates: "candidates", t.articles: "articles", t.duplicates: "duplicates", t.dlq: "dlq"}
+    out: dict[str, int] = {}
+    for part in broker.log_dir.iterdir():
+        topic, _, partition = part.name.rpartition("-")
+        if not part.is_dir() or not partition.isdigit():
+            continue
+        if topic in kinds:
+            kind = kinds[topic]
+        elif topic.startswith(t.route_prefix + "region.") or topic.startswith(t.route_prefix + "topic."):
+            kind = "routing"
+        elif topic.startswith(settings.app_id + "-"):
+            kind = "changelog"  # the dedup table's changelog (and faust's tiny assignor topic)
+        else:
+            continue
+        out[kind] = out.get(kind, 0) + sum(f.stat().st_size for f in part.glob("*.log"))
+    return out
+
+
+def written_per_page(sizes: dict[str, int], pages: int) -> dict[str, Any]:
+    """Per raw page: bytes the worker wrote (everything but the raw topic), by kind, and
+    as a multiple of the raw page's own stored size."""
+    n = max(1, pages)
+    written = sum(v for k, v in sizes.items() if k != "raw")
+    return {"raw_bytes_per_page": round(sizes.get("raw", 0) / n), "written_bytes_per_page": round(written / n),
+            "written_vs_raw": round(written / max(1, sizes.get("raw", 0)), 2),
+            "by_kind_bytes_per_page": {k: round(v / n) for k, v in sorted(sizes.items()) if k != "raw"}}
 
 
 def latency_at(settings: Settings, pages: PageSet, rate: float, workers: Workers) -> dict[str, Any]:
@@ -360,5 +402,5 @@ def start_broker() -> KafkaBroker:
     return broker
 
 
-__all__ = ["Workers", "account", "burst", "latency_at", "max_throughput", "new_settings", "passthrough", "paced",
+__all__ = ["Workers", "account", "broker_bytes", "burst", "latency_at", "max_throughput", "new_settings", "passthrough", "paced",
            "start_broker", "timed_specs", "py_spy"]

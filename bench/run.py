@@ -43,7 +43,7 @@ METHOD = [
     "pycountry name. It does less than ours (one article per page, no language id, no topics, no routing).",
     "End to end: a real Apache Kafka 4 broker (`testkit/kafka.py`, throughput JVM options), topics with 4 "
     "partitions, worker(s) started as `python -m worker run` with NEWSWORKER_FAST_GROUP_TIMEOUTS=1, analysis on the "
-    "event loop (NEWSWORKER_PROCESS_WORKERS=0, the default).",
+    "event loop (NEWSWORKER_PROCESS_WORKERS=auto, which is 0 on 2 cores).",
     "Output topics use `message.timestamp.type=LogAppendTime`: a page is accounted at the broker append time of its last "
     "output record (all its articles, or its dead letter). Max throughput: the raw topic is filled in one burst right "
     "after the worker reports ready; rate = (pages - 1) / (last accounted - first accounted).",
@@ -62,7 +62,13 @@ METHOD = [
     "preempted in, typically a syscall such as a socket write that woke the broker; the worker's CPU seconds (row "
     "'pages per worker CPU-second') are the unbiased total.",
     "Kafka volume: records and bytes per raw page that the worker produces (candidates, outputs) and consumes back "
-    "(candidates), computed from the core's results with the worker's own codec on 500 of the text pages.",
+    "(candidates), computed from the core's results with the worker's own codec on 500 of the text pages (uncompressed "
+    "JSON). Bytes actually written: after the one-worker burst, the sizes of the log segments the broker holds for each "
+    "of the run's topics (record batches as produced, with the worker's NEWSWORKER_COMPRESSION, default zstd), per raw "
+    "page and against the raw topic's own size (the raw pages are produced uncompressed). `python -m bench.variants` "
+    "compares codecs and routing choices the same way.",
+    "Two workers' per-worker efficiency: pages per worker CPU-second (both processes' CPU) against one worker's.",
+    "NEWSWORKER_PROCESS_WORKERS is left at its default, auto, which is 0 (analysis on the event loop) on 2 cores.",
 ]
 
 
@@ -171,7 +177,14 @@ def ratios(r: dict[str, Any]) -> dict[str, float]:
         if e2e.get("passthrough"):
             out["e2e_vs_passthrough"] = round(one["pages_per_s"] / max(1e-9, e2e["passthrough"]["pages_per_s"]), 4)
         if e2e.get("two_workers"):
-            out["two_vs_one"] = round(e2e["two_workers"]["pages_per_s"] / max(1e-9, one["pages_per_s"]), 3)
+            two = e2e["two_workers"]
+            out["two_vs_one"] = round(two["pages_per_s"] / max(1e-9, one["pages_per_s"]), 3)
+            # Per-worker efficiency: pages per worker CPU-second of the pair against one worker's
+            # (wall-clock scaling cannot show on two cores shared with the broker).
+            out["two_vs_one_per_cpu_s"] = round(two.get("pages_per_worker_cpu_s", 0.0)
+                                                / max(1e-9, one.get("pages_per_worker_cpu_s", 0.0)), 3)
+        if one.get("kafka_bytes"):
+            out["kafka_written_vs_raw"] = one["kafka_bytes"]["written_vs_raw"]
     return out
 
 

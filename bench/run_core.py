@@ -17,7 +17,9 @@ from bench.run_machine import load_average
 from worker.pipeline.dedup.index import DedupIndex
 from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin
-from worker.pipeline.process import decide, handle_input, warm_up
+from worker.pipeline.process import decide, decide_with_verdict, handle_input, warm_up
+from worker.pipeline.stats import STAGES, Stats
+from bench.core_bench import stage_costs
 
 
 @dataclass
@@ -29,6 +31,7 @@ class CoreRun:
     wall_s: float
     cpu_s: float
     load_before: tuple[float, float, float]
+    stats: Stats | None = field(default=None, repr=False)
     texts: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -40,7 +43,8 @@ class CoreRun:
         return self.pages / self.cpu_s if self.cpu_s > 0 else 0.0
 
     def summary(self) -> dict[str, Any]:
-        return {
+        stages = stage_costs(self.stats.seconds, STAGES, self.pages, self.cpu_s) if self.stats else {}
+        return {**stages,
             "pages": self.pages, "articles": self.articles, "records": self.records, "dead_letters": self.dead_letters,
             "wall_s": round(self.wall_s, 4), "cpu_s": round(self.cpu_s, 4),
             "pages_per_s_wall": round(self.pages_per_s, 1), "pages_per_cpu_s": round(self.pages_per_cpu_s, 1),
@@ -54,19 +58,23 @@ def run_core(pages: PageSet) -> CoreRun:
     limits = Limits()
     index = DedupIndex()
     articles = records = letters = 0
+    stats = Stats()  # the core's own stage timers, for the per-stage cost
     load = load_average()
     wall0, cpu0 = time.perf_counter(), time.process_time()
     for offset, message in enumerate(pages.messages):
+        started = time.perf_counter()
         outcome = handle_input(message, Origin("kafka", topic="bench", partition=0, offset=offset), limits)
+        stats.add_time("_pages", time.perf_counter() - started)
+        stats.merge(outcome.stats)
         if outcome.dead_letter is not None:
             letters += 1
             continue
         now = time.time()
         for candidate in outcome.candidates:
             articles += 1
-            records += len(decide(candidate, index, now))
+            records += len(decide_with_verdict(candidate, index, now, stats)[1])
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    return CoreRun(len(pages.messages), articles, records, letters, wall, cpu, load)
+    return CoreRun(len(pages.messages), articles, records, letters, wall, cpu, load, stats)
 
 
 def article_texts(pages: PageSet) -> list[str]:

@@ -36,6 +36,11 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         out.append(("4 naive", f"{kind} pages/s per core (CPU time)", _f(n["pages_per_cpu_s"]),
                     f"{n['pages']} pages; wall {_f(n['pages_per_s_wall'])}/s; load {_load(n['load_before'])}"))
         out.append(("4 naive", f"ours / naive, {kind}", f"{r['ratios'][f'core_vs_naive_{kind}']:.2f}x", "CPU-time rates, same pages"))
+        if c.get("stage_cpu_us_per_page"):
+            stages = c["stage_cpu_us_per_page"]
+            out.append(("1 core", f"{kind}: CPU µs per page by stage", _f(c.get("us_per_page_cpu"), 0),
+                        "; ".join(f"{s} {v:,.0f} ({c['stage_share'][s]:.0%})" for s, v in stages.items())
+                        + " (the core's Stats timers; CPU time split by their wall-time shares)"))
     dflt = core.get("text_default_templates")
     if dflt:
         out.append(("1 core", "text pages/s per core, default pagegen templates", _f(dflt["pages_per_cpu_s"]),
@@ -59,6 +64,12 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     f"{vol['candidate_bytes_per_page'] / 1000:.1f} KB; outputs {vol['output_records_per_page']} records "
                     f"{vol['output_bytes_per_page'] / 1000:.1f} KB (JSON encode {vol['output_dumps_us_per_page']} us); "
                     "the pass-through moves 2 records, 2 x raw size"))
+    kb = (one or {}).get("kafka_bytes")
+    if kb:
+        out.append(("2 e2e", "Kafka bytes written per raw page (broker log segments)",
+                    f"{_f(kb['written_bytes_per_page'])} ({kb['written_vs_raw']:.2f}x raw)",
+                    f"{one.get('compression', '?')} batches; raw {_f(kb['raw_bytes_per_page'])} B/page stored uncompressed; "
+                    + ", ".join(f"{k} {_f(v)}" for k, v in kb["by_kind_bytes_per_page"].items())))
     for lat in e2e.get("latency", []):
         out.append(("2 e2e", f"latency at {lat['share']:.0%} of max (p50/p95/p99 ms)",
                     f"{lat['p50_ms']:.0f} / {lat['p95_ms']:.0f} / {lat['p99_ms']:.0f}",
@@ -75,6 +86,11 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         out.append(("5 scale-out", "max pages/s, 2 workers, wall", _f(two["pages_per_s"]),
                     f"{two['pages']} pages, {two['partitions']} partitions, span {two['span_s']} s; load {_load(two['load_before'])}"))
         out.append(("5 scale-out", "2 workers / 1 worker", f"{r['ratios']['two_vs_one']:.2f}x", "2 cores shared with the broker"))
+        if "two_vs_one_per_cpu_s" in r["ratios"]:
+            out.append(("5 scale-out", "per-worker efficiency, 2 workers / 1 (pages per worker CPU-s)",
+                        f"{r['ratios']['two_vs_one_per_cpu_s']:.2f}",
+                        f"{_f(two.get('pages_per_worker_cpu_s'))} vs {_f(one.get('pages_per_worker_cpu_s')) if one else '-'} pages per "
+                        f"worker CPU-second (CPU {two.get('worker_cpu_s')} s for both)"))
     mem = r.get("dedup_memory")
     if mem:
         for m in mem:
@@ -97,6 +113,12 @@ def goals(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
          min(ratios["core_vs_naive_text"], ratios["core_vs_naive_html"]) >= 10),
         ("2 workers / 1 worker", ">= 1.7x", f"{ratios['two_vs_one']:.2f}x" if "two_vs_one" in ratios else "not run",
          ratios["two_vs_one"] >= 1.7 if "two_vs_one" in ratios else None),
+        ("2 workers' per-worker efficiency / 1 worker's (pages per worker CPU-s)", ">= 0.90",
+         f"{ratios['two_vs_one_per_cpu_s']:.2f}" if "two_vs_one_per_cpu_s" in ratios else "not run",
+         ratios["two_vs_one_per_cpu_s"] >= 0.9 if "two_vs_one_per_cpu_s" in ratios else None),
+        ("Kafka bytes written per raw page", "<= 4x raw",
+         f"{ratios['kafka_written_vs_raw']:.2f}x" if "kafka_written_vs_raw" in ratios else "not run",
+         ratios["kafka_written_vs_raw"] <= 4 if "kafka_written_vs_raw" in ratios else None),
         ("p99 latency at 50% load", "<= 100 ms", f"{lat50['p99_ms']:.0f} ms" if lat50 else "not run",
          lat50["p99_ms"] <= 100 if lat50 else None),
     ]

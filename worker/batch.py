@@ -39,7 +39,7 @@ class BatchRun:
         if outcome.dead_letter is not None:
             records = [dead_letter_record(outcome.dead_letter)]
         else:
-            records = decide_all(outcome.candidates, self.index, time.time(), self.stats)
+            records = decide_all(outcome.candidates, self.index, time.time(), self.stats, routings=self.settings.routing_kinds())
         for record in records:
             self.counts[record.role] += 1
         return records

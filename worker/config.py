@@ -24,13 +24,50 @@ from typing import Any, Mapping
 
 from worker.pipeline.dedup.fingerprint import DEFAULT as DEDUP_DEFAULT, DedupConfig
 from worker.pipeline.intake.limits import Limits
+from worker.pipeline.tagging.routing import ALL_ROUTINGS
 
 PREFIX = "NEWSWORKER_"
 
 
-def env(name: str, doc: str, *, secret: bool = False) -> dict[str, Any]:
-    """Field metadata: the variable (without prefix) that sets this field."""
-    return {"env": name, "doc": doc, "secret": secret}
+def env(name: str, doc: str, *, secret: bool = False, auto: bool = False) -> dict[str, Any]:
+    """Field metadata: the variable (without prefix) that sets this field. ``auto``: the
+    value ``auto`` is accepted and means None, which the settings resolve themselves."""
+    return {"env": name, "doc": doc, "secret": secret, "auto": auto}
+
+
+ROUTING_KINDS = ALL_ROUTINGS
+COMPRESSION_CODECS = ("zstd", "lz4", "gzip", "snappy", "none")
+MAX_AUTO_PROCESS_WORKERS = 8
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (the affinity mask, as a container limits it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def auto_process_workers(cores: int | None = None) -> int:
+    """``NEWSWORKER_PROCESS_WORKERS=auto``: one analysis process per core but one, which the
+    worker's own process (faust, Kafka I/O, dedup, encoding) keeps, capped at 8; none on
+    two cores or fewer, where the broker and the worker's own loop already compete for
+    both and a child process only adds pickling and a hop."""
+    cores = usable_cores() if cores is None else cores
+    return 0 if cores <= 2 else min(cores - 1, MAX_AUTO_PROCESS_WORKERS)
+
+
+def parse_routing(value: str) -> tuple[str, ...]:
+    """``NEWSWORKER_ROUTING``: a comma list of ``region``/``topic``, ``both`` or ``none``."""
+    words = [w.strip().lower() for w in value.replace(" ", ",").split(",") if w.strip()]
+    if words in (["both"], ["all"]):
+        return ROUTING_KINDS
+    if words == ["none"] or not words:
+        return ()
+    unknown = [w for w in words if w not in ROUTING_KINDS]
+    if unknown:
+        raise ValueError(f"{PREFIX}ROUTING: unknown routing {unknown[0]!r}; use region, topic, both or none")
+    return tuple(k for k in ROUTING_KINDS if k in words)
 
 
 def _convert(raw: str, kind: Any, name: str) -> Any:
@@ -71,6 +108,9 @@ def from_env(cls: type, environ: Mapping[str, str] | None = None) -> Any:
         base = kind
         if isinstance(kind, types.UnionType):  # X | None
             base = next(a for a in typing.get_args(kind) if a is not type(None))
+            if f.metadata.get("auto") and raw.strip().lower() == "auto":  # None: the field works out its value
+                values[f.name] = None
+                continue
         values[f.name] = _convert(raw, base, name)
     return cls(**values)
 
@@ -170,13 +210,37 @@ class Settings:
     dedup_numbers_agree: float | None = field(default=None, metadata=env("DEDUP_NUMBERS_AGREE", "share of numbers two near-duplicates must share (0 turns the check off; default: the measured value)"))
     dedup_names_agree: float | None = field(default=None, metadata=env("DEDUP_NAMES_AGREE", "share of capitalised names two near-duplicates must share (0 turns the check off; default: the measured value)"))
     dedup_update_window_minutes: float | None = field(default=None, metadata=env("DEDUP_UPDATE_WINDOW_MINUTES", "a near-duplicate from the same source within this is an update, else a republication (default 60)"))
-    process_workers: int = field(default=0, metadata=env("PROCESS_WORKERS", ">0: run page analysis in that many child processes"))
+    process_workers: int | None = field(default=None, metadata=env(
+        "PROCESS_WORKERS", "child processes for page analysis: auto (cores - 1, at most 8; 0 on 2 cores or fewer), 0 (on the event loop) or a number", auto=True))
+    routing: str = field(default="region,topic", metadata=env(
+        "ROUTING", "routing topics to publish: region,topic (both), region, topic or none; each costs a copy of the article per matching topic"))
+    compression: str = field(default="zstd", metadata=env(
+        "COMPRESSION", "codec of produced batches: zstd, lz4, gzip, snappy or none (consumers must support it; Kafka >= 2.1 for zstd)"))
+    batch_window_ms: float = field(default=10.0, metadata=env(
+        "BATCH_WINDOW_MS", "the analyze agent takes pages in batches of what arrives within this many ms (at most 256); 0: one at a time"))
     fast_group_timeouts: bool = field(default=False, metadata=env("FAST_GROUP_TIMEOUTS", "short session/heartbeat timeouts (embedded broker, tests)"))
     limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        if self.process_workers is None:  # auto
+            object.__setattr__(self, "process_workers", auto_process_workers())
+        object.__setattr__(self, "routing", ",".join(parse_routing(self.routing)) or "none")
+        codec = self.compression.strip().lower()
+        if codec not in COMPRESSION_CODECS:
+            raise ValueError(f"{PREFIX}COMPRESSION: unknown codec {self.compression!r}; use one of {', '.join(COMPRESSION_CODECS)}")
+        object.__setattr__(self, "compression", codec)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         return from_env(cls, environ)
+
+    def routing_kinds(self) -> tuple[str, ...]:
+        """Which routing topics (``region``, ``topic``) the worker publishes to."""
+        return parse_routing(self.routing)
+
+    def compression_type(self) -> str | None:
+        """The codec as Kafka clients name it (None: uncompressed)."""
+        return None if self.compression == "none" else self.compression
 
     def redacted(self) -> dict[str, Any]:
         return redacted(self)

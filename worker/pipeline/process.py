@@ -28,7 +28,7 @@ from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin, OutRecord, PageError, RawPage, Segment
 from worker.pipeline.stats import CLEANUP, DEDUP, FINGERPRINT, HTML as HTML_STAGE, INTAKE, SEGMENT, TAGGING, Stats
 from worker.pipeline.tagging.regions import tag_regions
-from worker.pipeline.tagging.routing import route_roles
+from worker.pipeline.tagging.routing import ALL_ROUTINGS, route_roles
 from worker.pipeline.segment.split import finish_article, segment_text
 from worker.pipeline.intake.timebox import time_limit
 from worker.pipeline.tagging.topics import tag_topics
@@ -140,15 +140,18 @@ def source_of(page: RawPage) -> str | None:
     return host or None
 
 
-def decide(candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None) -> list[OutRecord]:
-    """Records for one candidate: the article on ``articles`` (plus routing) when it is new,
-    or on ``duplicates`` when an earlier article says the same. A replay (the same article
-    id again, after a redelivery) repeats the original decision, so outputs stay idempotent."""
-    return decide_with_verdict(candidate, index, ts, stats)[1]
+def decide(
+    candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None, *, routings: tuple[str, ...] = ALL_ROUTINGS
+) -> list[OutRecord]:
+    """Records for one candidate: the article on ``articles`` (plus routing, for the
+    ``routings`` a deployment publishes) when it is new, or on ``duplicates`` when an
+    earlier article says the same. A replay (the same article id again, after a
+    redelivery) repeats the original decision, so outputs stay idempotent."""
+    return decide_with_verdict(candidate, index, ts, stats, routings=routings)[1]
 
 
 def decide_with_verdict(
-    candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None
+    candidate: Candidate, index: DedupIndex, ts: float, stats: Stats | None = None, *, routings: tuple[str, ...] = ALL_ROUTINGS
 ) -> tuple[Decision, list[OutRecord]]:
     """:func:`decide`, also returning the index's verdict (for metrics)."""
     article = dict(candidate.article)
@@ -171,11 +174,13 @@ def decide_with_verdict(
     article["duplicate_of"] = None
     article["similarity"] = None
     article["duplicate_kind"] = None
-    return verdict, [OutRecord(ARTICLES, key, article)] + [OutRecord(role, key, article) for role in route_roles(article)]
+    return verdict, [OutRecord(ARTICLES, key, article)] + [OutRecord(role, key, article) for role in route_roles(article, routings)]
 
 
-def decide_all(candidates: Iterable[Candidate], index: DedupIndex, ts: float, stats: Stats | None = None) -> list[OutRecord]:
-    return [record for c in candidates for record in decide(c, index, ts, stats)]
+def decide_all(
+    candidates: Iterable[Candidate], index: DedupIndex, ts: float, stats: Stats | None = None, *, routings: tuple[str, ...] = ALL_ROUTINGS
+) -> list[OutRecord]:
+    return [record for c in candidates for record in decide(c, index, ts, stats, routings=routings)]
 
 
 @dataclass(slots=True)

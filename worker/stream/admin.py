@@ -28,6 +28,9 @@ from worker.stream.kafka_client import aiokafka_kwargs
 
 # Raw pages may be up to the message bound (HTML pages of a few MB); Kafka's default is 1 MB.
 RAW_TOPIC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+# A tail (and the demo, which reads through it) shows records as they arrive: the embedded
+# broker holds a fetch for its whole max wait even when data is there (500 ms by default).
+TAIL_FETCH_MAX_WAIT_MS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(t.duplicates, settings.partitions, big),
         TopicSpec(t.dlq, settings.partitions, big),
     ]
-    specs += [TopicSpec(t.for_role(role), settings.partitions, big) for role in route_roles_all()]
+    specs += [TopicSpec(t.for_role(role), settings.partitions, big) for role in route_roles_all(settings.routing_kinds())]
     return specs
 
 
@@ -89,7 +92,8 @@ def page_messages(paths: list[str], limits: Limits, stdin: BinaryIO | None = Non
 async def send_messages(settings: Settings, values: Iterable[tuple[bytes, str | None]]) -> int:
     """Publish raw-page messages keyed by page id, so redeliveries of one page stay
     ordered on one partition (unkeyed messages are spread by the producer)."""
-    producer = AIOKafkaProducer(**aiokafka_kwargs(settings), max_request_size=RAW_TOPIC_MAX_MESSAGE_BYTES, linger_ms=5)
+    producer = AIOKafkaProducer(**aiokafka_kwargs(settings), max_request_size=RAW_TOPIC_MAX_MESSAGE_BYTES, linger_ms=5,
+                                compression_type=settings.compression_type())
     await producer.start()
     sent = 0
     try:
@@ -111,6 +115,7 @@ async def tail(
         *topics, **aiokafka_kwargs(settings), group_id=None, enable_auto_commit=False,
         auto_offset_reset="earliest" if from_beginning else "latest", fetch_max_bytes=RAW_TOPIC_MAX_MESSAGE_BYTES * 2,
         max_partition_fetch_bytes=RAW_TOPIC_MAX_MESSAGE_BYTES,
+        fetch_max_wait_ms=TAIL_FETCH_MAX_WAIT_MS,
     )
     await consumer.start()
     count = 0

@@ -33,6 +33,8 @@ from worker.stream.state import DEDUP_PARTITIONS, DedupState
 from worker.stream.kafka_client import faust_credentials
 from worker.stream.metrics import Metrics
 from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
+from worker.stream.batching import event_batches
+from worker.stream.startup import PromptTableManager, WarmUp, warm_up_in_background
 
 log = logging.getLogger("newsworker")
 
@@ -70,6 +72,7 @@ class NewsWorker:
             producer_acks=-1,
             producer_linger=0.005,
             producer_max_batch_size=512 * 1024,  # articles are ~5 KB; the 16 KB default sends a request per 3 records
+            producer_compression_type=settings.compression_type(),  # JSON articles shrink several-fold (bench.variants)
             broker_commit_interval=1.0,
             web_enabled=settings.web_enabled,
             web_host=settings.web_host,
@@ -79,6 +82,7 @@ class NewsWorker:
             web_graph_enabled=False,
             web_router_enabled=False,
             web_stats_enabled=False,
+            TableManager=PromptTableManager,
             **timeouts,
         )
         t = settings.topics
@@ -86,21 +90,26 @@ class NewsWorker:
         self.candidates_topic = self.app.topic(t.candidates, key_type=bytes, value_type=bytes, partitions=DEDUP_PARTITIONS)
         self._consumed_topics = {t.raw, t.candidates}
         self.dedup = DedupState(self.app, settings, self.metrics)
-        if settings.process_workers <= 0:
-            warm_up()
+        # In the background: the core loads while faust starts and joins the group.
+        self.warming: WarmUp | None = warm_up_in_background() if settings.process_workers <= 0 else None
         self._define_agents()
         self._define_web()
 
     # -- processing -----------------------------------------------------------------
 
     def _define_agents(self) -> None:
+        window = self.settings.batch_window_ms
+
         @self.app.agent(self.raw_topic, name="newsworker.analyze")
         async def analyze(stream: faust.StreamT) -> None:
-            async for event in stream.events():
-                await self.on_raw_page(event.message)
+            async for events in event_batches(stream, window):
+                for event in events:
+                    await self.on_raw_page(event.message)
 
         @self.app.agent(self.candidates_topic, name="newsworker.dedup")
         async def dedup(stream: faust.StreamT) -> None:
+            # One at a time: a faust table may be written only while its stream is on the
+            # event (take_events leaves no current event), and dedup writes the table.
             async for event in stream.events():
                 await self.on_candidate(event.message)
 
@@ -152,7 +161,7 @@ class NewsWorker:
             candidate, page_ts = decode_candidate(message.value)
             now = time.time()
             stats = Stats()
-            verdict, records = decide_with_verdict(candidate, self.dedup.index, now, stats)
+            verdict, records = decide_with_verdict(candidate, self.dedup.index, now, stats, routings=self.settings.routing_kinds())
             self.metrics.record_stats(stats)
             if verdict.kind == "replay":
                 self.metrics.replays.inc()
@@ -205,7 +214,8 @@ class NewsWorker:
         if not app.started or app.rebalancing:
             return False
         recovery = app.tables.recovery
-        return not recovery.in_recovery and self.dedup.ready()
+        warmed = self.warming is None or self.warming.done()
+        return not recovery.in_recovery and self.dedup.ready() and warmed
 
     def update_lag(self) -> None:
         consumer = self.app.consumer

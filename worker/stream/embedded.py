@@ -12,7 +12,13 @@ Known Tansu limits (see ENGINEERING.md), which callers must respect:
 - Compaction is accepted and never applied; data is lost when the process ends.
 - Consumer-group joins are slow unless timeouts are short
   (aiokafka ``session_timeout_ms=1000..2000, heartbeat_interval_ms=300``;
-  faust ``broker_session_timeout=2, broker_heartbeat_interval=0.3``).
+  faust ``broker_session_timeout=2, broker_heartbeat_interval=0.3``); even then every
+  JoinGroup is answered after one second, whatever the timeouts (measured).
+- A fetch is held for its whole ``fetch_max_wait_ms`` even when records arrive
+  meanwhile (Kafka answers at once): clients keep the wait short against it
+  (``worker.stream.startup.prompt_fetches``, the tail's 100 ms).
+- It ignores SIGTERM while a client is connected: :meth:`EmbeddedBroker.stop` kills it
+  after a short grace (memory only: nothing to flush).
 
 This is a development convenience, never the production broker.
 """
@@ -50,6 +56,7 @@ _METADATA_API_KEY = 3
 _METADATA_VERSION = 4  # non-flexible, accepted by Kafka 4.x (which dropped v0-v3) and Tansu
 _MAX_RESPONSE = 16 * 1024 * 1024
 _LOG_TAIL_LINES = 60
+STOP_GRACE_S = 0.3
 
 
 def die_with_parent() -> None:
@@ -257,7 +264,7 @@ class EmbeddedBroker:
                 preexec_fn=die_with_parent,
             )
 
-    def _terminate(self, *, kill: bool, timeout: float = 5.0) -> None:
+    def _terminate(self, *, kill: bool, grace: float = 5.0) -> None:
         proc = self._proc
         if proc is None:
             return
@@ -267,15 +274,19 @@ class EmbeddedBroker:
             else:
                 proc.terminate()
             try:
-                proc.wait(timeout=timeout)
+                proc.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                proc.wait(timeout=timeout)
+                proc.wait(timeout=5.0)
         self._proc = None
 
     def stop(self) -> None:
-        """SIGTERM, then SIGKILL after 5 s; all data is gone afterwards."""
-        self._terminate(kill=False)
+        """SIGTERM, then SIGKILL after a short grace; all data is gone afterwards.
+
+        Why short: Tansu does not exit on SIGTERM while clients still hold connections
+        (it waited out the whole 5 s every ``newsworker demo``), and a memory-only broker
+        has nothing to flush, so waiting longer only delays the user."""
+        self._terminate(kill=False, grace=STOP_GRACE_S)
         self.port = None
         if self._own_log and self._log_path is not None:
             self._log_path.unlink(missing_ok=True)

@@ -64,10 +64,17 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 
 def run(settings: Settings) -> int:
-    """Run the worker until SIGTERM/SIGINT; faust drains the current events and commits."""
-    import faust
+    """Run the worker until SIGTERM/SIGINT; faust drains the current events and commits.
+    Then the process ends without the interpreter's teardown (see ``exit_without_teardown``):
+    only the CLI calls this."""
+    from worker.stream.startup import exit_without_teardown
 
+    exit_without_teardown(_run(settings))
+
+
+def _run(settings: Settings) -> int:
     from worker.stream.app import NewsWorker
+    from worker.stream.startup import PromptWorker, prompt_fetches
 
     # Until faust installs its own handlers (it drains and commits), a SIGTERM during
     # start-up (broker start, topic creation, warm-up) should still exit cleanly, running
@@ -86,7 +93,9 @@ def run(settings: Settings) -> int:
         if created:
             print(f"newsworker: created topics {', '.join(created)}", file=sys.stderr)
         worker_app = NewsWorker(settings)
-        worker = faust.Worker(
+        if settings.fast_group_timeouts:  # the embedded broker, tests
+            prompt_fetches(worker_app.app)
+        worker = PromptWorker(
             worker_app.app, loglevel=settings.log_level, logging_config=logging_config(settings.log_level), quiet=True
         )
         log.info("newsworker starting", extra={"settings": settings.redacted()})
@@ -122,6 +131,26 @@ def _print_article(rec: dict[str, Any]) -> None:
         print(f"  | … {len(a['paragraphs']) - 3} more paragraphs")
 
 
+class WorkerExited(Exception):
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+async def _collect_while_running(proc: subprocess.Popen[bytes], collect: Any) -> list[dict[str, Any]]:
+    """``collect``'s result, or :class:`WorkerExited` as soon as the worker process ends
+    (a worker that fails at start-up should not leave the demo waiting out its timeout)."""
+    task = asyncio.ensure_future(collect)
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=0.2)
+        if done:
+            return task.result()
+        code = proc.poll()
+        if code is not None:
+            task.cancel()
+            raise WorkerExited(code)
+
+
 def demo(settings: Settings, paths: list[str], timeout: float = 90.0, as_json: bool = False) -> int:
     """Send pages through a live worker and print what comes out of ``articles.clean``,
     ``articles.duplicates`` and ``pages.dlq``."""
@@ -137,15 +166,19 @@ def demo(settings: Settings, paths: list[str], timeout: float = 90.0, as_json: b
         env["NEWSWORKER_FAST_GROUP_TIMEOUTS"] = "1"
     proc = None
     try:
-        asyncio.run(create_topics(settings))
+        # The worker first: its start-up (a second or two) overlaps everything below.
         proc = subprocess.Popen([sys.executable, "-m", "worker", "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if as_json else None)
+        asyncio.run(create_topics(settings))
         messages = list(page_messages(paths, settings.limits))
         asyncio.run(send_messages(settings, messages))
         ids = [pid for _, pid in messages]
         print(f"newsworker demo: sent {len(messages)} pages to {settings.topics.raw}; waiting for the worker…", file=sys.stderr)
-        records = asyncio.run(collect_pages(settings, ids, timeout=timeout, anonymous=ids.count(None)))
+        records = asyncio.run(_collect_while_running(proc, collect_pages(settings, ids, timeout=timeout, anonymous=ids.count(None))))
     except asyncio.TimeoutError:
         print("newsworker demo: timed out waiting for the worker", file=sys.stderr)
+        return 1
+    except WorkerExited as exc:
+        print(f"newsworker demo: the worker exited with code {exc.code} before every page was accounted for", file=sys.stderr)
         return 1
     finally:
         if proc is not None:

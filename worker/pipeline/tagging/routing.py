@@ -44,12 +44,32 @@ def region_slug(continent: str) -> str | None:
     return _REGION_ALIASES.get(name)
 
 
-def route_roles(article: dict[str, Any]) -> list[str]:
-    """Routing roles of one clean article: its M49 regions and its top-level topics."""
-    regions = {region_slug(r["continent"]) for r in article["regions"] if r.get("continent")}
-    topics = {IPTC_TOP_LEVEL.get(t["code"]) for t in article["topics"]}
-    return [REGION_PREFIX + r for r in sorted(x for x in regions if x)] + [TOPIC_PREFIX + t for t in sorted(x for x in topics if x)]
+# Which routings exist; a deployment publishes all of them or a subset (NEWSWORKER_ROUTING).
+REGION = "region"
+TOPIC = "topic"
+ALL_ROUTINGS: tuple[str, ...] = (REGION, TOPIC)
 
 
-def route_roles_all() -> list[str]:
-    return [REGION_PREFIX + r for r in M49_REGIONS] + [TOPIC_PREFIX + s for s in IPTC_TOP_LEVEL.values()]
+def route_roles(article: dict[str, Any], routings: tuple[str, ...] = ALL_ROUTINGS) -> list[str]:
+    """Routing roles of one clean article: its M49 regions and its top-level topics, for
+    the routings asked for. Why a choice: each role is one more copy of the whole article
+    written to Kafka (about four per article with both), a cost a deployment whose
+    consumers read only ``articles.clean`` need not pay."""
+    roles: list[str] = []
+    if REGION in routings:
+        regions = {region_slug(r["continent"]) for r in article["regions"] if r.get("continent")}
+        roles += [REGION_PREFIX + r for r in sorted(x for x in regions if x)]
+    if TOPIC in routings:
+        topics = {IPTC_TOP_LEVEL.get(t["code"]) for t in article["topics"]}
+        roles += [TOPIC_PREFIX + t for t in sorted(x for x in topics if x)]
+    return roles
+
+
+def route_roles_all(routings: tuple[str, ...] = ALL_ROUTINGS) -> list[str]:
+    """Every role :func:`route_roles` can return for ``routings``: the topics to create."""
+    roles: list[str] = []
+    if REGION in routings:
+        roles += [REGION_PREFIX + r for r in M49_REGIONS]
+    if TOPIC in routings:
+        roles += [TOPIC_PREFIX + s for s in IPTC_TOP_LEVEL.values()]
+    return roles
