@@ -21,11 +21,14 @@ dateline split.
 
 from __future__ import annotations
 
+import math
+
 from worker.pipeline.model import Segment
 from worker.pipeline.stats import CLEANUP, SEGMENT, Stats
 from worker.pipeline.segment.boilerplate import BYLINE, CHROME, RELATED, classify_line
-from worker.pipeline.segment.cohesion import Vocabulary, content_words, shares_topic
+from worker.pipeline.segment.cohesion import Vocabulary, content_words, shares_topic, topic_share
 from worker.pipeline.segment.dateline import has_dateline, split_dateline
+from worker.pipeline.segment.lines import MODEL, features
 from worker.pipeline.segment.repeats import ParagraphDeduper, repeat_of
 from worker.pipeline.segment.paragraphs import (
     BULLET_CHARS,
@@ -78,9 +81,13 @@ class _Unit:
 
 
 class _Article:
-    __slots__ = ("title", "paragraphs", "highlights", "vocab", "title_key", "_keys", "_keyed")
+    __slots__ = ("title", "paragraphs", "highlights", "vocab", "title_key", "_keys", "_keyed", "first", "last", "cue", "closed")
 
-    def __init__(self, title: str | None) -> None:
+    def __init__(self, title: str | None, first: int = 0, cue: str = "first") -> None:
+        self.first = first  # index of the unit that opened it
+        self.last = first  # index of its last unit
+        self.cue = cue  # why it was opened: first, sep, dateline, topic
+        self.closed = False  # its title was printed below its body (a strong end)
         self.title = title
         self.title_key = comparison_key(title) if title else None
         self.paragraphs: list[str] = []
@@ -103,7 +110,8 @@ class _Article:
         self._keyed = len(self.paragraphs)
         return comparison_key(text) in self._keys
 
-    def add(self, text: str) -> None:
+    def add(self, text: str, at: int = -1) -> None:
+        self.last = max(self.last, at)
         self.paragraphs.append(text)
         self.vocab.add(text)
 
@@ -171,6 +179,25 @@ def _units(lines: list[Line], stats: Stats) -> list[_Unit]:
     flush()
     flush_bullet()
     return units
+
+
+def page_units(body: str) -> list[tuple[str, str, bool, bool]]:
+    """The blocks the classifier sees, as ``(kind, text, titleish, dateline)``: for
+    training (``eval/train_lines.py``) exactly what :func:`segment_text` scores."""
+    return [(u.kind, u.text, u.titleish, u.dateline) for u in _units(_lines(_bounded(body)), Stats())]
+
+
+def _drop_boilerplate(units: list[_Unit], stats: Stats) -> None:
+    """Mark the blocks the learned classifier scores as furniture (see lines.py)."""
+    model = MODEL()
+    if model is None or not units:
+        return
+    scores = model.scores(features([(u.kind, u.text, u.titleish, u.dateline) for u in units]))
+    cut = model.threshold
+    for u, z in zip(units, scores.tolist()):
+        if z < cut and u.kind in (_TEXT, _BULLET):
+            u.dropped = True
+            stats.drop(SEGMENT, "boilerplate_block")
 
 
 # --------------------------------------------------------------------------- pass 2
@@ -288,9 +315,10 @@ def _walk(units: list[_Unit]) -> list[_Article]:
     last_live = -1  # index of the previous unit that was not dropped
     title_at = -2  # index of the unit that gave the current article its leading title
 
-    def start(title: str | None) -> _Article:
+    def start(title: str | None, at: int, cue: str) -> _Article:
         nonlocal cur
-        cur = _Article(title)
+        cue = cue if articles else "first"
+        cur = _Article(title, at, cue)
         articles.append(cur)
         if title:
             by_title.setdefault(cur.title_key or "", cur)
@@ -298,6 +326,7 @@ def _walk(units: list[_Unit]) -> list[_Article]:
 
     for i, u in enumerate(units):
         if u.dropped:
+            after_sep = after_sep or u.kind == _TEXT  # furniture between two blocks separates them
             continue
         prev_live, last_live = last_live, i
         if u.kind in (_SEP, _RELATED):
@@ -310,7 +339,7 @@ def _walk(units: list[_Unit]) -> list[_Article]:
                 # Highlights printed after a body close that article.
                 after_sep = after_sep or bool(highlight_target.paragraphs)
             elif cur is not None and cur.paragraphs:
-                cur.add(u.text)
+                cur.add(u.text, i)
             continue
         # text
         if u.titleish:
@@ -324,22 +353,22 @@ def _walk(units: list[_Unit]) -> list[_Article]:
             if direct is not None:
                 if cur is None or not cur.paragraphs:
                     if cur is not None and cur.title and prev_live == title_at:
-                        cur.add(u.text)  # a standfirst or first subheading under the title
+                        cur.add(u.text, i)  # a standfirst or first subheading under the title
                     elif cur is not None and cur.title:
                         cur.set_title(u.text)  # the earlier headline introduced nothing
                         by_title.setdefault(cur.title_key or "", cur)
                     else:
-                        start(u.text)
+                        start(u.text, i, "first")
                         title_at = i
                     highlight_target = cur
                 elif after_sep or units[direct].dateline or (
                     _may_end_here(cur, u.text) and not _same_topic(cur, units, i, direct)
                 ):
-                    start(u.text)
+                    start(u.text, i, "dateline" if units[direct].dateline else "sep" if after_sep else "topic")
                     title_at = i
                     highlight_target = cur
                 else:
-                    cur.add(u.text)
+                    cur.add(u.text, i)
                     highlight_target = None
                 after_sep = False
                 continue
@@ -356,6 +385,7 @@ def _walk(units: list[_Unit]) -> list[_Article]:
                 cur.set_title(u.text)
                 by_title.setdefault(cur.title_key or "", cur)
                 highlight_target = cur
+                cur.closed = True
                 after_sep = True  # a title printed below its body ends the article
                 continue
             else:
@@ -364,21 +394,21 @@ def _walk(units: list[_Unit]) -> list[_Article]:
                     cur is None or not cur.paragraphs
                     or (_may_end_here(cur, u.text) and _new_topic_after(cur, units, i, later))
                 ):
-                    start(u.text)
+                    start(u.text, i, "topic")
                     title_at = i
                     highlight_target = cur
                 elif cur is not None and cur.paragraphs:
-                    cur.add(u.text)
+                    cur.add(u.text, i)
                     highlight_target = None
             after_sep = False
             continue
         # body paragraph
         if u.dateline and cur is not None and cur.paragraphs and not cur.repeats(u.text):
-            start(None)
+            start(None, i, "dateline")
         elif cur is None:
-            start(None)
+            start(None, i, "first")
         assert cur is not None
-        cur.add(u.text)
+        cur.add(u.text, i)
         highlight_target = None
         after_sep = False
     return articles
@@ -416,12 +446,23 @@ def segment_text(body: str, stats: Stats | None = None) -> list[Segment]:
     if not body or not body.strip():
         stats.drop(SEGMENT, "empty_body")
         return []
+    out, arts, units = candidate_articles(body, stats)
+    out = _merge_weak_splits(out, arts, units, stats)
+    stats.did(SEGMENT, "articles", len(out))
+    return out
+
+
+def candidate_articles(body: str, stats: Stats) -> tuple[list[Segment], list[_Article], list[_Unit]]:
+    """Every article the walk opens (before weak splits are merged back), with the walk's
+    record of each and the page's blocks: what the split model is trained on."""
     bounded = _bounded(body)
     if len(bounded) < len(body):
         stats.drop(SEGMENT, "page_cut_at_size_limit")
     units = _units(_lines(bounded), stats)
+    _drop_boilerplate(units, stats)
     _drop_related_lists(units, stats)
     out: list[Segment] = []
+    arts: list[_Article] = []
     # Word 3-grams of the kept articles, for the printed-twice check. Built only once a
     # second article needs comparing: most pages hold a single article.
     kept: list[ParagraphDeduper] = []
@@ -445,8 +486,83 @@ def segment_text(body: str, stats: Stats | None = None) -> list[Segment]:
                 continue
         kept.append(dedupe)
         out.append(seg)
-    stats.did(SEGMENT, "articles", len(out))
-    return out
+        arts.append(art)
+    return out, arts, units
+
+
+SPLIT_FEATURES = (
+    "dateline", "sep", "topic", "closed", "titled", "log_gap_units", "log_gap_words", "share",
+    "log_b_words", "log_a_words", "a_terminal", "title_words",
+    "sqrt_share", "topic_x_share", "sep_x_share", "closed_x_share", "dateline_x_share", "gap_x_share",
+)
+
+
+def split_evidence(a: _Article, b: _Article, units: list[_Unit]) -> list[float]:
+    """What lies between two articles the walk separated, and how they differ
+    (named by SPLIT_FEATURES)."""
+    gap_units = gap_words = 0
+    for u in units[a.last + 1:b.first]:
+        if u.dropped or u.kind in (_SEP, _RELATED):
+            gap_units += 1
+            gap_words += u.text.count(" ") + 1
+    share = topic_share(a.vocab, b.vocab.words)
+    cue_d, cue_s, cue_t = float(b.cue == "dateline"), float(b.cue == "sep"), float(b.cue == "topic")
+    log_gap = math.log1p(gap_units)
+    return [
+        cue_d,
+        cue_s,
+        cue_t,
+        float(a.closed),
+        float(b.title is not None),
+        log_gap,
+        math.log1p(gap_words),
+        share,
+        math.log1p(sum(p.count(" ") + 1 for p in b.paragraphs)),
+        math.log1p(sum(p.count(" ") + 1 for p in a.paragraphs)),
+        float(bool(a.paragraphs) and ends_sentence(a.paragraphs[-1])),
+        float(b.title.count(" ") + 1) if b.title else 0.0,
+        math.sqrt(share),
+        cue_t * share,
+        cue_s * share,
+        float(a.closed) * share,
+        cue_d * share,
+        log_gap * share,
+    ]
+
+
+def strong_split(ev: list[float]) -> bool:
+    """A page holds one article unless the evidence for a second is strong: the learned
+    split model (lines.py, trained with the block model) weighs a dateline, a title
+    printed below the previous body, the furniture in between and the shared vocabulary."""
+    model = MODEL()
+    if model is not None and model.split is not None:
+        return model.split_score(ev) > 0.0
+    return bool(ev[0] and ev[4])  # untrained fallback: a headline and a dateline
+
+
+def _merge_weak_splits(out: list[Segment], arts: list[_Article], units: list[_Unit], stats: Stats) -> list[Segment]:
+    if len(out) < 2:
+        return out
+    merged = [out[0]]
+    prev = arts[0]
+    for seg, art in zip(out[1:], arts[1:]):
+        if strong_split(split_evidence(prev, art, units)):
+            merged.append(seg)
+            prev = art
+            continue
+        host = merged[-1]
+        if seg.title:
+            host.paragraphs.append(seg.title)
+        if seg.dateline:
+            host.paragraphs.append(seg.dateline)
+        host.paragraphs.extend(seg.paragraphs)
+        host.highlights.extend(seg.highlights)
+        stats.did(SEGMENT, "weak_split_merged")
+        prev.last = art.last
+        prev.vocab = art.vocab if not prev.paragraphs else prev.vocab
+        for p in art.paragraphs:
+            prev.add(p, art.last)
+    return merged
 
 
 def _bounded(body: str) -> str:

@@ -1,0 +1,216 @@
+"""Which paragraphs of a copied page are article text: a learned classifier with
+context smoothing, in the manner of jusText and boilerpipe.
+
+Why learned and generic: furniture differs on every site (menus, captions, comment
+threads, "Updated 3 hours ago", sponsored teasers), so a list of phrases never ends. What
+carries over is the shape of a block: how many words it has, how many of them are
+function words, whether it ends a sentence, how many tokens are capitalised, numeric,
+link- or time-like, where it sits on the page, and what its neighbours are. A logistic
+model scores each block from those features (stage 1); a second logistic model re-scores
+it from its own score and its neighbours' scores (stage 2, the context smoothing).
+Weights come from ``eval/train_lines.py`` (``worker/data/text_lines.json`` records the
+data, its licence and the command); the stopword list is ``worker/data/stopwords-en.txt``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from worker.pipeline.lazy import Lazy
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+WEIGHTS_FILE = DATA / "text_lines.json"
+STOPWORDS_FILE = DATA / "stopwords-en.txt"
+
+# Unit kinds as split.py names them.
+TEXT, BULLET, SEP, RELATED = "text", "bullet", "sep", "related"
+
+_TOKEN = re.compile(r"\S+")
+_LINKISH = re.compile(r"https?:|www\.|\.(?:com|org|net|co\.uk|html?)\b|@\w|#\w")
+_TIMEISH = re.compile(
+    r"\b(?:\d{1,2}:\d\d|\d{1,2}\s?(?:am|pm)\b|\d+\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"|ago\b|yesterday|today|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|\b(?:19|20)\d\d\b)",
+    re.I,
+)
+_FRAME_CHARS = re.compile(r"[|»›/•·©>]")
+_TERMINAL = frozenset(".!?")
+_CLOSERS = "\"'”’)]»"
+
+# Stage-1 feature names, in order (the weights file names them too, so a mismatch is caught).
+FEATURES = (
+    "log_words", "long", "stop_share", "terminal", "cap_share", "num_share", "linkish", "timeish",
+    "sep", "related", "bullet", "titleish", "dateline", "pos", "pos_head", "pos_tail", "repeated",
+    "frame_chars", "mean_wlen", "lower_start", "commas", "colon_end",
+    "prev_log_words", "prev_stop", "prev_terminal", "next_log_words", "next_stop", "next_terminal",
+    "win_log_words", "win_stop",
+)
+STAGE2 = ("logit", "prev_logit", "next_logit", "win1", "win3", "win8", "max_before", "max_after", "log_words", "titleish", "sep")
+
+
+def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(line.casefold())
+    return frozenset(words)
+
+
+STOPWORDS = Lazy(load_stopwords)
+
+
+def _own(kind: str, text: str, titleish: bool, dateline: bool, stop: frozenset[str]) -> list[float]:
+    """Per-block features that need only the block (position and neighbours come later)."""
+    toks = _TOKEN.findall(text[:4000])
+    n = len(toks) or 1
+    nstop = ncap = nnum = 0
+    wlen = 0
+    for t in toks:
+        w = t.strip(".,;:!?\"'“”‘’()[]{}").casefold()
+        wlen += len(w)
+        if w in stop:
+            nstop += 1
+        c = t[:1]
+        if c.isupper():
+            ncap += 1
+        elif c.isdigit() or (c in "$€£" and t[1:2].isdigit()):
+            nnum += 1
+    t = text.rstrip(_CLOSERS)
+    low = text[:400]
+    return [
+        math.log1p(len(toks)),
+        1.0 if len(toks) >= 12 else 0.0,
+        nstop / n,
+        1.0 if t and t[-1] in _TERMINAL else 0.0,
+        ncap / n,
+        nnum / n,
+        1.0 if _LINKISH.search(low) else 0.0,
+        1.0 if _TIMEISH.search(low) else 0.0,
+        1.0 if kind == SEP else 0.0,
+        1.0 if kind == RELATED else 0.0,
+        1.0 if kind == BULLET else 0.0,
+        1.0 if titleish else 0.0,
+        1.0 if dateline else 0.0,
+        min(len(_FRAME_CHARS.findall(low)), 5) / 5.0,
+        min(wlen / n, 15.0) / 10.0,
+        1.0 if text[:1].islower() else 0.0,
+        min(text.count(",", 0, 2000) / n * 5, 1.0),
+        1.0 if t.endswith(":") else 0.0,
+    ]
+
+
+def window_mean(v: np.ndarray, k: int) -> np.ndarray:
+    """Mean of ``v`` over each element's window of ``k`` on either side (cut at the edges)."""
+    n = len(v)
+    c = np.concatenate([[0.0], np.cumsum(v)])
+    idx = np.arange(n)
+    lo = np.maximum(idx - k, 0)
+    hi = np.minimum(idx + k + 1, n)
+    return (c[hi] - c[lo]) / (hi - lo)
+
+
+def features(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[str] | None = None) -> np.ndarray:
+    """Stage-1 feature matrix of a page's blocks ``(kind, text, titleish, dateline)``."""
+    stop = stop if stop is not None else STOPWORDS()
+    own = [_own(k, t, ti, d, stop) for k, t, ti, d in units]
+    m = len(own)
+    if m == 0:
+        return np.zeros((0, len(FEATURES)))
+    a = np.asarray(own, dtype=np.float64)
+    words = np.expm1(a[:, 0])
+    total = words.sum() or 1.0
+    before = (np.cumsum(words) - words / 2) / total
+    keys: dict[str, int] = {}
+    for _k, t, _ti, _d in units:
+        key = t.casefold()
+        keys[key] = keys.get(key, 0) + 1
+    repeated = np.array([1.0 if keys[t.casefold()] > 1 else 0.0 for _k, t, _ti, _d in units])
+    logw, stp, term = a[:, 0], a[:, 2], a[:, 3]
+
+    def shift(v: np.ndarray, k: int, fill: float) -> np.ndarray:
+        out = np.full_like(v, fill)
+        if k > 0:
+            out[k:] = v[:-k] if k < len(v) else out[k:]
+        else:
+            out[:k] = v[-k:] if -k < len(v) else out[:k]
+        return out
+
+    win_w = window_mean(logw, 3)
+    win_s = window_mean(stp, 3)
+    cols = [
+        a[:, 0], a[:, 1], a[:, 2], a[:, 3], a[:, 4], a[:, 5], a[:, 6], a[:, 7],
+        a[:, 8], a[:, 9], a[:, 10], a[:, 11], a[:, 12],
+        before, (before < 0.05).astype(float), (before > 0.9).astype(float), repeated,
+        a[:, 13], a[:, 14], a[:, 15], a[:, 16], a[:, 17],
+        shift(logw, 1, 0.0), shift(stp, 1, 0.0), shift(term, 1, 0.0),
+        shift(logw, -1, 0.0), shift(stp, -1, 0.0), shift(term, -1, 0.0),
+        win_w, win_s,
+    ]
+    return np.column_stack(cols)
+
+
+def stage2_features(logit: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Context features from stage-1 scores: the neighbours' scores, windowed means, and
+    the best score before and after (is there article text on either side?)."""
+    def win(k: int) -> np.ndarray:
+        return window_mean(logit, k)
+
+    prev = np.concatenate([[-4.0], logit[:-1]])
+    nxt = np.concatenate([logit[1:], [-4.0]])
+    clipped = np.clip(logit, -6, 6)
+    max_before = np.concatenate([[-6.0], np.maximum.accumulate(clipped)[:-1]])
+    max_after = np.concatenate([np.maximum.accumulate(clipped[::-1])[::-1][1:], [-6.0]])
+    i_w = FEATURES.index("log_words")
+    i_t = FEATURES.index("titleish")
+    i_s = FEATURES.index("sep")
+    return np.column_stack([logit, prev, nxt, win(1), win(3), win(8), max_before, max_after, x[:, i_w], x[:, i_t], x[:, i_s]])
+
+
+class LineModel:
+    """The two logistic stages, with the feature scaling they were trained with."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        if tuple(spec["stage1"]["features"]) != FEATURES or tuple(spec["stage2"]["features"]) != STAGE2:
+            raise ValueError("text_lines.json was trained on other features: retrain with eval/train_lines.py")
+        s1, s2 = spec["stage1"], spec["stage2"]
+        self.mu1, self.sd1, self.w1 = (np.asarray(s1[k], dtype=np.float64) for k in ("mean", "scale", "weights"))
+        self.mu2, self.sd2, self.w2 = (np.asarray(s2[k], dtype=np.float64) for k in ("mean", "scale", "weights"))
+        self.b1, self.b2 = float(s1["bias"]), float(s2["bias"])
+        self.threshold = float(spec.get("threshold", 0.0))
+        sp = spec.get("split")
+        self.split = None
+        if sp is not None:
+            self.split = tuple(np.asarray(sp[k], dtype=np.float64) for k in ("mean", "scale", "weights")) + (float(sp["bias"]),)
+
+    def split_score(self, ev: list[float]) -> float:
+        """Log-odds that two candidate articles are really two (see split.py)."""
+        mu, sd, w, b = self.split  # type: ignore[misc]
+        return float(((np.asarray(ev) - mu) / sd) @ w + b)
+
+    def stage1(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mu1) / self.sd1) @ self.w1 + self.b1
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        """Final log-odds that each block is article text."""
+        if len(x) == 0:
+            return np.zeros(0)
+        z1 = self.stage1(x)
+        x2 = stage2_features(z1, x)
+        return ((x2 - self.mu2) / self.sd2) @ self.w2 + self.b2
+
+
+def _load_model() -> LineModel | None:
+    try:
+        return LineModel(json.loads(WEIGHTS_FILE.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+
+
+MODEL = Lazy(_load_model)
