@@ -184,15 +184,23 @@ class LineModel:
         self.mu2, self.sd2, self.w2 = (np.asarray(s2[k], dtype=np.float64) for k in ("mean", "scale", "weights"))
         self.b1, self.b2 = float(s1["bias"]), float(s2["bias"])
         self.threshold = float(spec.get("threshold", 0.0))
+        self.own_keep = float(spec.get("own_keep", 99.0))
         sp = spec.get("split")
-        self.split = None
+        self.split: tuple[float, list[list[float]]] | None = None
         if sp is not None:
-            self.split = tuple(np.asarray(sp[k], dtype=np.float64) for k in ("mean", "scale", "weights")) + (float(sp["bias"]),)
+            self.split = (float(sp["base"]), [list(t) for t in sp["trees"]])
 
     def split_score(self, ev: list[float]) -> float:
-        """Log-odds that two candidate articles are really two (see split.py)."""
-        mu, sd, w, b = self.split  # type: ignore[misc]
-        return float(((np.asarray(ev) - mu) / sd) @ w + b)
+        """Log-odds that two candidate articles are really two (see split.py): a sum of
+        small trees, each [f, t, f_left, t_left, f_right, t_right, four leaf values]."""
+        base, trees = self.split  # type: ignore[misc]
+        z = base
+        for f, t, fl, tl, fr, tr, ll, lr, rl, rr in trees:
+            if ev[int(f)] <= t:
+                z += ll if ev[int(fl)] <= tl else lr
+            else:
+                z += rl if ev[int(fr)] <= tr else rr
+        return z
 
     def stage1(self, x: np.ndarray) -> np.ndarray:
         return ((x - self.mu1) / self.sd1) @ self.w1 + self.b1
@@ -203,7 +211,10 @@ class LineModel:
             return np.zeros(0)
         z1 = self.stage1(x)
         x2 = stage2_features(z1, x)
-        return ((x2 - self.mu2) / self.sd2) @ self.w2 + self.b2
+        z2 = ((x2 - self.mu2) / self.sd2) @ self.w2 + self.b2
+        # As in jusText, a block whose own features are clearly those of article text is
+        # kept whatever its neighbours are; context decides the rest.
+        return np.where(z1 > self.own_keep, np.maximum(z1, z2), z2)
 
 
 def _load_model() -> LineModel | None:

@@ -56,6 +56,7 @@ _TEXT, _BULLET, _SEP, _RELATED = "text", "bullet", "sep", "related"
 _LOOKAHEAD_PARAS = 8
 _MIN_PARAS_BEFORE_TOPIC_SPLIT = 3
 _MIN_HEADLINE_WORDS = 4
+_DATELINE_SPLIT_SHARE = 0.2  # a headline and dateline open an article unless it shares more
 MAX_CHARS = 600_000  # segmentation input cap (characters); see _bounded
 MAX_LINES = 12_000  # and lines
 
@@ -81,13 +82,14 @@ class _Unit:
 
 
 class _Article:
-    __slots__ = ("title", "paragraphs", "highlights", "vocab", "title_key", "_keys", "_keyed", "first", "last", "cue", "closed")
+    __slots__ = ("title", "paragraphs", "highlights", "vocab", "title_key", "_keys", "_keyed", "first", "last", "cue", "closed", "byline")
 
     def __init__(self, title: str | None, first: int = 0, cue: str = "first") -> None:
         self.first = first  # index of the unit that opened it
         self.last = first  # index of its last unit
         self.cue = cue  # why it was opened: first, sep, dateline, topic
         self.closed = False  # its title was printed below its body (a strong end)
+        self.byline = False  # a byline was printed at its start
         self.title = title
         self.title_key = comparison_key(title) if title else None
         self.paragraphs: list[str] = []
@@ -137,7 +139,9 @@ def _lines(body: str) -> list[Line]:
     return out
 
 
-def _units(lines: list[Line], stats: Stats) -> list[_Unit]:
+def _units(lines: list[Line], stats: Stats, bylines: list[int] | None = None) -> list[_Unit]:
+    """Blocks of the page. ``bylines`` collects where byline lines were removed (the index
+    of the block being read then): a headline with a byline under it opens an article."""
     width = estimate_wrap_width([len(ln.text) for ln in lines if ln.kind == _TEXT])
     units: list[_Unit] = []
     block: list[Line] = []
@@ -166,6 +170,8 @@ def _units(lines: list[Line], stats: Stats) -> list[_Unit]:
         flush_bullet()
         if ln.kind == BYLINE:
             stats.drop(SEGMENT, "byline_line")
+            if bylines is not None:
+                bylines.append(len(units) + (1 if block else 0))
             continue  # credits sit between title and body; they separate nothing
         flush()
         if ln.kind == _BULLET:
@@ -458,7 +464,8 @@ def candidate_articles(body: str, stats: Stats) -> tuple[list[Segment], list[_Ar
     bounded = _bounded(body)
     if len(bounded) < len(body):
         stats.drop(SEGMENT, "page_cut_at_size_limit")
-    units = _units(_lines(bounded), stats)
+    bylines: list[int] = []
+    units = _units(_lines(bounded), stats, bylines)
     _drop_boilerplate(units, stats)
     _drop_related_lists(units, stats)
     out: list[Segment] = []
@@ -487,6 +494,8 @@ def candidate_articles(body: str, stats: Stats) -> tuple[list[Segment], list[_Ar
         kept.append(dedupe)
         out.append(seg)
         arts.append(art)
+    for a in arts:
+        a.byline = any(a.first - 1 <= p <= a.first + 3 for p in bylines)
     return out, arts, units
 
 
@@ -494,17 +503,19 @@ SPLIT_FEATURES = (
     "dateline", "sep", "topic", "closed", "titled", "log_gap_units", "log_gap_words", "share",
     "log_b_words", "log_a_words", "a_terminal", "title_words",
     "sqrt_share", "topic_x_share", "sep_x_share", "closed_x_share", "dateline_x_share", "gap_x_share",
+    "byline", "log_chrome_units", "log_a_paras", "log_b_paras",
 )
 
 
 def split_evidence(a: _Article, b: _Article, units: list[_Unit]) -> list[float]:
     """What lies between two articles the walk separated, and how they differ
     (named by SPLIT_FEATURES)."""
-    gap_units = gap_words = 0
+    gap_units = gap_words = chrome = 0
     for u in units[a.last + 1:b.first]:
         if u.dropped or u.kind in (_SEP, _RELATED):
             gap_units += 1
             gap_words += u.text.count(" ") + 1
+            chrome += u.kind != _TEXT
     share = topic_share(a.vocab, b.vocab.words)
     cue_d, cue_s, cue_t = float(b.cue == "dateline"), float(b.cue == "sep"), float(b.cue == "topic")
     log_gap = math.log1p(gap_units)
@@ -527,6 +538,10 @@ def split_evidence(a: _Article, b: _Article, units: list[_Unit]) -> list[float]:
         float(a.closed) * share,
         cue_d * share,
         log_gap * share,
+        float(b.byline),
+        math.log1p(chrome),
+        math.log1p(len(a.paragraphs)),
+        math.log1p(len(b.paragraphs)),
     ]
 
 
@@ -534,10 +549,10 @@ def strong_split(ev: list[float]) -> bool:
     """A page holds one article unless the evidence for a second is strong: the learned
     split model (lines.py, trained with the block model) weighs a dateline, a title
     printed below the previous body, the furniture in between and the shared vocabulary."""
+    if ev[0] and ev[4] and ev[7] < _DATELINE_SPLIT_SHARE:
+        return True  # a headline, then a dateline opening text on other things
     model = MODEL()
-    if model is not None and model.split is not None:
-        return model.split_score(ev) > 0.0
-    return bool(ev[0] and ev[4])  # untrained fallback: a headline and a dateline
+    return model is not None and model.split is not None and model.split_score(ev) > 0.0
 
 
 def _merge_weak_splits(out: list[Segment], arts: list[_Article], units: list[_Unit], stats: Stats) -> list[Segment]:
