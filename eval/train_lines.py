@@ -30,11 +30,21 @@ from eval.split import TUNE, half  # noqa: E402
 from eval import textpages  # noqa: E402
 from eval.segment import shingles  # noqa: E402
 from worker.pipeline.segment import lines as L  # noqa: E402
-from worker.pipeline.segment.split import SPLIT_FEATURES, candidate_articles, page_units, split_evidence  # noqa: E402
+from worker.pipeline.segment.split import (  # noqa: E402
+    SPLIT_FEATURES,
+    _merge_weak_splits,
+    candidate_articles,
+    page_units,
+    split_evidence,
+    title_candidates,
+)
+from worker.pipeline.segment.titles import TITLE_FEATURES  # noqa: E402
+from worker.pipeline.text.normalize import comparison_key  # noqa: E402
 from worker.pipeline.stats import Stats  # noqa: E402
 from worker.pipeline.text.normalize import words  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+OWN_KEEP = 1.5  # stage-1 log-odds above which a block is kept whatever its context (tuned on the tuning halves)
 SETS_WEIGHTS = {"single": 1.0, "scroll": 1.0, "seedlike": 1.0, "briefs": 1.0, "tabular": 1.0, "segdev": 1.0}
 
 
@@ -197,6 +207,25 @@ def tree_value(tree: list[float], row: Any) -> float:
     return rl if row[int(fr)] <= tr else rr
 
 
+def collect_titles(data: Path) -> list[tuple[list[list[float]], list[float], bool]]:
+    """Per article whose true article has a title: (candidate features, labels, whether
+    the walk's own title is already right)."""
+    out = []
+    for p, _w in tuning_pages(data):
+        segs, arts, units = candidate_articles(p.body, Stats())
+        segs, arts = _merge_weak_splits(segs, arts, units, Stats())
+        truth_sh = [shingles(" ".join(a["paragraphs"])) for a in p.articles]
+        for seg, art in zip(segs, arts):
+            k = _best_match(seg.paragraphs, truth_sh)
+            if k < 0 or not p.articles[k].get("title") or art.closed:
+                continue
+            want = comparison_key(p.articles[k]["title"])
+            cands = title_candidates(art, units, p.body)
+            out.append(([f for _j, f in cands], [1.0 if comparison_key(units[j].text) == want else 0.0 for j, _f in cands],
+                        bool(seg.title) and comparison_key(seg.title) == want))
+    return out
+
+
 def collect(data: Path) -> list[tuple[np.ndarray, np.ndarray, float, str]]:
     """(features, labels, page weight, page id) of every tuning-half page."""
     out = []
@@ -256,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         "train_accuracy": {"stage1": round(acc1, 4), "stage2": round(acc2, 4)},
         "date": _dt.date.today().isoformat(),
         "threshold": 0.0,
+        "own_keep": OWN_KEEP,
         "stage1": pack(s1, L.FEATURES),
         "stage2": pack(s2, L.STAGE2),
     }
@@ -272,6 +302,28 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
     L.MODEL.reset()
     print(f"split model: {len(sy)} candidate boundaries, {sy.mean():.3f} true; accuracy {acc3:.4f}")
+    # Titles: scored among the blocks near each article's start.
+    arts = collect_titles(args.data)
+    tx = np.asarray([f for feats, _l, _w in arts for f in feats])
+    ty = np.asarray([y for _f, labels, _w in arts for y in labels])
+    tbase, ttrees = fit_trees(tx, ty, rounds=60)
+    best_thr, best_ok = 0.0, -1
+    for thr in (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0):
+        ok = 0
+        for feats, labels, walk_ok in arts:
+            zs = [tbase + sum(tree_value(t, f) for t in ttrees) for f in feats]
+            if zs and max(zs) > thr:
+                ok += labels[int(np.argmax(zs))] > 0
+            else:
+                ok += walk_ok
+        if ok > best_ok:
+            best_thr, best_ok = thr, ok
+    spec["title"] = {"features": list(TITLE_FEATURES), "model": "gradient-boosted depth-2 trees", "base": round(tbase, 6),
+                     "trees": ttrees, "threshold": best_thr}
+    spec["train_accuracy"]["title_exact"] = round(best_ok / max(len(arts), 1), 4)
+    args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    L.MODEL.reset()
+    print(f"title model: {len(arts)} titled articles, {len(ty)} candidates; title exact {best_ok / max(len(arts), 1):.3f} at threshold {best_thr}")
     print(f"{len(pages)} pages, {len(ys)} blocks, positive {ys.mean():.3f}; accuracy stage1 {acc1:.4f} stage2 {acc2:.4f} -> {args.out}")
     return 0
 

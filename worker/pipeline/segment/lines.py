@@ -190,17 +190,21 @@ class LineModel:
         if sp is not None:
             self.split = (float(sp["base"]), [list(t) for t in sp["trees"]])
 
+        ti = spec.get("title")
+        self.title: tuple[float, list[list[float]]] | None = None
+        self.title_threshold = -99.0
+        if ti is not None:
+            self.title = (float(ti["base"]), [list(t) for t in ti["trees"]])
+            self.title_threshold = float(ti.get("threshold", 0.0))
+
     def split_score(self, ev: list[float]) -> float:
-        """Log-odds that two candidate articles are really two (see split.py): a sum of
-        small trees, each [f, t, f_left, t_left, f_right, t_right, four leaf values]."""
-        base, trees = self.split  # type: ignore[misc]
-        z = base
-        for f, t, fl, tl, fr, tr, ll, lr, rl, rr in trees:
-            if ev[int(f)] <= t:
-                z += ll if ev[int(fl)] <= tl else lr
-            else:
-                z += rl if ev[int(fr)] <= tr else rr
-        return z
+        """Log-odds that two candidate articles are really two (see split.py)."""
+        return _trees(self.split, ev)  # type: ignore[arg-type]
+
+    def title_score(self, feats: list[float]) -> float:
+        """Log-odds that a block is its article's headline (see titles.py)."""
+        return _trees(self.title, feats)  # type: ignore[arg-type]
+
 
     def stage1(self, x: np.ndarray) -> np.ndarray:
         return ((x - self.mu1) / self.sd1) @ self.w1 + self.b1
@@ -215,6 +219,18 @@ class LineModel:
         # As in jusText, a block whose own features are clearly those of article text is
         # kept whatever its neighbours are; context decides the rest.
         return np.where(z1 > self.own_keep, np.maximum(z1, z2), z2)
+
+
+def _trees(model: tuple[float, list[list[float]]], ev: list[float]) -> float:
+    """A sum of small trees, each [f, t, f_left, t_left, f_right, t_right, four leaves]."""
+    base, trees = model
+    z = base
+    for f, t, fl, tl, fr, tr, ll, lr, rl, rr in trees:
+        if ev[int(f)] <= t:
+            z += ll if ev[int(fl)] <= tl else lr
+        else:
+            z += rl if ev[int(fr)] <= tr else rr
+    return z
 
 
 def _load_model() -> LineModel | None:

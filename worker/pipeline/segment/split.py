@@ -29,6 +29,7 @@ from worker.pipeline.segment.boilerplate import BYLINE, CHROME, RELATED, classif
 from worker.pipeline.segment.cohesion import Vocabulary, content_words, shares_topic, topic_share
 from worker.pipeline.segment.dateline import has_dateline, split_dateline
 from worker.pipeline.segment.lines import MODEL, features
+from worker.pipeline.segment.titles import Block, candidates
 from worker.pipeline.segment.repeats import ParagraphDeduper, repeat_of
 from worker.pipeline.segment.paragraphs import (
     BULLET_CHARS,
@@ -64,7 +65,7 @@ MAX_LINES = 12_000  # and lines
 class _Unit:
     """A paragraph-level item of the page, in order."""
 
-    __slots__ = ("kind", "text", "titleish", "dateline", "dropped", "_words")
+    __slots__ = ("kind", "text", "titleish", "dateline", "dropped", "score", "_words")
 
     def __init__(self, kind: str, text: str) -> None:
         self.kind = kind
@@ -72,6 +73,7 @@ class _Unit:
         self.titleish = kind == _TEXT and title_shaped(text) and not has_dateline(text)
         self.dateline = kind == _TEXT and not self.titleish and has_dateline(text)
         self.dropped = False
+        self.score = 0.0  # the block model's log-odds of article text
         self._words: set[str] | None = None
 
     @property
@@ -201,6 +203,7 @@ def _drop_boilerplate(units: list[_Unit], stats: Stats) -> None:
     scores = model.scores(features([(u.kind, u.text, u.titleish, u.dateline) for u in units]))
     cut = model.threshold
     for u, z in zip(units, scores.tolist()):
+        u.score = z
         if z < cut and u.kind in (_TEXT, _BULLET):
             u.dropped = True
             stats.drop(SEGMENT, "boilerplate_block")
@@ -453,9 +456,65 @@ def segment_text(body: str, stats: Stats | None = None) -> list[Segment]:
         stats.drop(SEGMENT, "empty_body")
         return []
     out, arts, units = candidate_articles(body, stats)
-    out = _merge_weak_splits(out, arts, units, stats)
+    out, arts = _merge_weak_splits(out, arts, units, stats)
+    _retitle(out, arts, units, body, stats)
     stats.did(SEGMENT, "articles", len(out))
     return out
+
+
+def title_candidates(art: _Article, units: list[_Unit], body: str, counts: dict[str, int] | None = None) -> list[tuple[int, list[float]]]:
+    """The blocks that could be ``art``'s headline, with their features (titles.py)."""
+    anchor = art.first
+    n = len(units)
+    while anchor < n and not (_is_body(units[anchor]) or units[anchor].dateline):
+        anchor += 1
+    if anchor >= n:
+        anchor = art.first
+    blocks = [Block(u.text, u.score, u.dropped, u.titleish, u.kind) for u in units]
+    if counts is None:
+        counts = _block_counts(units)
+    first_line = body[: body.find("\n") if "\n" in body else len(body)].strip()
+    lead: set[str] = set()
+    for para in art.paragraphs[:3]:
+        lead |= content_words(para)
+    return candidates(blocks, anchor, art.title, first_line, counts, art.vocab.words, lead)
+
+
+def _block_counts(units: list[_Unit]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for u in units:
+        if u.kind == _TEXT and len(u.text) < 300:
+            k = comparison_key(u.text)
+            counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
+def _retitle(out: list[Segment], arts: list[_Article], units: list[_Unit], body: str, stats: Stats) -> None:
+    """Give each article the best-scoring headline near its start (titles.py), unless
+    its title was printed below its body (then the walk already knows it)."""
+    model = MODEL()
+    if model is None or model.title is None:
+        return
+    counts = _block_counts(units)
+    for seg, art in zip(out, arts):
+        if art.closed:
+            continue
+        best, best_z = None, model.title_threshold
+        for j, feats in title_candidates(art, units, body, counts):
+            z = model.title_score(feats)
+            if z > best_z:
+                best, best_z = j, z
+        if best is None:
+            continue
+        title = units[best].text
+        if seg.title == title:
+            continue
+        seg.title = title
+        key = comparison_key(title)
+        kept = [p for p in seg.paragraphs if comparison_key(p) != key]
+        if len(kept) < len(seg.paragraphs) and kept:
+            stats.drop(CLEANUP, "title_repeated_in_body", len(seg.paragraphs) - len(kept))
+            seg.paragraphs[:] = kept
 
 
 def candidate_articles(body: str, stats: Stats) -> tuple[list[Segment], list[_Article], list[_Unit]]:
@@ -555,14 +614,18 @@ def strong_split(ev: list[float]) -> bool:
     return model is not None and model.split is not None and model.split_score(ev) > 0.0
 
 
-def _merge_weak_splits(out: list[Segment], arts: list[_Article], units: list[_Unit], stats: Stats) -> list[Segment]:
+def _merge_weak_splits(
+    out: list[Segment], arts: list[_Article], units: list[_Unit], stats: Stats
+) -> tuple[list[Segment], list[_Article]]:
     if len(out) < 2:
-        return out
+        return out, arts
     merged = [out[0]]
+    kept_arts = [arts[0]]
     prev = arts[0]
     for seg, art in zip(out[1:], arts[1:]):
         if strong_split(split_evidence(prev, art, units)):
             merged.append(seg)
+            kept_arts.append(art)
             prev = art
             continue
         host = merged[-1]
@@ -577,7 +640,7 @@ def _merge_weak_splits(out: list[Segment], arts: list[_Article], units: list[_Un
         prev.vocab = art.vocab if not prev.paragraphs else prev.vocab
         for p in art.paragraphs:
             prev.add(p, art.last)
-    return merged
+    return merged, kept_arts
 
 
 def _bounded(body: str) -> str:
