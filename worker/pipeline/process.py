@@ -58,19 +58,25 @@ def segments_of(page: RawPage, stats: Stats) -> list[Segment]:
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _MIN_WORDS = 8
+_MIN_DISTINCT = 4
 _WORD_SCAN_CHARS = 20_000
 
 
 def has_prose(segment: Segment) -> bool:
-    """Whether a segment has words at all: runs of dots, tag soup, or one letter repeated
-    50,000 times survive segmentation as "paragraphs" but are not articles. Counts
-    letter-only tokens in a bounded prefix, so it also holds for unspaced scripts, whose
-    punctuation splits sentences into tokens."""
+    """Whether a segment has words at all: runs of dots, tag soup, or one letter (or one
+    word) repeated 50,000 times survive segmentation as "paragraphs" but are not articles.
+    Counts letter-only tokens of the title and paragraphs in a bounded prefix, so it also
+    holds for unspaced scripts, whose punctuation splits sentences into tokens. The title
+    counts because a wire brief is a headline and one sentence, and an earnings report is a
+    headline over rows of figures: both are news."""
     count = 0
-    for paragraph in segment.paragraphs:
-        for _ in _WORD.finditer(paragraph, 0, _WORD_SCAN_CHARS):
+    seen: set[str] = set()
+    for paragraph in ([segment.title] if segment.title else []) + segment.paragraphs:
+        for m in _WORD.finditer(paragraph, 0, _WORD_SCAN_CHARS):
             count += 1
-            if count >= _MIN_WORDS:
+            if len(seen) < _MIN_DISTINCT:
+                seen.add(m.group().casefold())
+            if count >= _MIN_WORDS and len(seen) >= _MIN_DISTINCT:
                 return True
     return False
 

@@ -22,6 +22,9 @@ dateline split.
 from __future__ import annotations
 
 import math
+import re
+
+import numpy as np
 
 from worker.pipeline.model import Segment
 from worker.pipeline.stats import CLEANUP, SEGMENT, Stats
@@ -30,6 +33,7 @@ from worker.pipeline.segment.cohesion import Vocabulary, content_words, shares_t
 from worker.pipeline.segment.dateline import has_dateline, split_dateline
 from worker.pipeline.segment.lines import MODEL, features
 from worker.pipeline.segment.titles import Block, candidates
+from worker.pipeline.tagging.regions import resolve_place
 from worker.pipeline.segment.repeats import ParagraphDeduper, repeat_of
 from worker.pipeline.segment.paragraphs import (
     BULLET_CHARS,
@@ -57,7 +61,6 @@ _TEXT, _BULLET, _SEP, _RELATED = "text", "bullet", "sep", "related"
 _LOOKAHEAD_PARAS = 8
 _MIN_PARAS_BEFORE_TOPIC_SPLIT = 3
 _MIN_HEADLINE_WORDS = 4
-_DATELINE_SPLIT_SHARE = 0.2  # a headline and dateline open an article unless it shares more
 MAX_CHARS = 600_000  # segmentation input cap (characters); see _bounded
 MAX_LINES = 12_000  # and lines
 
@@ -195,16 +198,32 @@ def page_units(body: str) -> list[tuple[str, str, bool, bool]]:
     return [(u.kind, u.text, u.titleish, u.dateline) for u in _units(_lines(_bounded(body)), Stats())]
 
 
+_MIN_PAGE_STOP_SHARE = 0.08  # below this the page is not in the stopword list's language
+
+
 def _drop_boilerplate(units: list[_Unit], stats: Stats) -> None:
-    """Mark the blocks the learned classifier scores as furniture (see lines.py)."""
+    """Mark the blocks the learned classifier scores as furniture (see lines.py).
+
+    The model reads English function words; on a page in another language (or script
+    without spaces) its scores mean nothing, so such a page keeps its blocks and relies on
+    the line rules alone. Nor may it leave a page with no text: then it is not used."""
     model = MODEL()
     if model is None or not units:
         return
-    scores = model.scores(features([(u.kind, u.text, u.titleish, u.dateline) for u in units]))
+    x = features([(u.kind, u.text, u.titleish, u.dateline) for u in units])
+    tokens = np.expm1(x[:, 0])
+    if float((x[:, 2] * tokens).sum()) < _MIN_PAGE_STOP_SHARE * float(tokens.sum()):
+        stats.did(SEGMENT, "block_model_skipped_language")
+        return
+    scores = model.scores(x)
     cut = model.threshold
-    for u, z in zip(units, scores.tolist()):
+    drop = [z < cut and u.kind in (_TEXT, _BULLET) for u, z in zip(units, scores.tolist())]
+    if all(d or u.kind not in (_TEXT, _BULLET) for d, u in zip(drop, units)):
+        stats.did(SEGMENT, "block_model_kept_all")
+        return
+    for u, z, d in zip(units, scores.tolist(), drop):
         u.score = z
-        if z < cut and u.kind in (_TEXT, _BULLET):
+        if d:
             u.dropped = True
             stats.drop(SEGMENT, "boilerplate_block")
 
@@ -534,7 +553,9 @@ def candidate_articles(body: str, stats: Stats) -> tuple[list[Segment], list[_Ar
     kept: list[ParagraphDeduper] = []
     kept_grams: list[set[tuple[str, str, str]]] = []
     page_grams: set[tuple[str, str, str]] = set()  # union of kept_grams
-    for art in _walk(units):
+    walked = _walk(units)
+    _account_strays(units, walked, stats)
+    for art in walked:
         seg, dedupe = _finish(art.title, art.paragraphs, art.highlights, clean=True, stats=stats)
         if seg is None:
             stats.drop(CLEANUP, "no_paragraphs_left")
@@ -562,8 +583,36 @@ SPLIT_FEATURES = (
     "dateline", "sep", "topic", "closed", "titled", "log_gap_units", "log_gap_words", "share",
     "log_b_words", "log_a_words", "a_terminal", "title_words",
     "sqrt_share", "topic_x_share", "sep_x_share", "closed_x_share", "dateline_x_share", "gap_x_share",
-    "byline", "log_chrome_units", "log_a_paras", "log_b_paras",
+    "byline", "log_chrome_units", "log_a_paras", "log_b_paras", "wire_dateline",
 )
+
+
+def _account_strays(units: list[_Unit], walked: list[_Article], stats: Stats) -> None:
+    """Blocks the walk gave no role (headline-shaped lines that introduce nothing): counted
+    as dropped, or, when the walk found no article at all, made into one. A headline over
+    rows of figures (an earnings table) or a one-line brief is news too."""
+    used: set[str] = set()
+    for a in walked:
+        if a.title:
+            used.add(comparison_key(a.title))
+        used.update(comparison_key(p) for p in a.paragraphs)
+        used.update(comparison_key(h) for h in a.highlights)
+    strays = [(i, u) for i, u in enumerate(units)
+              if not u.dropped and u.kind in (_TEXT, _BULLET) and comparison_key(u.text) not in used]
+    if not strays:
+        return
+    if walked:
+        stats.drop(SEGMENT, "headline_without_body", len(strays))
+        return
+    first_i, first = strays[0]
+    rest = strays[1:]
+    art = _Article(first.text if first.titleish and rest else None, first_i, "first")
+    for i, u in (rest if art.title else strays):
+        art.add(u.text, i)
+    walked.append(art)
+
+
+_WIRE = 22  # index of wire_dateline in SPLIT_FEATURES
 
 
 def split_evidence(a: _Article, b: _Article, units: list[_Unit]) -> list[float]:
@@ -601,15 +650,33 @@ def split_evidence(a: _Article, b: _Article, units: list[_Unit]) -> list[float]:
         math.log1p(chrome),
         math.log1p(len(a.paragraphs)),
         math.log1p(len(b.paragraphs)),
+        float(b.cue == "dateline" and wire_dateline(b)),
     ]
+
+
+_DATED = re.compile(r"\d|\(")
+
+
+def wire_dateline(art: _Article) -> bool:
+    """Whether the article opens with a dateline that names a known place or carries a
+    date or an agency: "GENEVA:", "LONDON, March 2 -", "OSLO (Reuters) -". Upper-case
+    labels shaped like datelines ("FYI:", "READ:", "PPC:") are none of these."""
+    for para in art.paragraphs[:2]:
+        place, _rest = split_dateline(para)
+        if place is None:
+            continue
+        if _DATED.search(place):
+            return True
+        return resolve_place(place.split(",")[0].strip().title()) is not None
+    return False
 
 
 def strong_split(ev: list[float]) -> bool:
     """A page holds one article unless the evidence for a second is strong: the learned
     split model (lines.py, trained with the block model) weighs a dateline, a title
     printed below the previous body, the furniture in between and the shared vocabulary."""
-    if ev[0] and ev[4] and ev[7] < _DATELINE_SPLIT_SHARE:
-        return True  # a headline, then a dateline opening text on other things
+    if ev[4] and ev[_WIRE]:
+        return True  # a headline, then a wire dateline
     model = MODEL()
     return model is not None and model.split is not None and model.split_score(ev) > 0.0
 
