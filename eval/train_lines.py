@@ -44,8 +44,8 @@ from worker.pipeline.stats import Stats  # noqa: E402
 from worker.pipeline.text.normalize import words  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-OWN_KEEP = 1.5  # stage-1 log-odds above which a block is kept whatever its context (tuned on the tuning halves)
-SETS_WEIGHTS = {"single": 1.0, "scroll": 1.0, "seedlike": 1.0, "briefs": 1.0, "tabular": 1.0, "segdev": 1.0}
+OWN_KEEP = 1.0  # stage-1 log-odds above which a block is kept whatever its context (tuned on the tuning halves)
+SETS_WEIGHTS = {"single": 1.0, "scroll": 1.0, "seedlike": 1.0, "briefs": 1.0, "tabular": 1.0, "segdev": 3.0}
 
 
 def _best_match(paragraphs: list[str], truth_sh: list[set[tuple[str, ...]]]) -> int:
@@ -55,11 +55,11 @@ def _best_match(paragraphs: list[str], truth_sh: list[set[tuple[str, ...]]]) -> 
     return ov.index(m) if m else -1
 
 
-def collect_splits(data: Path) -> tuple[np.ndarray, np.ndarray]:
+def collect_splits(data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split evidence between consecutive candidate articles of every tuning-half page,
     labelled 1 where the two match different true articles."""
-    xs, ys = [], []
-    for p, _w in tuning_pages(data):
+    xs, ys, ws = [], [], []
+    for p, weight in tuning_pages(data):
         out, arts, units = candidate_articles(p.body, Stats())
         if len(out) < 2:
             continue
@@ -68,7 +68,8 @@ def collect_splits(data: Path) -> tuple[np.ndarray, np.ndarray]:
         for k in range(1, len(out)):
             xs.append(split_evidence(arts[k - 1], arts[k], units))
             ys.append(1.0 if best[k] != best[k - 1] and best[k] >= 0 and best[k - 1] >= 0 else 0.0)
-    return np.asarray(xs), np.asarray(ys)
+            ws.append(weight)
+    return np.asarray(xs), np.asarray(ys), np.asarray(ws)
 
 
 def write_stopwords(path: Path) -> None:
@@ -171,7 +172,9 @@ def _best_stump(x: np.ndarray, g: np.ndarray, h: np.ndarray, idx: np.ndarray, la
     return best
 
 
-def fit_trees(x: np.ndarray, y: np.ndarray, rounds: int = 40, rate: float = 0.3, lam: float = 2.0) -> tuple[float, list[list[float]]]:
+def fit_trees(
+    x: np.ndarray, y: np.ndarray, rounds: int = 40, rate: float = 0.3, lam: float = 2.0, w: np.ndarray | None = None
+) -> tuple[float, list[list[float]]]:
     """Gradient-boosted depth-2 trees for the log-odds (deterministic). Each tree is
     [f, t, f_left, t_left, f_right, t_right, v_ll, v_lr, v_rl, v_rr]."""
     prior = float(np.clip(y.mean(), 1e-3, 1 - 1e-3))
@@ -182,6 +185,8 @@ def fit_trees(x: np.ndarray, y: np.ndarray, rounds: int = 40, rate: float = 0.3,
     for _ in range(rounds):
         p = 1 / (1 + np.exp(-z))
         g, h = p - y, p * (1 - p)
+        if w is not None:
+            g, h = g * w, h * w
         _gain, f, t = _best_stump(x, g, h, all_idx, lam)
         if f < 0:
             break
@@ -292,8 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
     # The split model sees the candidate articles the block model leads to: train it second.
     L.MODEL.reset()
-    sx, sy = collect_splits(args.data)
-    base, trees = fit_trees(sx, sy)
+    sx, sy, sw = collect_splits(args.data)
+    base, trees = fit_trees(sx, sy, w=sw)
     pred = np.array([base + sum(tree_value(t, row) for t in trees) for row in sx])
     acc3 = float(((pred > 0) == (sy > 0.5)).mean())
     spec["split"] = {"features": list(SPLIT_FEATURES), "model": "gradient-boosted depth-2 trees", "base": round(base, 6), "trees": trees}

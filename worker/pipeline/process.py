@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from worker.pipeline.dedup.index import Decision, DedupIndex
 from worker.pipeline.dedup.fingerprint import Fingerprint, fingerprint
@@ -28,6 +29,7 @@ from worker.pipeline.model import Origin, OutRecord, PageError, RawPage, Segment
 from worker.pipeline.stats import CLEANUP, DEDUP, FINGERPRINT, HTML as HTML_STAGE, INTAKE, SEGMENT, TAGGING, Stats
 from worker.pipeline.tagging.regions import tag_regions
 from worker.pipeline.tagging.routing import route_roles
+from worker.pipeline.segment.sitelines import SiteLineSketch
 from worker.pipeline.segment.split import finish_article, segment_text
 from worker.pipeline.intake.timebox import time_limit
 from worker.pipeline.tagging.topics import tag_topics
@@ -45,7 +47,16 @@ class Candidate:
     fingerprint: Fingerprint
 
 
-def segments_of(page: RawPage, stats: Stats) -> list[Segment]:
+def site_of(page: RawPage) -> str | None:
+    """The site a page belongs to, for the per-site sketch of recurring lines: the URL's
+    host without a leading "www.", else the page's source."""
+    host = urlsplit(page.url).hostname if page.url else None
+    if host:
+        return host[4:] if host.startswith("www.") else host
+    return page.source or None
+
+
+def segments_of(page: RawPage, stats: Stats, sites: SiteLineSketch | None = None) -> list[Segment]:
     if page.content_type == HTML:
         with stats.timed(HTML_STAGE):
             docs = extract_html(page.body, stats)
@@ -53,7 +64,7 @@ def segments_of(page: RawPage, stats: Stats) -> list[Segment]:
             found = (finish_article(doc.title, doc.paragraphs, stats=stats) for doc in docs)
             return [seg for seg in found if seg is not None]
     with stats.timed(SEGMENT):
-        return segment_text(page.body, stats)
+        return segment_text(page.body, stats, sites, site_of(page) if sites is not None else None)
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -81,13 +92,16 @@ def has_prose(segment: Segment) -> bool:
     return False
 
 
-def analyze_page(page: RawPage, limits: Limits, stats: Stats | None = None) -> list[Candidate]:
+def analyze_page(
+    page: RawPage, limits: Limits, stats: Stats | None = None, sites: SiteLineSketch | None = None
+) -> list[Candidate]:
     """Segment, clean, tag and fingerprint one page. Raises :class:`PageError` when the page
     holds no article, so that every page ends somewhere (articles or a dead letter); the
-    error names the stage and reason that removed the page's text."""
+    error names the stage and reason that removed the page's text. ``sites``: the caller's
+    sketch of lines recurring on each site (see segment/sitelines.py), if it keeps one."""
     stats = stats if stats is not None else Stats()
     stats.last_drop = None
-    found = segments_of(page, stats)
+    found = segments_of(page, stats, sites)
     segments = []
     for seg in found:
         if has_prose(seg):
@@ -180,7 +194,13 @@ class PageOutcome:
 
 
 def handle_input(
-    data: bytes, origin: Origin, limits: Limits, *, path: str | None = None, schemas: Path | None = None
+    data: bytes,
+    origin: Origin,
+    limits: Limits,
+    *,
+    path: str | None = None,
+    schemas: Path | None = None,
+    sites: SiteLineSketch | None = None,
 ) -> PageOutcome:
     """Errors are values here: whatever the input, the caller gets an outcome back, with
     the page's stage figures in ``outcome.stats``.
@@ -195,7 +215,7 @@ def handle_input(
             with stats.timed(INTAKE):
                 page = page_from_file(path, data, limits) if path is not None else parse_raw_message(data, limits, schemas)
             stats.did(INTAKE, "pages")
-            return PageOutcome(analyze_page(page, limits, stats), stats=stats)
+            return PageOutcome(analyze_page(page, limits, stats, sites), stats=stats)
     except PageError as exc:
         error = exc
     except RecursionError:

@@ -50,6 +50,7 @@ FEATURES = (
     "frame_chars", "mean_wlen", "lower_start", "commas", "colon_end",
     "prev_log_words", "prev_stop", "prev_terminal", "next_log_words", "next_stop", "next_terminal",
     "win_log_words", "win_stop",
+    "long_x_stop", "long_x_terminal", "terminal_x_stop", "log_words_sq", "tail_x_long", "head_x_long", "timeish_x_short",
 )
 STAGE2 = ("logit", "prev_logit", "next_logit", "win1", "win3", "win8", "max_before", "max_after", "log_words", "titleish", "sep")
 
@@ -66,40 +67,42 @@ def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
 STOPWORDS = Lazy(load_stopwords)
 
 
+_PUNCT_EDGES = str.maketrans({c: " " for c in ".,;:!?\"'“”‘’()[]{}"})
+_CAP_START = re.compile(r"(?:^|\s)[^\W\d_a-z]", re.M)  # a token opening with an upper-case letter
+_NUM_START = re.compile(r"(?:^|\s)[$€£]?\d")
+_TIME_GATE = re.compile(r"\d|ago\b|yesterday|today", re.I)
+
+
 def _own(kind: str, text: str, titleish: bool, dateline: bool, stop: frozenset[str]) -> list[float]:
-    """Per-block features that need only the block (position and neighbours come later)."""
-    toks = _TOKEN.findall(text[:4000])
-    n = len(toks) or 1
-    nstop = ncap = nnum = 0
-    wlen = 0
-    for t in toks:
-        w = t.strip(".,;:!?\"'“”‘’()[]{}").casefold()
-        wlen += len(w)
-        if w in stop:
-            nstop += 1
-        c = t[:1]
-        if c.isupper():
-            ncap += 1
-        elif c.isdigit() or (c in "$€£" and t[1:2].isdigit()):
-            nnum += 1
+    """Per-block features that need only the block (position and neighbours come later).
+    Counting is done by C-level scans (split, map, regex) rather than a loop per token:
+    this runs on every block of every page."""
+    head = text[:4000]
+    n_tok = head.count(" ") + 1
+    n = n_tok
+    words = head.casefold().translate(_PUNCT_EDGES).split()
+    nstop = sum(map(stop.__contains__, words))
+    ncap = len(_CAP_START.findall(head))
+    nnum = len(_NUM_START.findall(head))
+    letters = len(head) - n_tok + 1
     t = text.rstrip(_CLOSERS)
     low = text[:400]
     return [
-        math.log1p(len(toks)),
-        1.0 if len(toks) >= 12 else 0.0,
+        math.log1p(n_tok),
+        1.0 if n_tok >= 12 else 0.0,
         nstop / n,
         1.0 if t and t[-1] in _TERMINAL else 0.0,
-        ncap / n,
-        nnum / n,
-        1.0 if _LINKISH.search(low) else 0.0,
-        1.0 if _TIMEISH.search(low) else 0.0,
+        min(ncap / n, 1.0),
+        min(nnum / n, 1.0),
+        1.0 if ("." in low or "@" in low or "#" in low or ":" in low) and _LINKISH.search(low) else 0.0,
+        1.0 if _TIME_GATE.search(low) and _TIMEISH.search(low) else 0.0,
         1.0 if kind == SEP else 0.0,
         1.0 if kind == RELATED else 0.0,
         1.0 if kind == BULLET else 0.0,
         1.0 if titleish else 0.0,
         1.0 if dateline else 0.0,
         min(len(_FRAME_CHARS.findall(low)), 5) / 5.0,
-        min(wlen / n, 15.0) / 10.0,
+        min(letters / n, 15.0) / 10.0,
         1.0 if text[:1].islower() else 0.0,
         min(text.count(",", 0, 2000) / n * 5, 1.0),
         1.0 if t.endswith(":") else 0.0,
@@ -152,6 +155,8 @@ def features(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[str] 
         shift(logw, 1, 0.0), shift(stp, 1, 0.0), shift(term, 1, 0.0),
         shift(logw, -1, 0.0), shift(stp, -1, 0.0), shift(term, -1, 0.0),
         win_w, win_s,
+        a[:, 1] * a[:, 2], a[:, 1] * a[:, 3], a[:, 3] * a[:, 2], a[:, 0] ** 2,
+        (before > 0.9) * a[:, 1], (before < 0.05) * a[:, 1], a[:, 7] * (1 - a[:, 1]),
     ]
     return np.column_stack(cols)
 

@@ -32,6 +32,7 @@ from worker.pipeline.segment.boilerplate import BYLINE, CHROME, RELATED, classif
 from worker.pipeline.segment.cohesion import Vocabulary, content_words, shares_topic, topic_share
 from worker.pipeline.segment.dateline import has_dateline, split_dateline
 from worker.pipeline.segment.lines import MODEL, features
+from worker.pipeline.segment.sitelines import SiteLineSketch
 from worker.pipeline.segment.titles import Block, candidates
 from worker.pipeline.tagging.regions import resolve_place
 from worker.pipeline.segment.repeats import ParagraphDeduper, repeat_of
@@ -68,7 +69,7 @@ MAX_LINES = 12_000  # and lines
 class _Unit:
     """A paragraph-level item of the page, in order."""
 
-    __slots__ = ("kind", "text", "titleish", "dateline", "dropped", "score", "_words")
+    __slots__ = ("kind", "text", "titleish", "dateline", "dropped", "score", "site_repeat", "_words")
 
     def __init__(self, kind: str, text: str) -> None:
         self.kind = kind
@@ -77,6 +78,7 @@ class _Unit:
         self.dateline = kind == _TEXT and not self.titleish and has_dateline(text)
         self.dropped = False
         self.score = 0.0  # the block model's log-odds of article text
+        self.site_repeat = False  # printed on many pages of this site: never a title
         self._words: set[str] | None = None
 
     @property
@@ -196,6 +198,34 @@ def page_units(body: str) -> list[tuple[str, str, bool, bool]]:
     """The blocks the classifier sees, as ``(kind, text, titleish, dateline)``: for
     training (``eval/train_lines.py``) exactly what :func:`segment_text` scores."""
     return [(u.kind, u.text, u.titleish, u.dateline) for u in _units(_lines(_bounded(body)), Stats())]
+
+
+_MAX_SITE_REPEAT_SHARE = 0.7  # more of the page than this recurring: the same page again
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _drop_site_repeats(units: list[_Unit], sites: SiteLineSketch, site: str, stats: Stats) -> None:
+    """Drop blocks this site printed on several earlier pages, then count this page in.
+
+    Blocks are hashed by sentence: how lines are rebuilt into paragraphs depends on the
+    page's wrap width, so one footer may be one block on this page and two on the next."""
+    idx = [i for i, u in enumerate(units) if u.kind in (_TEXT, _BULLET)]
+    pieces = [_SENTENCE_END.split(comparison_key(units[i].text))[:20] for i in idx]
+    keys = [k for ps in pieces for k in ps]
+    if sites.pages(site) >= sites.min_pages:
+        counts = iter(sites.counts(site, keys))
+        hits = []
+        for i, ps in zip(idx, pieces):
+            if min(next(counts) for _ in ps) >= sites.min_pages:
+                hits.append(i)
+        if hits and len(hits) <= _MAX_SITE_REPEAT_SHARE * len(idx):
+            for i in hits:
+                units[i].dropped = True
+                units[i].site_repeat = True
+            stats.drop(SEGMENT, "repeated_on_site", len(hits))
+    sites.observe(site, keys)
 
 
 _MIN_PAGE_STOP_SHARE = 0.08  # below this the page is not in the stopword list's language
@@ -468,13 +498,19 @@ def _new_topic_after(cur: _Article, units: list[_Unit], i: int, body: int) -> bo
 # --------------------------------------------------------------------------- API
 
 
-def segment_text(body: str, stats: Stats | None = None) -> list[Segment]:
-    """A plain-text scraped page -> its articles, in page order."""
+def segment_text(
+    body: str, stats: Stats | None = None, sites: SiteLineSketch | None = None, site: str | None = None
+) -> list[Segment]:
+    """A plain-text scraped page -> its articles, in page order.
+
+    ``sites``/``site``: the caller's sketch of lines seen on earlier pages of each site and
+    this page's site; lines that recur across the site's pages are dropped as furniture.
+    Without them (or for a site not seen yet) the page is segmented on its own."""
     stats = stats if stats is not None else Stats()
     if not body or not body.strip():
         stats.drop(SEGMENT, "empty_body")
         return []
-    out, arts, units = candidate_articles(body, stats)
+    out, arts, units = candidate_articles(body, stats, sites, site)
     out, arts = _merge_weak_splits(out, arts, units, stats)
     _retitle(out, arts, units, body, stats)
     stats.did(SEGMENT, "articles", len(out))
@@ -489,7 +525,7 @@ def title_candidates(art: _Article, units: list[_Unit], body: str, counts: dict[
         anchor += 1
     if anchor >= n:
         anchor = art.first
-    blocks = [Block(u.text, u.score, u.dropped, u.titleish, u.kind) for u in units]
+    blocks = [Block(u.text, u.score, u.dropped, u.titleish, "repeat" if u.site_repeat else u.kind) for u in units]
     if counts is None:
         counts = _block_counts(units)
     first_line = body[: body.find("\n") if "\n" in body else len(body)].strip()
@@ -536,7 +572,9 @@ def _retitle(out: list[Segment], arts: list[_Article], units: list[_Unit], body:
             seg.paragraphs[:] = kept
 
 
-def candidate_articles(body: str, stats: Stats) -> tuple[list[Segment], list[_Article], list[_Unit]]:
+def candidate_articles(
+    body: str, stats: Stats, sites: SiteLineSketch | None = None, site: str | None = None
+) -> tuple[list[Segment], list[_Article], list[_Unit]]:
     """Every article the walk opens (before weak splits are merged back), with the walk's
     record of each and the page's blocks: what the split model is trained on."""
     bounded = _bounded(body)
@@ -544,6 +582,8 @@ def candidate_articles(body: str, stats: Stats) -> tuple[list[Segment], list[_Ar
         stats.drop(SEGMENT, "page_cut_at_size_limit")
     bylines: list[int] = []
     units = _units(_lines(bounded), stats, bylines)
+    if sites is not None and site:
+        _drop_site_repeats(units, sites, site, stats)
     _drop_boilerplate(units, stats)
     _drop_related_lists(units, stats)
     out: list[Segment] = []
@@ -696,12 +736,21 @@ def _merge_weak_splits(
             prev = art
             continue
         host = merged[-1]
-        if seg.title:
-            host.paragraphs.append(seg.title)
-        if seg.dateline:
-            host.paragraphs.append(seg.dateline)
-        host.paragraphs.extend(seg.paragraphs)
-        host.highlights.extend(seg.highlights)
+        have = {comparison_key(p) for p in host.paragraphs}
+        if host.title:
+            have.add(comparison_key(host.title))
+        first = seg.paragraphs[:1]
+        if seg.dateline and first:
+            first = [f"{seg.dateline} - {first[0]}"]  # the dateline goes back where it was
+        for p in ([seg.title] if seg.title else []) + first + seg.paragraphs[1:]:
+            key = comparison_key(p)
+            if key in have:
+                stats.drop(CLEANUP, "repeated_paragraph")
+                continue
+            have.add(key)
+            host.paragraphs.append(p)
+        hl = set(host.highlights)
+        host.highlights.extend(h for h in seg.highlights if h not in hl)
         stats.did(SEGMENT, "weak_split_merged")
         prev.last = art.last
         prev.vocab = art.vocab if not prev.paragraphs else prev.vocab
