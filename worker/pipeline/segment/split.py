@@ -525,7 +525,7 @@ def title_candidates(art: _Article, units: list[_Unit], body: str, counts: dict[
         anchor += 1
     if anchor >= n:
         anchor = art.first
-    blocks = [Block(u.text, u.score, u.dropped, u.titleish, "repeat" if u.site_repeat else u.kind) for u in units]
+    blocks = _Blocks(units)
     if counts is None:
         counts = _block_counts(units)
     first_line = body[: body.find("\n") if "\n" in body else len(body)].strip()
@@ -533,6 +533,26 @@ def title_candidates(art: _Article, units: list[_Unit], body: str, counts: dict[
     for para in art.paragraphs[:3]:
         lead |= content_words(para)
     return candidates(blocks, anchor, art.title, first_line, counts, art.vocab.words, lead)
+
+
+class _Blocks:
+    """The page's blocks as titles.py reads them, built only for the indexes it looks at."""
+
+    __slots__ = ("_units", "_made")
+
+    def __init__(self, units: list[_Unit]) -> None:
+        self._units = units
+        self._made: dict[int, Block] = {}
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def __getitem__(self, i: int) -> Block:
+        b = self._made.get(i)
+        if b is None:
+            u = self._units[i]
+            b = self._made[i] = Block(u.text, u.score, u.dropped, u.titleish, "repeat" if u.site_repeat else u.kind)
+        return b
 
 
 def _block_counts(units: list[_Unit]) -> dict[str, int]:
@@ -631,14 +651,16 @@ def _account_strays(units: list[_Unit], walked: list[_Article], stats: Stats) ->
     """Blocks the walk gave no role (headline-shaped lines that introduce nothing): counted
     as dropped, or, when the walk found no article at all, made into one. A headline over
     rows of figures (an earnings table) or a one-line brief is news too."""
-    used: set[str] = set()
+    used: set[int] = set()  # the walk stores the blocks' own strings: identity suffices
+    hl_keys: set[str] = set()
     for a in walked:
         if a.title:
-            used.add(comparison_key(a.title))
-        used.update(comparison_key(p) for p in a.paragraphs)
-        used.update(comparison_key(h) for h in a.highlights)
+            used.add(id(a.title))
+        used.update(id(p) for p in a.paragraphs)
+        hl_keys.update(comparison_key(h) for h in a.highlights)
     strays = [(i, u) for i, u in enumerate(units)
-              if not u.dropped and u.kind in (_TEXT, _BULLET) and comparison_key(u.text) not in used]
+              if not u.dropped and u.kind in (_TEXT, _BULLET) and id(u.text) not in used
+              and (u.kind != _BULLET or comparison_key(bullet_text(u.text) or u.text) not in hl_keys)]
     if not strays:
         return
     if walked:

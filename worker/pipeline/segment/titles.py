@@ -66,7 +66,7 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
         cap = sum(1 for w in ws if w[:1].isupper()) / len(ws)
         t = b.text.rstrip("\"'”’)")
         d = anchor - j
-        near = blocks[j + 1:j + 4]
+        near = [blocks[k] for k in range(j + 1, min(j + 4, len(blocks)))]
         date_near = any(_TIMEISH.search(x.text[:200]) for x in near)
         prev_w = blocks[j - 1].text.count(" ") + 1 if j > 0 else 0
         next_w = blocks[j + 1].text.count(" ") + 1 if j + 1 < len(blocks) else 0
