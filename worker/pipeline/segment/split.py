@@ -89,7 +89,7 @@ class _Unit:
 
 
 class _Article:
-    __slots__ = ("title", "paragraphs", "highlights", "vocab", "title_key", "_keys", "_keyed", "first", "last", "cue", "closed", "byline")
+    __slots__ = ("title", "paragraphs", "highlights", "vocab", "title_key", "_keys", "_keyed", "first", "last", "cue", "closed", "closed_at", "byline")
 
     def __init__(self, title: str | None, first: int = 0, cue: str = "first") -> None:
         self.first = first  # index of the unit that opened it
@@ -97,6 +97,7 @@ class _Article:
         self.cue = cue  # why it was opened: first, sep, dateline, topic
         self.closed = False  # its title was printed below its body (a strong end)
         self.byline = False  # a byline was printed at its start
+        self.closed_at = -1  # the block of that title
         self.title = title
         self.title_key = comparison_key(title) if title else None
         self.paragraphs: list[str] = []
@@ -444,6 +445,7 @@ def _walk(units: list[_Unit]) -> list[_Article]:
                 by_title.setdefault(cur.title_key or "", cur)
                 highlight_target = cur
                 cur.closed = True
+                cur.closed_at = i
                 after_sep = True  # a title printed below its body ends the article
                 continue
             else:
@@ -519,12 +521,7 @@ def segment_text(
 
 def title_candidates(art: _Article, units: list[_Unit], body: str, counts: dict[str, int] | None = None) -> list[tuple[int, list[float]]]:
     """The blocks that could be ``art``'s headline, with their features (titles.py)."""
-    anchor = art.first
-    n = len(units)
-    while anchor < n and not (_is_body(units[anchor]) or units[anchor].dateline):
-        anchor += 1
-    if anchor >= n:
-        anchor = art.first
+    anchor = _anchor(art, units)
     blocks = _Blocks(units)
     if counts is None:
         counts = _block_counts(units)
@@ -532,7 +529,29 @@ def title_candidates(art: _Article, units: list[_Unit], body: str, counts: dict[
     lead: set[str] = set()
     for para in art.paragraphs[:3]:
         lead |= content_words(para)
-    return candidates(blocks, anchor, art.title, first_line, counts, art.vocab.words, lead)
+    extra = [art.closed_at] if art.closed and art.closed_at >= 0 else []
+    return candidates(blocks, anchor, art.title, first_line, counts, art.vocab.words, lead, extra)
+
+
+_ANCHOR_WORDS = 15  # the article's body starts at its first block of prose this long
+_ANCHOR_SCORE = 1.0  # that the block model is this sure of
+
+
+def _anchor(art: _Article, units: list[_Unit]) -> int:
+    """Where the article's body starts: its first confident prose block (kept furniture
+    at its head is skipped), else its first body block."""
+    n = len(units)
+    first_body = None
+    j = art.first
+    while j <= min(art.last, n - 1):
+        u = units[j]
+        if _is_body(u) or u.dateline:
+            if first_body is None:
+                first_body = j
+            if u.dateline or (u.score >= _ANCHOR_SCORE and u.text.count(" ") + 1 >= _ANCHOR_WORDS):
+                return j
+        j += 1
+    return first_body if first_body is not None else art.first
 
 
 class _Blocks:
@@ -572,8 +591,6 @@ def _retitle(out: list[Segment], arts: list[_Article], units: list[_Unit], body:
         return
     counts = _block_counts(units)
     for seg, art in zip(out, arts):
-        if art.closed:
-            continue
         best, best_z = None, model.title_threshold
         for j, feats in title_candidates(art, units, body, counts):
             z = model.title_score(feats)

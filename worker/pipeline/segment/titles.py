@@ -22,7 +22,7 @@ from worker.pipeline.text.normalize import comparison_key
 TITLE_FEATURES = (
     "dist", "log_dist", "after", "log_words", "cap_share", "ends_period", "ends_question",
     "repeated", "first_line_prefix", "first_line_equal", "score", "dropped", "titleish", "date_near",
-    "walk_title", "rank", "frame_sep", "colon", "prev_words", "next_words", "body_overlap", "lead_overlap",
+    "walk_title", "rank", "frame_sep", "colon", "prev_words", "next_words", "body_overlap", "lead_overlap", "closed_title",
 )
 WINDOW_BEFORE = 40
 WINDOW_AFTER = 3
@@ -43,16 +43,19 @@ class Block:
 
 
 def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, first_line: str,
-               counts: dict[str, int], body_words: set[str], lead_words: set[str]) -> list[tuple[int, list[float]]]:
+               counts: dict[str, int], body_words: set[str], lead_words: set[str],
+               extra: Sequence[int] = ()) -> list[tuple[int, list[float]]]:
     """(block index, features) of each block that could be the headline of the article
-    whose first body block is ``anchor``."""
+    whose first body block is ``anchor``; ``extra``: a title the walk found printed below
+    the body (outside the window), scored too."""
     out = []
     lo = max(0, anchor - WINDOW_BEFORE)
     hi = min(len(blocks), anchor + WINDOW_AFTER + 1)
     first_key = comparison_key(first_line) if first_line else ""
     walk_key = comparison_key(walk_title) if walk_title else None
     rank = 0
-    for j in range(hi - 1, lo - 1, -1):
+    order = [j for j in extra if not lo <= j < hi] + list(range(hi - 1, lo - 1, -1))
+    for j in order:
         b = blocks[j]
         if b.kind != "text":
             continue
@@ -95,5 +98,6 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
             math.log1p(next_w),
             len(cw & body_words) / ncw,
             len(cw & lead_words) / ncw,
+            float(j in extra),
         ]))
     return out
