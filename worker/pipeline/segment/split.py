@@ -514,6 +514,7 @@ def segment_text(
         return []
     out, arts, units = candidate_articles(body, stats, sites, site)
     out, arts = _merge_weak_splits(out, arts, units, stats)
+    _keep_main_run(out, arts, units, stats)
     _retitle(out, arts, units, body, stats)
     stats.did(SEGMENT, "articles", len(out))
     return out
@@ -581,6 +582,46 @@ def _block_counts(units: list[_Unit]) -> dict[str, int]:
             k = comparison_key(u.text)
             counts[k] = counts.get(k, 0) + 1
     return counts
+
+
+_GAP_COST = 1.0  # words of furniture weigh this much against words of text (tuned)
+_MIN_GAP_WORDS = 3  # a furniture block weighs at least this many words
+
+
+def _keep_main_run(out: list[Segment], arts: list[_Article], units: list[_Unit], stats: Stats) -> None:
+    """An article is one run of text: blocks the walk gave it across a long stretch of
+    furniture (a comment thread below the footer, a promo box above the menu) are cut
+    off. The run is the stretch of the article's blocks where text words outweigh the
+    furniture words between them (maximum-sum subarray, as boilerpipe keeps the largest
+    text block)."""
+    for seg, art in zip(out, arts):
+        lo, hi = art.first, min(art.last, len(units) - 1)
+        if hi <= lo:
+            continue
+        best = cur = 0.0
+        best_span = (lo, hi)
+        start = lo
+        for j in range(lo, hi + 1):
+            u = units[j]
+            n = u.text.count(" ") + 1
+            if u.dropped or u.kind in (_SEP, _RELATED):
+                w = -_GAP_COST * max(n, _MIN_GAP_WORDS)
+            else:
+                w = float(n)
+            if cur <= 0:
+                cur, start = w, j
+            else:
+                cur += w
+            if cur > best:
+                best, best_span = cur, (start, j)
+        a, b = best_span
+        outside = {id(units[j].text) for j in range(lo, hi + 1) if (j < a or j > b) and not units[j].dropped}
+        if not outside:
+            continue
+        kept = [p for p in seg.paragraphs if id(p) not in outside]
+        if kept and len(kept) < len(seg.paragraphs):
+            stats.drop(SEGMENT, "outside_main_run", len(seg.paragraphs) - len(kept))
+            seg.paragraphs[:] = kept
 
 
 def _retitle(out: list[Segment], arts: list[_Article], units: list[_Unit], body: str, stats: Stats) -> None:
