@@ -520,10 +520,12 @@ def segment_text(
     return out
 
 
-def title_candidates(art: _Article, units: list[_Unit], body: str, counts: dict[str, int] | None = None) -> list[tuple[int, list[float]]]:
+def title_candidates(
+    art: _Article, units: list[_Unit], body: str, counts: dict[str, int] | None = None, blocks: "_Blocks | None" = None
+) -> list[tuple[int, list[float]]]:
     """The blocks that could be ``art``'s headline, with their features (titles.py)."""
     anchor = _anchor(art, units)
-    blocks = _Blocks(units)
+    blocks = blocks if blocks is not None else _Blocks(units)
     if counts is None:
         counts = _block_counts(units)
     first_line = body[: body.find("\n") if "\n" in body else len(body)].strip()
@@ -631,9 +633,10 @@ def _retitle(out: list[Segment], arts: list[_Article], units: list[_Unit], body:
     if model is None or model.title is None:
         return
     counts = _block_counts(units)
+    blocks = _Blocks(units)
     for seg, art in zip(out, arts):
         best, best_z = None, model.title_threshold
-        for j, feats in title_candidates(art, units, body, counts):
+        for j, feats in title_candidates(art, units, body, counts, blocks):
             z = model.title_score(feats)
             if z > best_z:
                 best, best_z = j, z

@@ -16,7 +16,7 @@ import re
 from typing import Sequence
 
 from worker.pipeline.segment.cohesion import content_words
-from worker.pipeline.segment.lines import _TIMEISH
+from worker.pipeline.segment.lines import _timeish
 from worker.pipeline.text.normalize import comparison_key
 
 TITLE_FEATURES = (
@@ -32,7 +32,7 @@ _FRAME = re.compile(r"\s[|–—-]\s|\s::\s")
 class Block:
     """What the title chooser needs to know of one block of the page."""
 
-    __slots__ = ("text", "score", "dropped", "titleish", "kind")
+    __slots__ = ("text", "score", "dropped", "titleish", "kind", "_cw", "_time")
 
     def __init__(self, text: str, score: float, dropped: bool, titleish: bool, kind: str) -> None:
         self.text = text
@@ -40,6 +40,21 @@ class Block:
         self.dropped = dropped
         self.titleish = titleish
         self.kind = kind
+        self._cw: set[str] | None = None
+        self._time: bool | None = None
+
+    @property
+    def content(self) -> set[str]:
+        if self._cw is None:
+            self._cw = content_words(self.text)
+        return self._cw
+
+    @property
+    def timeish(self) -> bool:
+        """Holds a date or a time (a byline or dateline line near a headline)."""
+        if self._time is None:
+            self._time = _timeish(self.text[:200])
+        return self._time
 
 
 def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, first_line: str,
@@ -70,10 +85,10 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
         t = b.text.rstrip("\"'”’)")
         d = anchor - j
         near = [blocks[k] for k in range(j + 1, min(j + 4, len(blocks)))]
-        date_near = any(_TIMEISH.search(x.text[:200]) for x in near)
+        date_near = any(x.timeish for x in near)
         prev_w = blocks[j - 1].text.count(" ") + 1 if j > 0 else 0
         next_w = blocks[j + 1].text.count(" ") + 1 if j + 1 < len(blocks) else 0
-        cw = content_words(b.text)
+        cw = b.content
         ncw = len(cw) or 1
         out.append((j, [
             float(d),
