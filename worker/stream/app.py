@@ -26,7 +26,6 @@ from worker.config import Settings
 from worker.pipeline.intake.deadletter import dead_letter
 from worker.pipeline.model import Origin, OutRecord, PageError
 from worker.pipeline.stats import Stats
-from worker.pipeline.segment.sitelines import SiteLineSketch
 from worker.pipeline.process import PageOutcome, dead_letter_record, decide_with_verdict, handle_input, warm_up
 from worker.stream.codec import decode_candidate, encode_candidate
 from worker.stream import faust_patches
@@ -92,7 +91,6 @@ class NewsWorker:
         self.dedup = DedupState(self.app, settings, self.metrics)
         if settings.process_workers <= 0:
             warm_up()
-        self.sites = SiteLineSketch()  # lines recurring per site (in-process analysis; see sitelines.py)
         self._define_agents()
         self._define_web()
 
@@ -116,7 +114,7 @@ class NewsWorker:
     async def _analyze(self, data: bytes, origin: Origin) -> PageOutcome:
         limits = self.settings.limits
         if self.settings.process_workers <= 0:
-            return handle_input(data, origin, limits, schemas=self.settings.schemas_path(), sites=self.sites)
+            return handle_input(data, origin, limits, schemas=self.settings.schemas_path())
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.settings.process_workers, initializer=warm_up)
         future = asyncio.get_running_loop().run_in_executor(self._pool, partial(handle_input, data, origin, limits, schemas=self.settings.schemas_path()))
