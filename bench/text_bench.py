@@ -55,10 +55,12 @@ def _justext() -> Callable[[str], object] | None:
         import justext
     except ImportError:
         return None
+    from eval.textpages import text_blocks
+
     stop = justext.get_stoplist("English")
 
     def run(body: str) -> object:
-        doc = "<html><body>" + "".join(f"<p>{htmlmod.escape(x)}</p>" for x in body.split("\n") if x.strip()) + "</body></html>"
+        doc = "<html><body>" + "".join(f"<p>{htmlmod.escape(x)}</p>" for x in text_blocks(body)) + "</body></html>"
         return justext.justext(doc.encode("utf-8"), stop, encoding="utf-8")
 
     return run
