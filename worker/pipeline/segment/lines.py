@@ -194,7 +194,8 @@ def stage2_features(logit: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 class LineModel:
-    """The two logistic stages, with the feature scaling they were trained with."""
+    """The two logistic block stages (with the feature scaling they were trained with),
+    the split model and the title model: everything ``text_lines.json`` holds."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         if tuple(spec["stage1"]["features"]) != FEATURES or tuple(spec["stage2"]["features"]) != STAGE2:
@@ -209,7 +210,6 @@ class LineModel:
         self.split: tuple[float, list[list[float]]] | None = None
         if sp is not None:
             self.split = (float(sp["base"]), [list(t) for t in sp["trees"]])
-
         ti = spec.get("title")
         self.title: tuple[float, list[list[float]]] | None = None
         self.title_threshold = -99.0
@@ -224,7 +224,6 @@ class LineModel:
     def title_score(self, feats: list[float]) -> float:
         """Log-odds that a block is its article's headline (see titles.py)."""
         return _trees(self.title, feats)  # type: ignore[arg-type]
-
 
     def stage1(self, x: np.ndarray) -> np.ndarray:
         return ((x - self.mu1) / self.sd1) @ self.w1 + self.b1

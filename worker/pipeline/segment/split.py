@@ -1,22 +1,28 @@
 """Plain-text page -> articles.
 
-A scraped text page holds one to a few articles mixed with site chrome. The page is
-read in three passes, each linear in its size:
+A scraped text page is usually a whole web page copied out: one to a few articles inside
+menus, bylines, captions, related links, comment threads and footers. It is read in
+passes, each linear in its size:
 
-1. lines are classified (blank, chrome, related-list header, byline, bullet, text) and
-   runs of text lines are rebuilt into paragraphs (``seg_paragraphs``);
-2. "Related:"-style lists of other stories' headlines are consumed so that those
-   headlines never become articles;
-3. a left-to-right walk assigns every headline-shaped paragraph a role - title before
-   its body, title after its body (some sites print it below the text, next to a
-   short-URL box), a repeat of a title already seen, or a subheading inside the
-   current article. A headline starts a new article when chrome separates it from the
-   previous text, when a dateline follows it, or when the words after it share little
-   with the article so far (lexical cohesion, as in TextTiling).
+1. lines are classified by rule (blank, chrome, related-list header, byline, bullet,
+   text) and runs of text lines are rebuilt into paragraphs ("blocks");
+2. blocks the site printed on several earlier pages are dropped when the caller keeps a
+   per-site sketch (``sitelines.py``); then a learned classifier with context smoothing
+   (``lines.py``, jusText/boilerpipe style) drops the blocks that are page furniture;
+3. "Related:"-style lists of other stories' headlines are consumed;
+4. a left-to-right walk proposes articles: every headline-shaped block gets a role
+   (title before its body, title printed after it, a repeat, a subheading), and a
+   headline after furniture, over a dateline, or over text on other things opens a
+   candidate article;
+5. a page holds one article unless the evidence is strong: a headline over a wire
+   dateline, or the learned split model (boosted trees over the furniture in between,
+   bylines, datelines, shared vocabulary) says so; weak splits are merged back;
+6. each article keeps its main run of text (blocks beyond a long stretch of furniture
+   are cut off) and gets its headline from the learned title chooser (``titles.py``).
 
-Each article then goes through :func:`finish_article`, the cleanup HTML extraction
-shares: unwrapping, chrome removal, de-duplication of repeated paragraphs and the
-dateline split.
+Every block removed is counted in ``stats`` with its reason. Each article goes through
+:func:`finish_article`'s cleanup, shared with HTML extraction: unwrapping, chrome
+removal, de-duplication of repeated paragraphs and the dateline split.
 """
 
 from __future__ import annotations
