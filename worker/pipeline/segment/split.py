@@ -68,6 +68,7 @@ _TEXT, _BULLET, _SEP, _RELATED = "text", "bullet", "sep", "related"
 _LOOKAHEAD_PARAS = 8
 _MIN_PARAS_BEFORE_TOPIC_SPLIT = 3
 _MIN_HEADLINE_WORDS = 4
+_PROPOSE_GAP = 8  # furniture blocks after which body text may open a candidate article
 MAX_CHARS = 600_000  # segmentation input cap (characters); see _bounded
 MAX_LINES = 12_000  # and lines
 
@@ -389,14 +390,18 @@ def _walk(units: list[_Unit]) -> list[_Article]:
             by_title.setdefault(cur.title_key or "", cur)
         return cur
 
+    gap = 0  # furniture blocks since the last live text
     for i, u in enumerate(units):
         if u.dropped:
             after_sep = after_sep or u.kind == _TEXT  # furniture between two blocks separates them
+            gap += 1
             continue
         prev_live, last_live = last_live, i
         if u.kind in (_SEP, _RELATED):
             after_sep = True
+            gap += 1
             continue
+        long_gap, gap = gap >= _PROPOSE_GAP, 0
         if u.kind == _BULLET:
             item = bullet_text(u.text) or u.text
             if highlight_target is not None:
@@ -471,6 +476,8 @@ def _walk(units: list[_Unit]) -> list[_Article]:
         # body paragraph
         if u.dateline and cur is not None and cur.paragraphs and not cur.repeats(u.text):
             start(None, i, "dateline")
+        elif long_gap and cur is not None and cur.paragraphs and not cur.repeats(u.text):
+            start(None, i, "gap")  # a page frame in between (the split model decides)
         elif cur is None:
             start(None, i, "first")
         assert cur is not None
@@ -710,7 +717,7 @@ SPLIT_FEATURES = (
     "dateline", "sep", "topic", "closed", "titled", "log_gap_units", "log_gap_words", "share",
     "log_b_words", "log_a_words", "a_terminal", "title_words",
     "sqrt_share", "topic_x_share", "sep_x_share", "closed_x_share", "dateline_x_share", "gap_x_share",
-    "byline", "log_chrome_units", "log_a_paras", "log_b_paras", "wire_dateline",
+    "byline", "log_chrome_units", "log_a_paras", "log_b_paras", "wire_dateline", "gap",
 )
 
 
@@ -780,6 +787,7 @@ def split_evidence(a: _Article, b: _Article, units: list[_Unit]) -> list[float]:
         math.log1p(len(a.paragraphs)),
         math.log1p(len(b.paragraphs)),
         float(b.cue == "dateline" and wire_dateline(b)),
+        float(b.cue == "gap"),
     ]
 
 
