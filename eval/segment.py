@@ -144,6 +144,43 @@ def load(data_dir: Path, limit: int | None) -> list[tuple[dict[str, Any], dict[s
     return out
 
 
+def _rows(data: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, dict[str, float]]:
+    per_layout: dict[str, list[dict[str, float]]] = defaultdict(list)
+    every = []
+    for page, truth in data:
+        s = score_page(segment_text(page["body"]), truth)
+        per_layout[str(truth.get("layout", "?"))].append(s)
+        every.append(s)
+    rows = {k: aggregate(v) for k, v in sorted(per_layout.items())}
+    rows["overall"] = aggregate(every)
+    return rows
+
+
+def report(data: Path) -> str:
+    """Markdown section for ``python -m eval``: the segment-dev layouts, report half."""
+    from eval.split import split
+
+    _tune, rep = split(load(data / "segment-dev", None), lambda pt: pt[0]["page_id"])
+    started = time.perf_counter()
+    rows = _rows(rep)
+    cols = ("pages", *_MEANS, *_SUMS)
+    lines = [
+        "## Text-page segmentation: the four segment-dev layouts",
+        "",
+        "`eval/segment.py` on `segment-dev` (report half): i seed-like, ii title-first blocks split by "
+        "advertisement/share/related blocks, iii one article with a repeated paragraph and broken lines, "
+        "iv three articles between a nav header and a footer.",
+        "",
+        "| layout | " + " | ".join(cols) + " |",
+        "|" + "---|" * (len(cols) + 1),
+    ]
+    for name, row in rows.items():
+        cells = [f"{row[c]:d}" if c == "pages" else f"{row[c]:.3f}" if c in _MEANS else f"{row[c]:.0f}" for c in cols]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append(f"\n({time.perf_counter() - started:.1f} s)")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("data_dir", type=Path)

@@ -19,6 +19,7 @@ from worker.inputs import InputItem, read_inputs
 from worker.pipeline.dedup.index import DedupIndex
 from worker.pipeline.model import OutRecord
 from worker.pipeline.process import dead_letter_record, decide_all, handle_input
+from worker.pipeline.segment.sitelines import SiteLineSketch
 from worker.pipeline.stats import Stats
 
 
@@ -28,13 +29,14 @@ class BatchRun:
     index: DedupIndex = field(init=False)
     counts: Counter = field(default_factory=Counter)
     stats: Stats = field(default_factory=Stats)
+    sites: SiteLineSketch = field(default_factory=SiteLineSketch)  # lines recurring per site, over this run's input
 
     def __post_init__(self) -> None:
         self.index = DedupIndex(config=self.settings.dedup_config())
 
     def run_one(self, item: InputItem) -> list[OutRecord]:
         self.counts["pages"] += 1
-        outcome = handle_input(item.data, item.origin, self.settings.limits, path=item.path, schemas=self.settings.schemas_path())
+        outcome = handle_input(item.data, item.origin, self.settings.limits, path=item.path, schemas=self.settings.schemas_path(), sites=self.sites)
         self.stats.merge(outcome.stats)
         if outcome.dead_letter is not None:
             records = [dead_letter_record(outcome.dead_letter)]

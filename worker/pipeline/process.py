@@ -29,6 +29,7 @@ from worker.pipeline.model import Origin, OutRecord, PageError, RawPage, Segment
 from worker.pipeline.stats import CLEANUP, DEDUP, FINGERPRINT, HTML as HTML_STAGE, INTAKE, SEGMENT, TAGGING, Stats
 from worker.pipeline.tagging.regions import tag_regions
 from worker.pipeline.tagging.routing import ALL_ROUTINGS, route_roles
+from worker.pipeline.segment.sitelines import SiteLineSketch
 from worker.pipeline.segment.split import finish_article, segment_text
 from worker.pipeline.intake.timebox import time_limit
 from worker.pipeline.tagging.topics import tag_topics
@@ -46,7 +47,16 @@ class Candidate:
     fingerprint: Fingerprint
 
 
-def segments_of(page: RawPage, stats: Stats) -> list[Segment]:
+def site_of(page: RawPage) -> str | None:
+    """The site a page belongs to, for the per-site sketch of recurring lines: the URL's
+    host without a leading "www.", else the page's source."""
+    host = urlsplit(page.url).hostname if page.url else None
+    if host:
+        return host[4:] if host.startswith("www.") else host
+    return page.source or None
+
+
+def segments_of(page: RawPage, stats: Stats, sites: SiteLineSketch | None = None) -> list[Segment]:
     if page.content_type == HTML:
         with stats.timed(HTML_STAGE):
             docs = extract_html(page.body, stats)
@@ -54,35 +64,44 @@ def segments_of(page: RawPage, stats: Stats) -> list[Segment]:
             found = (finish_article(doc.title, doc.paragraphs, stats=stats) for doc in docs)
             return [seg for seg in found if seg is not None]
     with stats.timed(SEGMENT):
-        return segment_text(page.body, stats)
+        return segment_text(page.body, stats, sites, site_of(page) if sites is not None else None)
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _MIN_WORDS = 8
+_MIN_DISTINCT = 4
 _WORD_SCAN_CHARS = 20_000
 
 
 def has_prose(segment: Segment) -> bool:
-    """Whether a segment has words at all: runs of dots, tag soup, or one letter repeated
-    50,000 times survive segmentation as "paragraphs" but are not articles. Counts
-    letter-only tokens in a bounded prefix, so it also holds for unspaced scripts, whose
-    punctuation splits sentences into tokens."""
+    """Whether a segment has words at all: runs of dots, tag soup, or one letter (or one
+    word) repeated 50,000 times survive segmentation as "paragraphs" but are not articles.
+    Counts letter-only tokens of the title and paragraphs in a bounded prefix, so it also
+    holds for unspaced scripts, whose punctuation splits sentences into tokens. The title
+    counts because a wire brief is a headline and one sentence, and an earnings report is a
+    headline over rows of figures: both are news."""
     count = 0
-    for paragraph in segment.paragraphs:
-        for _ in _WORD.finditer(paragraph, 0, _WORD_SCAN_CHARS):
+    seen: set[str] = set()
+    for paragraph in ([segment.title] if segment.title else []) + segment.paragraphs:
+        for m in _WORD.finditer(paragraph, 0, _WORD_SCAN_CHARS):
             count += 1
-            if count >= _MIN_WORDS:
+            if len(seen) < _MIN_DISTINCT:
+                seen.add(m.group().casefold())
+            if count >= _MIN_WORDS and len(seen) >= _MIN_DISTINCT:
                 return True
     return False
 
 
-def analyze_page(page: RawPage, limits: Limits, stats: Stats | None = None) -> list[Candidate]:
+def analyze_page(
+    page: RawPage, limits: Limits, stats: Stats | None = None, sites: SiteLineSketch | None = None
+) -> list[Candidate]:
     """Segment, clean, tag and fingerprint one page. Raises :class:`PageError` when the page
     holds no article, so that every page ends somewhere (articles or a dead letter); the
-    error names the stage and reason that removed the page's text."""
+    error names the stage and reason that removed the page's text. ``sites``: the caller's
+    sketch of lines recurring on each site (see segment/sitelines.py), if it keeps one."""
     stats = stats if stats is not None else Stats()
     stats.last_drop = None
-    found = segments_of(page, stats)
+    found = segments_of(page, stats, sites)
     segments = []
     for seg in found:
         if has_prose(seg):
@@ -194,7 +213,13 @@ class PageOutcome:
 
 
 def handle_input(
-    data: bytes, origin: Origin, limits: Limits, *, path: str | None = None, schemas: Path | None = None
+    data: bytes,
+    origin: Origin,
+    limits: Limits,
+    *,
+    path: str | None = None,
+    schemas: Path | None = None,
+    sites: SiteLineSketch | None = None,
 ) -> PageOutcome:
     """Errors are values here: whatever the input, the caller gets an outcome back, with
     the page's stage figures in ``outcome.stats``.
@@ -209,7 +234,7 @@ def handle_input(
             with stats.timed(INTAKE):
                 page = page_from_file(path, data, limits) if path is not None else parse_raw_message(data, limits, schemas)
             stats.did(INTAKE, "pages")
-            return PageOutcome(analyze_page(page, limits, stats), stats=stats)
+            return PageOutcome(analyze_page(page, limits, stats, sites), stats=stats)
     except PageError as exc:
         error = exc
     except RecursionError:

@@ -1,31 +1,46 @@
 """Plain-text page -> articles.
 
-A scraped text page holds one to a few articles mixed with site chrome. The page is
-read in three passes, each linear in its size:
+A scraped text page is usually a whole web page copied out: one to a few articles inside
+menus, bylines, captions, related links, comment threads and footers. It is read in
+passes, each linear in its size:
 
-1. lines are classified (blank, chrome, related-list header, byline, bullet, text) and
-   runs of text lines are rebuilt into paragraphs (``seg_paragraphs``);
-2. "Related:"-style lists of other stories' headlines are consumed so that those
-   headlines never become articles;
-3. a left-to-right walk assigns every headline-shaped paragraph a role - title before
-   its body, title after its body (some sites print it below the text, next to a
-   short-URL box), a repeat of a title already seen, or a subheading inside the
-   current article. A headline starts a new article when chrome separates it from the
-   previous text, when a dateline follows it, or when the words after it share little
-   with the article so far (lexical cohesion, as in TextTiling).
+1. lines are classified by rule (blank, chrome, related-list header, byline, bullet,
+   text) and runs of text lines are rebuilt into paragraphs ("blocks");
+2. blocks the site printed on several earlier pages are dropped when the caller keeps a
+   per-site sketch (``sitelines.py``); then a learned classifier with context smoothing
+   (``lines.py``, jusText/boilerpipe style) drops the blocks that are page furniture;
+3. "Related:"-style lists of other stories' headlines are consumed;
+4. a left-to-right walk proposes articles: every headline-shaped block gets a role
+   (title before its body, title printed after it, a repeat, a subheading), and a
+   headline after furniture, over a dateline, or over text on other things opens a
+   candidate article;
+5. a page holds one article unless the evidence is strong: a headline over a wire
+   dateline, or the learned split model (boosted trees over the furniture in between,
+   bylines, datelines, shared vocabulary) says so; weak splits are merged back;
+6. each article keeps its main run of text (blocks beyond a long stretch of furniture
+   are cut off) and gets its headline from the learned title chooser (``titles.py``).
 
-Each article then goes through :func:`finish_article`, the cleanup HTML extraction
-shares: unwrapping, chrome removal, de-duplication of repeated paragraphs and the
-dateline split.
+Every block removed is counted in ``stats`` with its reason. Each article goes through
+:func:`finish_article`'s cleanup, shared with HTML extraction: unwrapping, chrome
+removal, de-duplication of repeated paragraphs and the dateline split.
 """
 
 from __future__ import annotations
 
+import math
+import re
+
+import numpy as np
+
 from worker.pipeline.model import Segment
 from worker.pipeline.stats import CLEANUP, SEGMENT, Stats
 from worker.pipeline.segment.boilerplate import BYLINE, CHROME, RELATED, classify_line
-from worker.pipeline.segment.cohesion import Vocabulary, content_words, shares_topic
+from worker.pipeline.segment.cohesion import Vocabulary, content_words, shares_topic, topic_share
 from worker.pipeline.segment.dateline import has_dateline, split_dateline
+from worker.pipeline.segment.lines import MODEL, features
+from worker.pipeline.segment.sitelines import SiteLineSketch
+from worker.pipeline.segment.titles import Block, candidates
+from worker.pipeline.tagging.regions import resolve_place
 from worker.pipeline.segment.repeats import ParagraphDeduper, repeat_of
 from worker.pipeline.segment.paragraphs import (
     BULLET_CHARS,
@@ -53,6 +68,7 @@ _TEXT, _BULLET, _SEP, _RELATED = "text", "bullet", "sep", "related"
 _LOOKAHEAD_PARAS = 8
 _MIN_PARAS_BEFORE_TOPIC_SPLIT = 3
 _MIN_HEADLINE_WORDS = 4
+_PROPOSE_GAP = 8  # furniture blocks after which body text may open a candidate article
 MAX_CHARS = 600_000  # segmentation input cap (characters); see _bounded
 MAX_LINES = 12_000  # and lines
 
@@ -60,7 +76,7 @@ MAX_LINES = 12_000  # and lines
 class _Unit:
     """A paragraph-level item of the page, in order."""
 
-    __slots__ = ("kind", "text", "titleish", "dateline", "dropped", "_words")
+    __slots__ = ("kind", "text", "titleish", "dateline", "dropped", "score", "site_repeat", "_words")
 
     def __init__(self, kind: str, text: str) -> None:
         self.kind = kind
@@ -68,6 +84,8 @@ class _Unit:
         self.titleish = kind == _TEXT and title_shaped(text) and not has_dateline(text)
         self.dateline = kind == _TEXT and not self.titleish and has_dateline(text)
         self.dropped = False
+        self.score = 0.0  # the block model's log-odds of article text
+        self.site_repeat = False  # printed on many pages of this site: never a title
         self._words: set[str] | None = None
 
     @property
@@ -78,9 +96,15 @@ class _Unit:
 
 
 class _Article:
-    __slots__ = ("title", "paragraphs", "highlights", "vocab", "title_key", "_keys", "_keyed")
+    __slots__ = ("title", "paragraphs", "highlights", "vocab", "title_key", "_keys", "_keyed", "first", "last", "cue", "closed", "closed_at", "byline")
 
-    def __init__(self, title: str | None) -> None:
+    def __init__(self, title: str | None, first: int = 0, cue: str = "first") -> None:
+        self.first = first  # index of the unit that opened it
+        self.last = first  # index of its last unit
+        self.cue = cue  # why it was opened: first, sep, dateline, topic
+        self.closed = False  # its title was printed below its body (a strong end)
+        self.byline = False  # a byline was printed at its start
+        self.closed_at = -1  # the block of that title
         self.title = title
         self.title_key = comparison_key(title) if title else None
         self.paragraphs: list[str] = []
@@ -103,7 +127,8 @@ class _Article:
         self._keyed = len(self.paragraphs)
         return comparison_key(text) in self._keys
 
-    def add(self, text: str) -> None:
+    def add(self, text: str, at: int = -1) -> None:
+        self.last = max(self.last, at)
         self.paragraphs.append(text)
         self.vocab.add(text)
 
@@ -129,7 +154,9 @@ def _lines(body: str) -> list[Line]:
     return out
 
 
-def _units(lines: list[Line], stats: Stats) -> list[_Unit]:
+def _units(lines: list[Line], stats: Stats, bylines: list[int] | None = None) -> list[_Unit]:
+    """Blocks of the page. ``bylines`` collects where byline lines were removed (the index
+    of the block being read then): a headline with a byline under it opens an article."""
     width = estimate_wrap_width([len(ln.text) for ln in lines if ln.kind == _TEXT])
     units: list[_Unit] = []
     block: list[Line] = []
@@ -158,6 +185,8 @@ def _units(lines: list[Line], stats: Stats) -> list[_Unit]:
         flush_bullet()
         if ln.kind == BYLINE:
             stats.drop(SEGMENT, "byline_line")
+            if bylines is not None:
+                bylines.append(len(units) + (1 if block else 0))
             continue  # credits sit between title and body; they separate nothing
         flush()
         if ln.kind == _BULLET:
@@ -171,6 +200,70 @@ def _units(lines: list[Line], stats: Stats) -> list[_Unit]:
     flush()
     flush_bullet()
     return units
+
+
+def page_units(body: str) -> list[tuple[str, str, bool, bool]]:
+    """The blocks the classifier sees, as ``(kind, text, titleish, dateline)``: for
+    training (``eval/train_lines.py``) exactly what :func:`segment_text` scores."""
+    return [(u.kind, u.text, u.titleish, u.dateline) for u in _units(_lines(_bounded(body)), Stats())]
+
+
+_MAX_SITE_REPEAT_SHARE = 0.7  # more of the page than this recurring: the same page again
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _drop_site_repeats(units: list[_Unit], sites: SiteLineSketch, site: str, stats: Stats) -> None:
+    """Drop blocks this site printed on several earlier pages, then count this page in.
+
+    Blocks are hashed by sentence: how lines are rebuilt into paragraphs depends on the
+    page's wrap width, so one footer may be one block on this page and two on the next."""
+    idx = [i for i, u in enumerate(units) if u.kind in (_TEXT, _BULLET)]
+    pieces = [_SENTENCE_END.split(comparison_key(units[i].text))[:20] for i in idx]
+    keys = [k for ps in pieces for k in ps]
+    if sites.pages(site) >= sites.min_pages:
+        counts = iter(sites.counts(site, keys))
+        hits = []
+        for i, ps in zip(idx, pieces):
+            if min(next(counts) for _ in ps) >= sites.min_pages:
+                hits.append(i)
+        if hits and len(hits) <= _MAX_SITE_REPEAT_SHARE * len(idx):
+            for i in hits:
+                units[i].dropped = True
+                units[i].site_repeat = True
+            stats.drop(SEGMENT, "repeated_on_site", len(hits))
+    sites.observe(site, keys)
+
+
+_MIN_PAGE_STOP_SHARE = 0.08  # below this the page is not in the stopword list's language
+
+
+def _drop_boilerplate(units: list[_Unit], stats: Stats) -> None:
+    """Mark the blocks the learned classifier scores as furniture (see lines.py).
+
+    The model reads English function words; on a page in another language (or script
+    without spaces) its scores mean nothing, so such a page keeps its blocks and relies on
+    the line rules alone. Nor may it leave a page with no text: then it is not used."""
+    model = MODEL()
+    if model is None or not units:
+        return
+    x = features([(u.kind, u.text, u.titleish, u.dateline) for u in units])
+    tokens = np.expm1(x[:, 0])
+    if float((x[:, 2] * tokens).sum()) < _MIN_PAGE_STOP_SHARE * float(tokens.sum()):
+        stats.did(SEGMENT, "block_model_skipped_language")
+        return
+    scores = model.scores(x)
+    cut = model.threshold
+    drop = [z < cut and u.kind in (_TEXT, _BULLET) for u, z in zip(units, scores.tolist())]
+    if all(d or u.kind not in (_TEXT, _BULLET) for d, u in zip(drop, units)):
+        stats.did(SEGMENT, "block_model_kept_all")
+        return
+    for u, z, d in zip(units, scores.tolist(), drop):
+        u.score = z
+        if d:
+            u.dropped = True
+            stats.drop(SEGMENT, "boilerplate_block")
 
 
 # --------------------------------------------------------------------------- pass 2
@@ -288,21 +381,27 @@ def _walk(units: list[_Unit]) -> list[_Article]:
     last_live = -1  # index of the previous unit that was not dropped
     title_at = -2  # index of the unit that gave the current article its leading title
 
-    def start(title: str | None) -> _Article:
+    def start(title: str | None, at: int, cue: str) -> _Article:
         nonlocal cur
-        cur = _Article(title)
+        cue = cue if articles else "first"
+        cur = _Article(title, at, cue)
         articles.append(cur)
         if title:
             by_title.setdefault(cur.title_key or "", cur)
         return cur
 
+    gap = 0  # furniture blocks since the last live text
     for i, u in enumerate(units):
         if u.dropped:
+            after_sep = after_sep or u.kind == _TEXT  # furniture between two blocks separates them
+            gap += 1
             continue
         prev_live, last_live = last_live, i
         if u.kind in (_SEP, _RELATED):
             after_sep = True
+            gap += 1
             continue
+        long_gap, gap = gap >= _PROPOSE_GAP, 0
         if u.kind == _BULLET:
             item = bullet_text(u.text) or u.text
             if highlight_target is not None:
@@ -310,7 +409,7 @@ def _walk(units: list[_Unit]) -> list[_Article]:
                 # Highlights printed after a body close that article.
                 after_sep = after_sep or bool(highlight_target.paragraphs)
             elif cur is not None and cur.paragraphs:
-                cur.add(u.text)
+                cur.add(u.text, i)
             continue
         # text
         if u.titleish:
@@ -324,22 +423,22 @@ def _walk(units: list[_Unit]) -> list[_Article]:
             if direct is not None:
                 if cur is None or not cur.paragraphs:
                     if cur is not None and cur.title and prev_live == title_at:
-                        cur.add(u.text)  # a standfirst or first subheading under the title
+                        cur.add(u.text, i)  # a standfirst or first subheading under the title
                     elif cur is not None and cur.title:
                         cur.set_title(u.text)  # the earlier headline introduced nothing
                         by_title.setdefault(cur.title_key or "", cur)
                     else:
-                        start(u.text)
+                        start(u.text, i, "first")
                         title_at = i
                     highlight_target = cur
                 elif after_sep or units[direct].dateline or (
                     _may_end_here(cur, u.text) and not _same_topic(cur, units, i, direct)
                 ):
-                    start(u.text)
+                    start(u.text, i, "dateline" if units[direct].dateline else "sep" if after_sep else "topic")
                     title_at = i
                     highlight_target = cur
                 else:
-                    cur.add(u.text)
+                    cur.add(u.text, i)
                     highlight_target = None
                 after_sep = False
                 continue
@@ -356,6 +455,8 @@ def _walk(units: list[_Unit]) -> list[_Article]:
                 cur.set_title(u.text)
                 by_title.setdefault(cur.title_key or "", cur)
                 highlight_target = cur
+                cur.closed = True
+                cur.closed_at = i
                 after_sep = True  # a title printed below its body ends the article
                 continue
             else:
@@ -364,21 +465,23 @@ def _walk(units: list[_Unit]) -> list[_Article]:
                     cur is None or not cur.paragraphs
                     or (_may_end_here(cur, u.text) and _new_topic_after(cur, units, i, later))
                 ):
-                    start(u.text)
+                    start(u.text, i, "topic")
                     title_at = i
                     highlight_target = cur
                 elif cur is not None and cur.paragraphs:
-                    cur.add(u.text)
+                    cur.add(u.text, i)
                     highlight_target = None
             after_sep = False
             continue
         # body paragraph
         if u.dateline and cur is not None and cur.paragraphs and not cur.repeats(u.text):
-            start(None)
+            start(None, i, "dateline")
+        elif long_gap and cur is not None and cur.paragraphs and not cur.repeats(u.text):
+            start(None, i, "gap")  # a page frame in between (the split model decides)
         elif cur is None:
-            start(None)
+            start(None, i, "first")
         assert cur is not None
-        cur.add(u.text)
+        cur.add(u.text, i)
         highlight_target = None
         after_sep = False
     return articles
@@ -410,24 +513,183 @@ def _new_topic_after(cur: _Article, units: list[_Unit], i: int, body: int) -> bo
 # --------------------------------------------------------------------------- API
 
 
-def segment_text(body: str, stats: Stats | None = None) -> list[Segment]:
-    """A plain-text scraped page -> its articles, in page order."""
+def segment_text(
+    body: str, stats: Stats | None = None, sites: SiteLineSketch | None = None, site: str | None = None
+) -> list[Segment]:
+    """A plain-text scraped page -> its articles, in page order.
+
+    ``sites``/``site``: the caller's sketch of lines seen on earlier pages of each site and
+    this page's site; lines that recur across the site's pages are dropped as furniture.
+    Without them (or for a site not seen yet) the page is segmented on its own."""
     stats = stats if stats is not None else Stats()
     if not body or not body.strip():
         stats.drop(SEGMENT, "empty_body")
         return []
+    out, arts, units = candidate_articles(body, stats, sites, site)
+    out, arts = _merge_weak_splits(out, arts, units, stats)
+    _keep_main_run(out, arts, units, stats)
+    _retitle(out, arts, units, body, stats)
+    stats.did(SEGMENT, "articles", len(out))
+    return out
+
+
+def title_candidates(
+    art: _Article, units: list[_Unit], body: str, counts: dict[str, int] | None = None, blocks: "_Blocks | None" = None
+) -> list[tuple[int, list[float]]]:
+    """The blocks that could be ``art``'s headline, with their features (titles.py)."""
+    anchor = _anchor(art, units)
+    blocks = blocks if blocks is not None else _Blocks(units)
+    if counts is None:
+        counts = _block_counts(units)
+    first_line = body[: body.find("\n") if "\n" in body else len(body)].strip()
+    lead: set[str] = set()
+    for para in art.paragraphs[:3]:
+        lead |= content_words(para)
+    extra = [art.closed_at] if art.closed and art.closed_at >= 0 else []
+    return candidates(blocks, anchor, art.title, first_line, counts, art.vocab.words, lead, extra)
+
+
+_ANCHOR_WORDS = 15  # the article's body starts at its first block of prose this long
+_ANCHOR_SCORE = 1.0  # that the block model is this sure of
+
+
+def _anchor(art: _Article, units: list[_Unit]) -> int:
+    """Where the article's body starts: its first confident prose block (kept furniture
+    at its head is skipped), else its first body block."""
+    n = len(units)
+    first_body = None
+    j = art.first
+    while j <= min(art.last, n - 1):
+        u = units[j]
+        if _is_body(u) or u.dateline:
+            if first_body is None:
+                first_body = j
+            if u.dateline or (u.score >= _ANCHOR_SCORE and u.text.count(" ") + 1 >= _ANCHOR_WORDS):
+                return j
+        j += 1
+    return first_body if first_body is not None else art.first
+
+
+class _Blocks:
+    """The page's blocks as titles.py reads them, built only for the indexes it looks at."""
+
+    __slots__ = ("_units", "_made")
+
+    def __init__(self, units: list[_Unit]) -> None:
+        self._units = units
+        self._made: dict[int, Block] = {}
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def __getitem__(self, i: int) -> Block:
+        b = self._made.get(i)
+        if b is None:
+            u = self._units[i]
+            b = self._made[i] = Block(u.text, u.score, u.dropped, u.titleish, "repeat" if u.site_repeat else u.kind)
+        return b
+
+
+def _block_counts(units: list[_Unit]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for u in units:
+        if u.kind == _TEXT and len(u.text) < 300:
+            k = comparison_key(u.text)
+            counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
+_GAP_COST = 1.0  # words of furniture weigh this much against words of text (tuned)
+_MIN_GAP_WORDS = 3  # a furniture block weighs at least this many words
+
+
+def _keep_main_run(out: list[Segment], arts: list[_Article], units: list[_Unit], stats: Stats) -> None:
+    """An article is one run of text: blocks the walk gave it across a long stretch of
+    furniture (a comment thread below the footer, a promo box above the menu) are cut
+    off. The run is the stretch of the article's blocks where text words outweigh the
+    furniture words between them (maximum-sum subarray, as boilerpipe keeps the largest
+    text block)."""
+    for seg, art in zip(out, arts):
+        lo, hi = art.first, min(art.last, len(units) - 1)
+        if hi <= lo:
+            continue
+        best = cur = 0.0
+        best_span = (lo, hi)
+        start = lo
+        for j in range(lo, hi + 1):
+            u = units[j]
+            n = u.text.count(" ") + 1
+            if u.dropped or u.kind in (_SEP, _RELATED):
+                w = -_GAP_COST * max(n, _MIN_GAP_WORDS)
+            else:
+                w = float(n)
+            if cur <= 0:
+                cur, start = w, j
+            else:
+                cur += w
+            if cur > best:
+                best, best_span = cur, (start, j)
+        a, b = best_span
+        outside = {id(units[j].text) for j in range(lo, hi + 1) if (j < a or j > b) and not units[j].dropped}
+        if not outside:
+            continue
+        kept = [p for p in seg.paragraphs if id(p) not in outside]
+        if kept and len(kept) < len(seg.paragraphs):
+            stats.drop(SEGMENT, "outside_main_run", len(seg.paragraphs) - len(kept))
+            seg.paragraphs[:] = kept
+
+
+def _retitle(out: list[Segment], arts: list[_Article], units: list[_Unit], body: str, stats: Stats) -> None:
+    """Give each article the best-scoring headline near its start (titles.py), unless
+    its title was printed below its body (then the walk already knows it)."""
+    model = MODEL()
+    if model is None or model.title is None:
+        return
+    counts = _block_counts(units)
+    blocks = _Blocks(units)
+    for seg, art in zip(out, arts):
+        best, best_z = None, model.title_threshold
+        for j, feats in title_candidates(art, units, body, counts, blocks):
+            z = model.title_score(feats)
+            if z > best_z:
+                best, best_z = j, z
+        if best is None:
+            continue
+        title = units[best].text
+        if seg.title == title:
+            continue
+        seg.title = title
+        key = comparison_key(title)
+        kept = [p for p in seg.paragraphs if comparison_key(p) != key]
+        if len(kept) < len(seg.paragraphs) and kept:
+            stats.drop(CLEANUP, "title_repeated_in_body", len(seg.paragraphs) - len(kept))
+            seg.paragraphs[:] = kept
+
+
+def candidate_articles(
+    body: str, stats: Stats, sites: SiteLineSketch | None = None, site: str | None = None
+) -> tuple[list[Segment], list[_Article], list[_Unit]]:
+    """Every article the walk opens (before weak splits are merged back), with the walk's
+    record of each and the page's blocks: what the split model is trained on."""
     bounded = _bounded(body)
     if len(bounded) < len(body):
         stats.drop(SEGMENT, "page_cut_at_size_limit")
-    units = _units(_lines(bounded), stats)
+    bylines: list[int] = []
+    units = _units(_lines(bounded), stats, bylines)
+    if sites is not None and site:
+        _drop_site_repeats(units, sites, site, stats)
+    _drop_boilerplate(units, stats)
     _drop_related_lists(units, stats)
     out: list[Segment] = []
+    arts: list[_Article] = []
     # Word 3-grams of the kept articles, for the printed-twice check. Built only once a
     # second article needs comparing: most pages hold a single article.
     kept: list[ParagraphDeduper] = []
     kept_grams: list[set[tuple[str, str, str]]] = []
     page_grams: set[tuple[str, str, str]] = set()  # union of kept_grams
-    for art in _walk(units):
+    walked = _walk(units)
+    _account_strays(units, walked, stats)
+    for art in walked:
         seg, dedupe = _finish(art.title, art.paragraphs, art.highlights, clean=True, stats=stats)
         if seg is None:
             stats.drop(CLEANUP, "no_paragraphs_left")
@@ -445,8 +707,153 @@ def segment_text(body: str, stats: Stats | None = None) -> list[Segment]:
                 continue
         kept.append(dedupe)
         out.append(seg)
-    stats.did(SEGMENT, "articles", len(out))
-    return out
+        arts.append(art)
+    for a in arts:
+        a.byline = any(a.first - 1 <= p <= a.first + 3 for p in bylines)
+    return out, arts, units
+
+
+SPLIT_FEATURES = (
+    "dateline", "sep", "topic", "closed", "titled", "log_gap_units", "log_gap_words", "share",
+    "log_b_words", "log_a_words", "a_terminal", "title_words",
+    "sqrt_share", "topic_x_share", "sep_x_share", "closed_x_share", "dateline_x_share", "gap_x_share",
+    "byline", "log_chrome_units", "log_a_paras", "log_b_paras", "wire_dateline", "gap",
+)
+
+
+def _account_strays(units: list[_Unit], walked: list[_Article], stats: Stats) -> None:
+    """Blocks the walk gave no role (headline-shaped lines that introduce nothing): counted
+    as dropped, or, when the walk found no article at all, made into one. A headline over
+    rows of figures (an earnings table) or a one-line brief is news too."""
+    used: set[int] = set()  # the walk stores the blocks' own strings: identity suffices
+    hl_keys: set[str] = set()
+    for a in walked:
+        if a.title:
+            used.add(id(a.title))
+        used.update(id(p) for p in a.paragraphs)
+        hl_keys.update(comparison_key(h) for h in a.highlights)
+    strays = [(i, u) for i, u in enumerate(units)
+              if not u.dropped and u.kind in (_TEXT, _BULLET) and id(u.text) not in used
+              and (u.kind != _BULLET or comparison_key(bullet_text(u.text) or u.text) not in hl_keys)]
+    if not strays:
+        return
+    if walked:
+        stats.drop(SEGMENT, "headline_without_body", len(strays))
+        return
+    first_i, first = strays[0]
+    rest = strays[1:]
+    art = _Article(first.text if first.titleish and rest else None, first_i, "first")
+    for i, u in (rest if art.title else strays):
+        art.add(u.text, i)
+    walked.append(art)
+
+
+_WIRE = 22  # index of wire_dateline in SPLIT_FEATURES
+
+
+def split_evidence(a: _Article, b: _Article, units: list[_Unit]) -> list[float]:
+    """What lies between two articles the walk separated, and how they differ
+    (named by SPLIT_FEATURES)."""
+    gap_units = gap_words = chrome = 0
+    for u in units[a.last + 1:b.first]:
+        if u.dropped or u.kind in (_SEP, _RELATED):
+            gap_units += 1
+            gap_words += u.text.count(" ") + 1
+            chrome += u.kind != _TEXT
+    share = topic_share(a.vocab, b.vocab.words)
+    cue_d, cue_s, cue_t = float(b.cue == "dateline"), float(b.cue == "sep"), float(b.cue == "topic")
+    log_gap = math.log1p(gap_units)
+    return [
+        cue_d,
+        cue_s,
+        cue_t,
+        float(a.closed),
+        float(b.title is not None),
+        log_gap,
+        math.log1p(gap_words),
+        share,
+        math.log1p(sum(p.count(" ") + 1 for p in b.paragraphs)),
+        math.log1p(sum(p.count(" ") + 1 for p in a.paragraphs)),
+        float(bool(a.paragraphs) and ends_sentence(a.paragraphs[-1])),
+        float(b.title.count(" ") + 1) if b.title else 0.0,
+        math.sqrt(share),
+        cue_t * share,
+        cue_s * share,
+        float(a.closed) * share,
+        cue_d * share,
+        log_gap * share,
+        float(b.byline),
+        math.log1p(chrome),
+        math.log1p(len(a.paragraphs)),
+        math.log1p(len(b.paragraphs)),
+        float(b.cue == "dateline" and wire_dateline(b)),
+        float(b.cue == "gap"),
+    ]
+
+
+_DATED = re.compile(r"\d|\(")
+
+
+def wire_dateline(art: _Article) -> bool:
+    """Whether the article opens with a dateline that names a known place or carries a
+    date or an agency: "GENEVA:", "LONDON, March 2 -", "OSLO (Reuters) -". Upper-case
+    labels shaped like datelines ("FYI:", "READ:", "PPC:") are none of these."""
+    for para in art.paragraphs[:2]:
+        place, _rest = split_dateline(para)
+        if place is None:
+            continue
+        if _DATED.search(place):
+            return True
+        return resolve_place(place.split(",")[0].strip().title()) is not None
+    return False
+
+
+def strong_split(ev: list[float]) -> bool:
+    """A page holds one article unless the evidence for a second is strong: the learned
+    split model (lines.py, trained with the block model) weighs a dateline, a title
+    printed below the previous body, the furniture in between and the shared vocabulary."""
+    if ev[4] and ev[_WIRE]:
+        return True  # a headline, then a wire dateline
+    model = MODEL()
+    return model is not None and model.split is not None and model.split_score(ev) > 0.0
+
+
+def _merge_weak_splits(
+    out: list[Segment], arts: list[_Article], units: list[_Unit], stats: Stats
+) -> tuple[list[Segment], list[_Article]]:
+    if len(out) < 2:
+        return out, arts
+    merged = [out[0]]
+    kept_arts = [arts[0]]
+    prev = arts[0]
+    for seg, art in zip(out[1:], arts[1:]):
+        if strong_split(split_evidence(prev, art, units)):
+            merged.append(seg)
+            kept_arts.append(art)
+            prev = art
+            continue
+        host = merged[-1]
+        have = {comparison_key(p) for p in host.paragraphs}
+        if host.title:
+            have.add(comparison_key(host.title))
+        first = seg.paragraphs[:1]
+        if seg.dateline and first:
+            first = [f"{seg.dateline} - {first[0]}"]  # the dateline goes back where it was
+        for p in ([seg.title] if seg.title else []) + first + seg.paragraphs[1:]:
+            key = comparison_key(p)
+            if key in have:
+                stats.drop(CLEANUP, "repeated_paragraph")
+                continue
+            have.add(key)
+            host.paragraphs.append(p)
+        hl = set(host.highlights)
+        host.highlights.extend(h for h in seg.highlights if h not in hl)
+        stats.did(SEGMENT, "weak_split_merged")
+        prev.last = art.last
+        prev.vocab = art.vocab if not prev.paragraphs else prev.vocab
+        for p in art.paragraphs:
+            prev.add(p, art.last)
+    return merged, kept_arts
 
 
 def _bounded(body: str) -> str:

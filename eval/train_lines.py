@@ -1,0 +1,337 @@
+"""Train the text-block classifier of ``worker/pipeline/segment/lines.py``.
+
+Usage: python -m eval.train_lines [DATA] [--out worker/data/text_lines.json]
+
+One reproducible command: the pages are the tuning halves (``eval.split``) of the sets
+built by ``eval/textpages.py`` from ``DATA`` (default ``../shared/data``); nothing of the
+report halves is read. A block is labelled article text when it is (nearly) part of the
+page's true article text, title or highlights. Two logistic stages are fitted by
+Newton's method with an L2 penalty (deterministic: no random start); stage 2 is fitted on
+stage-1 scores computed out of fold, so it learns how far to trust them. The weights file
+records the data's source and licence and this command. The stopword list is written from
+jusText's English stoplist (``justext`` package, BSD 2-Clause licence), the same list
+jusText itself uses, with its source noted at the top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from eval.split import TUNE, half  # noqa: E402
+from eval import textpages  # noqa: E402
+from eval.segment import shingles  # noqa: E402
+from worker.pipeline.segment import lines as L  # noqa: E402
+from worker.pipeline.segment.split import (  # noqa: E402
+    SPLIT_FEATURES,
+    _merge_weak_splits,
+    candidate_articles,
+    page_units,
+    split_evidence,
+    title_candidates,
+)
+from worker.pipeline.segment.titles import TITLE_FEATURES  # noqa: E402
+from worker.pipeline.text.normalize import comparison_key  # noqa: E402
+from worker.pipeline.stats import Stats  # noqa: E402
+from worker.pipeline.text.normalize import words  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+OWN_KEEP = 1.0  # stage-1 log-odds above which a block is kept whatever its context (tuned on the tuning halves)
+SETS_WEIGHTS = {"single": 1.0, "scroll": 1.0, "seedlike": 1.0, "briefs": 1.0, "tabular": 1.0, "segdev": 6.0}
+
+
+def _best_match(paragraphs: list[str], truth_sh: list[set[tuple[str, ...]]]) -> int:
+    sh = shingles(" ".join(paragraphs))
+    ov = [len(sh & t) for t in truth_sh]
+    m = max(ov) if ov else 0
+    return ov.index(m) if m else -1
+
+
+def collect_splits(data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split evidence between consecutive candidate articles of every tuning-half page,
+    labelled 1 where the two match different true articles."""
+    xs, ys, ws = [], [], []
+    for p, weight in tuning_pages(data):
+        out, arts, units = candidate_articles(p.body, Stats())
+        if len(out) < 2:
+            continue
+        truth_sh = [shingles(" ".join(a["paragraphs"])) for a in p.articles]
+        best = [_best_match(s.paragraphs, truth_sh) for s in out]
+        for k in range(1, len(out)):
+            xs.append(split_evidence(arts[k - 1], arts[k], units))
+            ys.append(1.0 if best[k] != best[k - 1] and best[k] >= 0 and best[k - 1] >= 0 else 0.0)
+            ws.append(weight)
+    return np.asarray(xs), np.asarray(ys), np.asarray(ws)
+
+
+def write_stopwords(path: Path) -> None:
+    import justext
+
+    words_ = sorted(set(w.casefold() for w in justext.get_stoplist("English")))
+    head = (
+        "# English stopwords: the jusText English stoplist (package justext 3.x, justext/stoplists/English.txt),\n"
+        "# BSD 2-Clause licence, (c) Jan Pomikalek and contributors. Written by eval/train_lines.py.\n"
+    )
+    path.write_text(head + "\n".join(words_) + "\n", encoding="utf-8")
+
+
+def _grams(ws: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(ws[i:i + 3]) for i in range(len(ws) - 2)}
+
+
+def label_units(units: list[tuple[str, str, bool, bool]], page: textpages.TextPage) -> list[int]:
+    """1 for a block that belongs to the true text (body, title or highlight), else 0."""
+    whole: set[str] = set()
+    grams: set[tuple[str, ...]] = set()
+    for a in page.articles:
+        for t in [a.get("title") or "", *a["paragraphs"], *a.get("highlights", [])]:
+            ws = words(t)
+            if ws:
+                whole.add(" ".join(ws))
+                grams |= _grams(ws)
+    out = []
+    for _k, text, _ti, _d in units:
+        ws = words(text)
+        if not ws:
+            out.append(0)
+        elif len(ws) <= 3:
+            out.append(1 if " ".join(ws) in whole else 0)
+        else:
+            g = _grams(ws)
+            out.append(1 if g and len(g & grams) / len(g) >= 0.5 else 0)
+    return out
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0, iters: int = 30) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """(mean, scale, weights, bias) by Newton's method on standardised features."""
+    mu = x.mean(axis=0)
+    sd = x.std(axis=0)
+    sd[sd < 1e-9] = 1.0
+    z = np.column_stack([(x - mu) / sd, np.ones(len(x))])
+    beta = np.zeros(z.shape[1])
+    reg = np.full(z.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ beta, -30, 30)))
+        g = z.T @ (w * (p - y)) + reg * beta
+        h = (z * (w * p * (1 - p))[:, None]).T @ z + np.diag(reg + 1e-9)
+        step = np.linalg.solve(h, g)
+        beta -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return mu, sd, beta[:-1], float(beta[-1])
+
+
+def segdev_pages(data: Path) -> list[textpages.TextPage]:
+    """The segment-dev pages (four synthetic layouts) as TextPages."""
+    root = data / "segment-dev"
+    truth = {}
+    for line in (root / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        truth[rec["page_id"]] = rec
+    out = []
+    for line in (root / "pages.jsonl").read_text(encoding="utf-8").splitlines():
+        page = json.loads(line)
+        t = truth.get(page["page_id"])
+        if t is not None:
+            out.append(textpages.TextPage(page["page_id"], page["body"], t["articles"], list(t.get("boilerplate", [])), "segdev"))
+    return out
+
+
+def tuning_pages(data: Path) -> list[tuple[textpages.TextPage, float]]:
+    out = []
+    for name, weight in SETS_WEIGHTS.items():
+        pages = segdev_pages(data) if name == "segdev" else textpages.build(data, name)
+        out += [(p, weight) for p in pages if half(p.page_id) == TUNE]
+    return out
+
+
+def _best_stump(x: np.ndarray, g: np.ndarray, h: np.ndarray, idx: np.ndarray, lam: float) -> tuple[float, int, float]:
+    """(gain, feature, threshold) of the best split of rows ``idx`` (Newton gain)."""
+    best = (0.0, -1, 0.0)
+    G, H = g[idx].sum(), h[idx].sum()
+    base = G * G / (H + lam)
+    for f in range(x.shape[1]):
+        vals = np.unique(np.quantile(x[idx, f], np.linspace(0.05, 0.95, 19)))
+        for t in vals:
+            left = idx[x[idx, f] <= t]
+            if len(left) < 5 or len(left) > len(idx) - 5:
+                continue
+            gl, hl = g[left].sum(), h[left].sum()
+            gain = gl * gl / (hl + lam) + (G - gl) ** 2 / (H - hl + lam) - base
+            if gain > best[0]:
+                best = (gain, f, float(t))
+    return best
+
+
+def fit_trees(
+    x: np.ndarray, y: np.ndarray, rounds: int = 40, rate: float = 0.3, lam: float = 2.0, w: np.ndarray | None = None
+) -> tuple[float, list[list[float]]]:
+    """Gradient-boosted depth-2 trees for the log-odds (deterministic). Each tree is
+    [f, t, f_left, t_left, f_right, t_right, v_ll, v_lr, v_rl, v_rr]."""
+    prior = float(np.clip(y.mean(), 1e-3, 1 - 1e-3))
+    base = float(np.log(prior / (1 - prior)))
+    z = np.full(len(y), base)
+    trees: list[list[float]] = []
+    all_idx = np.arange(len(y))
+    for _ in range(rounds):
+        p = 1 / (1 + np.exp(-z))
+        g, h = p - y, p * (1 - p)
+        if w is not None:
+            g, h = g * w, h * w
+        _gain, f, t = _best_stump(x, g, h, all_idx, lam)
+        if f < 0:
+            break
+        tree: list[float] = [float(f), t]
+        leaves = []
+        for side in (all_idx[x[:, f] <= t], all_idx[x[:, f] > t]):
+            _g2, f2, t2 = _best_stump(x, g, h, side, lam)
+            if f2 < 0:
+                f2, t2 = f, t
+            tree += [float(f2), t2]
+            for part in (side[x[side, f2] <= t2], side[x[side, f2] > t2]):
+                leaves.append(float(-rate * g[part].sum() / (h[part].sum() + lam)) if len(part) else 0.0)
+        tree += leaves
+        trees.append([round(v, 6) for v in tree])
+        z = z + np.array([tree_value(tree, row) for row in x])
+    return base, trees
+
+
+def tree_value(tree: list[float], row: Any) -> float:
+    f, t, fl, tl, fr, tr, ll, lr, rl, rr = tree
+    if row[int(f)] <= t:
+        return ll if row[int(fl)] <= tl else lr
+    return rl if row[int(fr)] <= tr else rr
+
+
+def collect_titles(data: Path) -> list[tuple[list[list[float]], list[float], bool]]:
+    """Per article whose true article has a title: (candidate features, labels, whether
+    the walk's own title is already right)."""
+    out = []
+    for p, _w in tuning_pages(data):
+        segs, arts, units = candidate_articles(p.body, Stats())
+        segs, arts = _merge_weak_splits(segs, arts, units, Stats())
+        truth_sh = [shingles(" ".join(a["paragraphs"])) for a in p.articles]
+        for seg, art in zip(segs, arts):
+            k = _best_match(seg.paragraphs, truth_sh)
+            if k < 0 or not p.articles[k].get("title"):
+                continue
+            want = comparison_key(p.articles[k]["title"])
+            cands = title_candidates(art, units, p.body)
+            out.append(([f for _j, f in cands], [1.0 if comparison_key(units[j].text) == want else 0.0 for j, _f in cands],
+                        bool(seg.title) and comparison_key(seg.title) == want))
+    return out
+
+
+def collect(data: Path) -> list[tuple[np.ndarray, np.ndarray, float, str]]:
+    """(features, labels, page weight, page id) of every tuning-half page."""
+    out = []
+    if True:
+        for p, weight in tuning_pages(data):
+            units = page_units(p.body)
+            if not units:
+                continue
+            x = L.features(units)
+            y = np.asarray(label_units(units, p), dtype=np.float64)
+            out.append((x, y, weight / max(len(units), 1) ** 0.5, p.page_id))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data", type=Path, nargs="?", default=REPO.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=L.WEIGHTS_FILE)
+    ap.add_argument("--stopwords", type=Path, default=L.STOPWORDS_FILE)
+    args = ap.parse_args(argv)
+    write_stopwords(args.stopwords)
+    L.STOPWORDS.reset()
+    pages = collect(args.data)
+    xs = np.vstack([p[0] for p in pages])
+    ys = np.concatenate([p[1] for p in pages])
+    ws = np.concatenate([np.full(len(p[1]), p[2]) for p in pages])
+    fold = np.concatenate([np.full(len(p[1]), half("fold:" + p[3]) == TUNE) for p in pages])
+    s1 = fit_logistic(xs, ys, ws)
+    # Out-of-fold stage-1 scores for stage 2.
+    oof = np.zeros(len(ys))
+    for f in (True, False):
+        m = fit_logistic(xs[fold != f], ys[fold != f], ws[fold != f])
+        sel = fold == f
+        oof[sel] = ((xs[sel] - m[0]) / m[1]) @ m[2] + m[3]
+    x2s = []
+    start = 0
+    for x, y, _w, _pid in pages:
+        x2s.append(L.stage2_features(oof[start:start + len(y)], x))
+        start += len(y)
+    x2 = np.vstack(x2s)
+    s2 = fit_logistic(x2, ys, ws)
+    acc1 = float((((xs - s1[0]) / s1[1] @ s1[2] + s1[3] > 0) == (ys > 0.5)).mean())
+    acc2 = float((((x2 - s2[0]) / s2[1] @ s2[2] + s2[3] > 0) == (ys > 0.5)).mean())
+
+    def pack(s: tuple[np.ndarray, np.ndarray, np.ndarray, float], names: tuple[str, ...]) -> dict[str, Any]:
+        return {"features": list(names), "mean": [round(float(v), 6) for v in s[0]], "scale": [round(float(v), 6) for v in s[1]],
+                "weights": [round(float(v), 6) for v in s[2]], "bias": round(s[3], 6)}
+
+    spec = {
+        "what": "text-block classifier of worker/pipeline/segment/lines.py: two logistic stages (block features; context smoothing)",
+        "trained_with": "python -m eval.train_lines DATA (DATA = the shared development data folder)",
+        "training_data": "tuning halves (eval.split) of eval/textpages.py sets: WCXB v1.0 dev pages rendered to text "
+                         "(Web Content Extraction Benchmark, CC-BY-4.0), seed-shaped and brief pages from the BBC News "
+                         "2004-2005 texts (research use), generated tabular reports",
+        "licence": "weights: ours (Apache-2.0, as the project); derived from CC-BY-4.0 WCXB labels (attribution: WCXB v1.0 authors)",
+        "blocks": int(len(ys)), "positive_share": round(float(ys.mean()), 4),
+        "train_accuracy": {"stage1": round(acc1, 4), "stage2": round(acc2, 4)},
+        "date": _dt.date.today().isoformat(),
+        "threshold": 0.0,
+        "own_keep": OWN_KEEP,
+        "stage1": pack(s1, L.FEATURES),
+        "stage2": pack(s2, L.STAGE2),
+    }
+    args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    # The split model sees the candidate articles the block model leads to: train it second.
+    L.MODEL.reset()
+    sx, sy, sw = collect_splits(args.data)
+    base, trees = fit_trees(sx, sy, w=sw)
+    pred = np.array([base + sum(tree_value(t, row) for t in trees) for row in sx])
+    acc3 = float(((pred > 0) == (sy > 0.5)).mean())
+    spec["split"] = {"features": list(SPLIT_FEATURES), "model": "gradient-boosted depth-2 trees", "base": round(base, 6), "trees": trees}
+    spec["train_accuracy"]["split"] = round(acc3, 4)
+    spec["split_pairs"] = int(len(sy))
+    args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    L.MODEL.reset()
+    print(f"split model: {len(sy)} candidate boundaries, {sy.mean():.3f} true; accuracy {acc3:.4f}")
+    # Titles: scored among the blocks near each article's start.
+    arts = collect_titles(args.data)
+    tx = np.asarray([f for feats, _l, _w in arts for f in feats])
+    ty = np.asarray([y for _f, labels, _w in arts for y in labels])
+    tbase, ttrees = fit_trees(tx, ty, rounds=60)
+    best_thr, best_ok = 0.0, -1
+    for thr in (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0):
+        ok = 0
+        for feats, labels, walk_ok in arts:
+            zs = [tbase + sum(tree_value(t, f) for t in ttrees) for f in feats]
+            if zs and max(zs) > thr:
+                ok += labels[int(np.argmax(zs))] > 0
+            else:
+                ok += walk_ok
+        if ok > best_ok:
+            best_thr, best_ok = thr, ok
+    spec["title"] = {"features": list(TITLE_FEATURES), "model": "gradient-boosted depth-2 trees", "base": round(tbase, 6),
+                     "trees": ttrees, "threshold": best_thr}
+    spec["train_accuracy"]["title_exact"] = round(best_ok / max(len(arts), 1), 4)
+    args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    L.MODEL.reset()
+    print(f"title model: {len(arts)} titled articles, {len(ty)} candidates; title exact {best_ok / max(len(arts), 1):.3f} at threshold {best_thr}")
+    print(f"{len(pages)} pages, {len(ys)} blocks, positive {ys.mean():.3f}; accuracy stage1 {acc1:.4f} stage2 {acc2:.4f} -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

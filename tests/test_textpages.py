@@ -1,0 +1,176 @@
+"""Text pages as they come: furniture removal by the learned block model, the per-site
+sketch of recurring lines, short briefs and tabular reports as articles, and the
+weights file's provenance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from worker.pipeline.intake.limits import Limits
+from worker.pipeline.model import PageError, RawPage, Segment
+from worker.pipeline.process import analyze_page, has_prose
+from worker.pipeline.segment import lines
+from worker.pipeline.segment.sitelines import SiteLineSketch
+from worker.pipeline.segment.split import segment_text
+from worker.pipeline.stats import Stats
+
+# A page written for this test in the shape of a copied web page: menus, a byline with a
+# relative time, a caption, a comment thread and a footer around one article.
+COPIED_PAGE = """Home
+News
+Sport
+Business
+Culture
+Sign in
+Subscribe
+
+River ferry returns after winter repairs
+
+By Tomas Lindgren
+Updated 3 hours ago
+
+FILE PHOTO: The ferry at its quay in March.
+
+The passenger ferry across the estuary returned to service on Monday after four months in dry dock, the county transport office said, with a new engine and a ramp wide enough for bicycles.
+
+Operators said the crossing would run every twenty minutes at peak times and that fares would stay at last year's level until the end of the summer season.
+
+Residents on the northern shore had used a bus detour of nearly an hour while the boat was away, and shop owners near the quay said trade had fallen sharply.
+
+The county plans a second vessel for 2027 if passenger numbers keep rising, an official said, adding that the design work would start this autumn.
+
+Comments
+jd_1984
+2 hours ago
+About time!
+Reply
+Like
+
+More from News
+Most read
+Privacy
+Terms
+Cookies
+Contact us
+"""
+
+
+def _all_text(segs: list[Segment]) -> str:
+    return "\n".join("\n".join([s.title or "", *s.paragraphs, *s.highlights]) for s in segs)
+
+
+def test_copied_page_keeps_the_article_and_counts_what_it_drops() -> None:
+    stats = Stats()
+    segs = segment_text(COPIED_PAGE, stats)
+    assert len(segs) == 1
+    text = _all_text(segs)
+    for sentence in ("returned to service on Monday", "every twenty minutes", "a bus detour", "a second vessel for 2027"):
+        assert sentence in text
+    assert segs[0].title == "River ferry returns after winter repairs"
+    for furniture in ("Subscribe", "jd_1984", "Reply", "Cookies", "Contact us"):
+        assert furniture not in text
+    assert stats.dropped_total() > 0
+    assert stats.dropped.get("segment", {}).get("boilerplate_block", 0) > 0
+
+
+BRIEF = "Storm closes mountain pass\n\nGRENOBLE (Alpine Wire) - Police closed the Col du Lautaret road on Sunday after heavy snow trapped a dozen cars near the summit.\n"
+TABLE = (
+    "HARBOR SHIPPING CO <HSX> 3RD QTR NET\n"
+    "Shr 31 cts vs 27 cts\n"
+    "Net 4.1 mln vs 3.5 mln\n"
+    "Revs 61.2 mln vs 55.8 mln\n"
+    "Nine mths\n"
+    "Shr 88 cts vs 71 cts\n"
+    "Net 11.7 mln vs 9.4 mln\n"
+)
+
+
+@pytest.mark.parametrize("body", [BRIEF, TABLE], ids=["brief", "tabular"])
+def test_briefs_and_tables_come_out_as_articles(body: str) -> None:
+    page = RawPage(page_id="p1", url="https://wire.example/x", body=body, content_type="text/plain")
+    cands = analyze_page(page, Limits())
+    assert len(cands) == 1
+    art = cands[0].article
+    text = "\n".join([art["title"] or "", (art["dateline"] or {}).get("text", ""), *art["paragraphs"]])
+    for line in body.splitlines():
+        for word in line.split()[:2]:
+            assert word.strip("<>()-") in text
+
+
+@pytest.mark.parametrize("junk", ["." * 5000, "a" * 50_000, "x " * 20_000, "ab ab ab ab ab ab ab ab ab ab"])
+def test_has_prose_still_refuses_junk(junk: str) -> None:
+    assert not has_prose(Segment(title=None, paragraphs=[junk]))
+    assert not has_prose(Segment(title=junk[:40], paragraphs=[junk]))
+
+
+def test_junk_pages_are_still_refused() -> None:
+    page = RawPage(page_id="p2", url="https://x.example/", body="." * 3000 + "\n" + "a" * 3000, content_type="text/plain")
+    with pytest.raises(PageError):
+        analyze_page(page, Limits())
+
+
+def test_site_sketch_counts_pages_per_line_and_evicts_old_sites() -> None:
+    sk = SiteLineSketch(max_sites=2, width=256, depth=3)
+    for _ in range(3):
+        sk.observe("a.example", ["menu", "menu", "footer"])  # a line counts once per page
+    sk.observe("a.example", ["article one"])
+    assert sk.counts("a.example", ["menu", "footer", "article one", "never"]) == [3, 3, 1, 0]
+    assert sk.pages("a.example") == 4
+    sk.observe("b.example", ["x"])
+    sk.observe("c.example", ["y"])  # a.example is the least recently used: evicted
+    assert len(sk) == 2 and sk.pages("a.example") == 0
+    assert sk.counts("a.example", ["menu"]) == [0]
+    assert SiteLineSketch().memory_bound_bytes == 1024 * 3 * 2048 * 2
+
+
+def _site_page(story: str) -> str:
+    frame_top = "Valley Courier\nToday's paper\nWeather and traffic\nOur weekly puzzle page is back\n\n"
+    frame_end = "\n\nThe Valley Courier is published by Courier Press, 12 Mill Street.\nAdvertise with the Courier and reach 40,000 readers every week.\n"
+    return frame_top + story + frame_end
+
+
+STORIES = [
+    "Library opens on Sundays\n\nThe town library will open on Sunday afternoons from next month, the council said on Tuesday, after a survey found strong demand from families and students.\n\nStaff hours will be covered by two new part-time posts funded for three years.",
+    "Bridge repairs finish early\n\nRepairs to the old stone bridge finished a week ahead of schedule, engineers said, and the road reopened to traffic on Thursday morning.\n\nThe work cost less than planned because the arches needed fewer new stones than feared.",
+    "School choir wins regional prize\n\nThe primary school choir won the regional competition on Saturday, singing two folk songs and a piece written by their music teacher.\n\nThe children will perform at the national final in the capital in June.",
+    "Market hall gets solar roof\n\nThe covered market hall will get solar panels on its roof this summer, the council said, saving about a fifth of its electricity bill.\n\nTraders will stay open throughout the installation, which is expected to take six weeks.",
+]
+
+
+def test_site_sketch_drops_the_frame_a_site_repeats() -> None:
+    sk = SiteLineSketch()
+    for story in STORIES[:3]:
+        segment_text(_site_page(story), Stats(), sk, "courier.example")
+    stats = Stats()
+    segs = segment_text(_site_page(STORIES[3]), stats, sk, "courier.example")
+    text = _all_text(segs)
+    assert "solar panels" in text and "six weeks" in text
+    assert "Advertise with the Courier" not in text and "weekly puzzle" not in text
+    assert stats.dropped["segment"]["repeated_on_site"] >= 3
+    # The same page again and again is not furniture of itself.
+    again = SiteLineSketch()
+    for _ in range(4):
+        segs = segment_text(_site_page(STORIES[0]), Stats(), again, "courier.example")
+    assert "Sunday afternoons" in _all_text(segs)
+
+
+def test_an_unseen_site_is_segmented_without_the_sketch() -> None:
+    sk = SiteLineSketch()
+    for story in STORIES[:3]:
+        segment_text(_site_page(story), Stats(), sk, "courier.example")
+    with_sketch = segment_text(_site_page(STORIES[3]), Stats(), sk, "other.example")
+    without = segment_text(_site_page(STORIES[3]), Stats())
+    assert [s.paragraphs for s in with_sketch] == [s.paragraphs for s in without]
+
+
+def test_weights_file_names_its_features_source_and_licence() -> None:
+    spec = json.loads(lines.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    assert tuple(spec["stage1"]["features"]) == lines.FEATURES
+    assert tuple(spec["stage2"]["features"]) == lines.STAGE2
+    assert "CC-BY-4.0" in spec["training_data"] and "python -m eval.train_lines" in spec["trained_with"]
+    assert spec["split"]["trees"] and spec["title"]["trees"]
+    head = lines.STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()[:2]
+    assert any("BSD" in h for h in head)
+    assert {"the", "and", "of"} <= lines.load_stopwords()

@@ -1,0 +1,262 @@
+"""Which paragraphs of a copied page are article text: a learned classifier with
+context smoothing, in the manner of jusText and boilerpipe.
+
+Why learned and generic: furniture differs on every site (menus, captions, comment
+threads, "Updated 3 hours ago", sponsored teasers), so a list of phrases never ends. What
+carries over is the shape of a block: how many words it has, how many of them are
+function words, whether it ends a sentence, how many tokens are capitalised, numeric,
+link- or time-like, where it sits on the page, and what its neighbours are. A logistic
+model scores each block from those features (stage 1); a second logistic model re-scores
+it from its own score and its neighbours' scores (stage 2, the context smoothing).
+Weights come from ``eval/train_lines.py`` (``worker/data/text_lines.json`` records the
+data, its licence and the command); the stopword list is ``worker/data/stopwords-en.txt``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from worker.pipeline.lazy import Lazy
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+WEIGHTS_FILE = DATA / "text_lines.json"
+STOPWORDS_FILE = DATA / "stopwords-en.txt"
+
+# Unit kinds as split.py names them.
+TEXT, BULLET, SEP, RELATED = "text", "bullet", "sep", "related"
+
+_TOKEN = re.compile(r"\S+")
+_LINKISH = re.compile(r"https?:|www\.|\.(?:com|org|net|co\.uk|html?)\b|@\w|#\w")
+_TIMEISH = re.compile(
+    r"\b(?:\d{1,2}:\d\d|\d{1,2}\s?(?:am|pm)\b|\d+\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"|ago\b|yesterday|today|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|\b(?:19|20)\d\d\b)",
+    re.I,
+)
+_FRAME_CHARS = re.compile(r"[|»›/•·©>]")
+_TERMINAL = frozenset(".!?")
+_CLOSERS = "\"'”’)]»"
+
+# Stage-1 feature names, in order (the weights file names them too, so a mismatch is caught).
+FEATURES = (
+    "log_words", "long", "stop_share", "terminal", "cap_share", "num_share", "linkish", "timeish",
+    "sep", "related", "bullet", "titleish", "dateline", "pos", "pos_head", "pos_tail", "repeated",
+    "frame_chars", "mean_wlen", "lower_start", "commas", "colon_end",
+    "prev_log_words", "prev_stop", "prev_terminal", "next_log_words", "next_stop", "next_terminal",
+    "win_log_words", "win_stop",
+    "long_x_stop", "long_x_terminal", "terminal_x_stop", "log_words_sq", "tail_x_long", "head_x_long", "timeish_x_short",
+)
+STAGE2 = ("logit", "prev_logit", "next_logit", "win1", "win3", "win8", "max_before", "max_after", "log_words", "titleish", "sep")
+
+
+def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(line.casefold())
+    return frozenset(words)
+
+
+STOPWORDS = Lazy(load_stopwords)
+
+
+_PUNCT_EDGES = str.maketrans({c: " " for c in ".,;:!?\"'“”‘’()[]{}"})
+
+
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _timeish(low: str) -> bool:
+    """A date, a time or "3 hours ago" in this text (gated: the full pattern is slow)."""
+    if _DIGIT.search(low) is None:
+        lc = low.casefold()
+        if "ago" not in lc and "yesterday" not in lc and "today" not in lc:
+            return False
+    return _TIMEISH.search(low) is not None
+
+
+def _own(kind: str, text: str, titleish: bool, dateline: bool, stop: frozenset[str]) -> list[float]:
+    """Per-block features that need only the block (position and neighbours come later).
+    Counting is done by C-level scans (split, map, regex) rather than a loop per token:
+    this runs on every block of every page."""
+    head = text[:4000]
+    toks = head.split()
+    n_tok = len(toks) or 1
+    n = n_tok
+    words = head.casefold().translate(_PUNCT_EDGES).split()
+    nstop = sum(map(stop.__contains__, words))
+    ncap = nnum = 0
+    for w in toks:  # one pass of plain str tests: cheaper than two regex scans
+        c = w[0]
+        if c.isupper():
+            ncap += 1
+        elif c.isdigit() or (c in "$€£" and w[1:2].isdigit()):
+            nnum += 1
+    letters = len(head) - n_tok + 1
+    t = text.rstrip(_CLOSERS)
+    low = text[:400]
+    return [
+        math.log1p(n_tok),
+        1.0 if n_tok >= 12 else 0.0,
+        nstop / n,
+        1.0 if t and t[-1] in _TERMINAL else 0.0,
+        min(ncap / n, 1.0),
+        min(nnum / n, 1.0),
+        1.0 if ("." in low or "@" in low or "#" in low or ":" in low) and _LINKISH.search(low) else 0.0,
+        1.0 if _timeish(low) else 0.0,
+        1.0 if kind == SEP else 0.0,
+        1.0 if kind == RELATED else 0.0,
+        1.0 if kind == BULLET else 0.0,
+        1.0 if titleish else 0.0,
+        1.0 if dateline else 0.0,
+        min(len(_FRAME_CHARS.findall(low)), 5) / 5.0,
+        min(letters / n, 15.0) / 10.0,
+        1.0 if text[:1].islower() else 0.0,
+        min(text.count(",", 0, 2000) / n * 5, 1.0),
+        1.0 if t.endswith(":") else 0.0,
+    ]
+
+
+def window_mean(v: np.ndarray, k: int) -> np.ndarray:
+    """Mean of ``v`` over each element's window of ``k`` on either side (cut at the edges)."""
+    n = len(v)
+    c = np.concatenate([[0.0], np.cumsum(v)])
+    idx = np.arange(n)
+    lo = np.maximum(idx - k, 0)
+    hi = np.minimum(idx + k + 1, n)
+    return (c[hi] - c[lo]) / (hi - lo)
+
+
+def features(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[str] | None = None) -> np.ndarray:
+    """Stage-1 feature matrix of a page's blocks ``(kind, text, titleish, dateline)``."""
+    stop = stop if stop is not None else STOPWORDS()
+    own = [_own(k, t, ti, d, stop) for k, t, ti, d in units]
+    m = len(own)
+    if m == 0:
+        return np.zeros((0, len(FEATURES)))
+    a = np.asarray(own, dtype=np.float64)
+    words = np.expm1(a[:, 0])
+    total = words.sum() or 1.0
+    before = (np.cumsum(words) - words / 2) / total
+    keys: dict[str, int] = {}
+    for _k, t, _ti, _d in units:
+        key = t.casefold()
+        keys[key] = keys.get(key, 0) + 1
+    repeated = np.array([1.0 if keys[t.casefold()] > 1 else 0.0 for _k, t, _ti, _d in units])
+    logw, stp, term = a[:, 0], a[:, 2], a[:, 3]
+
+    def shift(v: np.ndarray, k: int, fill: float) -> np.ndarray:
+        out = np.full_like(v, fill)
+        if k > 0:
+            out[k:] = v[:-k] if k < len(v) else out[k:]
+        else:
+            out[:k] = v[-k:] if -k < len(v) else out[:k]
+        return out
+
+    win_w = window_mean(logw, 3)
+    win_s = window_mean(stp, 3)
+    cols = [
+        a[:, 0], a[:, 1], a[:, 2], a[:, 3], a[:, 4], a[:, 5], a[:, 6], a[:, 7],
+        a[:, 8], a[:, 9], a[:, 10], a[:, 11], a[:, 12],
+        before, (before < 0.05).astype(float), (before > 0.9).astype(float), repeated,
+        a[:, 13], a[:, 14], a[:, 15], a[:, 16], a[:, 17],
+        shift(logw, 1, 0.0), shift(stp, 1, 0.0), shift(term, 1, 0.0),
+        shift(logw, -1, 0.0), shift(stp, -1, 0.0), shift(term, -1, 0.0),
+        win_w, win_s,
+        a[:, 1] * a[:, 2], a[:, 1] * a[:, 3], a[:, 3] * a[:, 2], a[:, 0] ** 2,
+        (before > 0.9) * a[:, 1], (before < 0.05) * a[:, 1], a[:, 7] * (1 - a[:, 1]),
+    ]
+    return np.column_stack(cols)
+
+
+def stage2_features(logit: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Context features from stage-1 scores: the neighbours' scores, windowed means, and
+    the best score before and after (is there article text on either side?)."""
+    def win(k: int) -> np.ndarray:
+        return window_mean(logit, k)
+
+    prev = np.concatenate([[-4.0], logit[:-1]])
+    nxt = np.concatenate([logit[1:], [-4.0]])
+    clipped = np.clip(logit, -6, 6)
+    max_before = np.concatenate([[-6.0], np.maximum.accumulate(clipped)[:-1]])
+    max_after = np.concatenate([np.maximum.accumulate(clipped[::-1])[::-1][1:], [-6.0]])
+    i_w = FEATURES.index("log_words")
+    i_t = FEATURES.index("titleish")
+    i_s = FEATURES.index("sep")
+    return np.column_stack([logit, prev, nxt, win(1), win(3), win(8), max_before, max_after, x[:, i_w], x[:, i_t], x[:, i_s]])
+
+
+class LineModel:
+    """The two logistic block stages (with the feature scaling they were trained with),
+    the split model and the title model: everything ``text_lines.json`` holds."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        if tuple(spec["stage1"]["features"]) != FEATURES or tuple(spec["stage2"]["features"]) != STAGE2:
+            raise ValueError("text_lines.json was trained on other features: retrain with eval/train_lines.py")
+        s1, s2 = spec["stage1"], spec["stage2"]
+        self.mu1, self.sd1, self.w1 = (np.asarray(s1[k], dtype=np.float64) for k in ("mean", "scale", "weights"))
+        self.mu2, self.sd2, self.w2 = (np.asarray(s2[k], dtype=np.float64) for k in ("mean", "scale", "weights"))
+        self.b1, self.b2 = float(s1["bias"]), float(s2["bias"])
+        self.threshold = float(spec.get("threshold", 0.0))
+        self.own_keep = float(spec.get("own_keep", 99.0))
+        sp = spec.get("split")
+        self.split: tuple[float, list[list[float]]] | None = None
+        if sp is not None:
+            self.split = (float(sp["base"]), [list(t) for t in sp["trees"]])
+        ti = spec.get("title")
+        self.title: tuple[float, list[list[float]]] | None = None
+        self.title_threshold = -99.0
+        if ti is not None:
+            self.title = (float(ti["base"]), [list(t) for t in ti["trees"]])
+            self.title_threshold = float(ti.get("threshold", 0.0))
+
+    def split_score(self, ev: list[float]) -> float:
+        """Log-odds that two candidate articles are really two (see split.py)."""
+        return _trees(self.split, ev)  # type: ignore[arg-type]
+
+    def title_score(self, feats: list[float]) -> float:
+        """Log-odds that a block is its article's headline (see titles.py)."""
+        return _trees(self.title, feats)  # type: ignore[arg-type]
+
+    def stage1(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mu1) / self.sd1) @ self.w1 + self.b1
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        """Final log-odds that each block is article text."""
+        if len(x) == 0:
+            return np.zeros(0)
+        z1 = self.stage1(x)
+        x2 = stage2_features(z1, x)
+        z2 = ((x2 - self.mu2) / self.sd2) @ self.w2 + self.b2
+        # As in jusText, a block whose own features are clearly those of article text is
+        # kept whatever its neighbours are; context decides the rest.
+        return np.where(z1 > self.own_keep, np.maximum(z1, z2), z2)
+
+
+def _trees(model: tuple[float, list[list[float]]], ev: list[float]) -> float:
+    """A sum of small trees, each [f, t, f_left, t_left, f_right, t_right, four leaves]."""
+    base, trees = model
+    z = base
+    for f, t, fl, tl, fr, tr, ll, lr, rl, rr in trees:
+        if ev[int(f)] <= t:
+            z += ll if ev[int(fl)] <= tl else lr
+        else:
+            z += rl if ev[int(fr)] <= tr else rr
+    return z
+
+
+def _load_model() -> LineModel | None:
+    try:
+        return LineModel(json.loads(WEIGHTS_FILE.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+
+
+MODEL = Lazy(_load_model)

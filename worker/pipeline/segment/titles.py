@@ -1,0 +1,118 @@
+"""The headline of each article on a copied page.
+
+Why a learned choice: on a page copied out of a browser the headline is rarely the first
+line. It sits after the menus and breadcrumbs, often printed twice (the page's own
+<title> line at the top, then the headline), usually right before the byline, the date
+or the first paragraph, and it is shaped like a headline. Each short block near the
+start of an article is scored from those generic facts by small boosted trees trained
+with the block model (``eval/train_lines.py``); the best one becomes the title when it
+scores well enough, else the title the walk found stays.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Sequence
+
+from worker.pipeline.segment.cohesion import content_words
+from worker.pipeline.segment.lines import _timeish
+from worker.pipeline.text.normalize import comparison_key
+
+TITLE_FEATURES = (
+    "dist", "log_dist", "after", "log_words", "cap_share", "ends_period", "ends_question",
+    "repeated", "first_line_prefix", "first_line_equal", "score", "dropped", "titleish", "date_near",
+    "walk_title", "rank", "frame_sep", "colon", "prev_words", "next_words", "body_overlap", "lead_overlap", "closed_title",
+)
+WINDOW_BEFORE = 40
+WINDOW_AFTER = 3
+_FRAME = re.compile(r"\s[|–—-]\s|\s::\s")
+
+
+class Block:
+    """What the title chooser needs to know of one block of the page."""
+
+    __slots__ = ("text", "score", "dropped", "titleish", "kind", "_cw", "_time")
+
+    def __init__(self, text: str, score: float, dropped: bool, titleish: bool, kind: str) -> None:
+        self.text = text
+        self.score = score
+        self.dropped = dropped
+        self.titleish = titleish
+        self.kind = kind
+        self._cw: set[str] | None = None
+        self._time: bool | None = None
+
+    @property
+    def content(self) -> set[str]:
+        if self._cw is None:
+            self._cw = content_words(self.text)
+        return self._cw
+
+    @property
+    def timeish(self) -> bool:
+        """Holds a date or a time (a byline or dateline line near a headline)."""
+        if self._time is None:
+            self._time = _timeish(self.text[:200])
+        return self._time
+
+
+def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, first_line: str,
+               counts: dict[str, int], body_words: set[str], lead_words: set[str],
+               extra: Sequence[int] = ()) -> list[tuple[int, list[float]]]:
+    """(block index, features) of each block that could be the headline of the article
+    whose first body block is ``anchor``; ``extra``: a title the walk found printed below
+    the body (outside the window), scored too."""
+    out = []
+    lo = max(0, anchor - WINDOW_BEFORE)
+    hi = min(len(blocks), anchor + WINDOW_AFTER + 1)
+    first_key = comparison_key(first_line) if first_line else ""
+    walk_key = comparison_key(walk_title) if walk_title else None
+    rank = 0
+    order = [j for j in extra if not lo <= j < hi] + list(range(hi - 1, lo - 1, -1))
+    for j in order:
+        b = blocks[j]
+        if b.kind != "text":
+            continue
+        nw = b.text.count(" ") + 1
+        if nw > 30 or len(b.text) < 4:
+            continue
+        key = comparison_key(b.text)
+        if j <= anchor and b.titleish:
+            rank += 1
+        ws = b.text.split()
+        cap = sum(1 for w in ws if w[:1].isupper()) / len(ws)
+        t = b.text.rstrip("\"'”’)")
+        d = anchor - j
+        near = [blocks[k] for k in range(j + 1, min(j + 4, len(blocks)))]
+        date_near = any(x.timeish for x in near)
+        prev_w = blocks[j - 1].text.count(" ") + 1 if j > 0 else 0
+        next_w = blocks[j + 1].text.count(" ") + 1 if j + 1 < len(blocks) else 0
+        cw = b.content
+        ncw = len(cw) or 1
+        out.append((j, [
+            float(d),
+            math.log1p(abs(d)),
+            float(d < 0),
+            math.log1p(nw),
+            cap,
+            float(t.endswith(".")),
+            float(t.endswith("?") or t.endswith("!")),
+            float(counts.get(key, 0) > 1),
+            float(bool(first_key) and first_key.startswith(key) and len(key) >= 0.3 * len(first_key)),
+            float(key == first_key),
+            b.score,
+            float(b.dropped),
+            float(b.titleish),
+            float(date_near),
+            float(key == walk_key),
+            float(rank if j <= anchor and b.titleish else 0),
+            float(bool(_FRAME.search(b.text))),
+            float(":" in b.text[1:-1]),
+            math.log1p(prev_w),
+            math.log1p(next_w),
+            len(cw & body_words) / ncw,
+            len(cw & lead_words) / ncw,
+            float(j in extra),
+        ]))
+    return out
