@@ -29,9 +29,11 @@ class BatchRun:
     index: DedupIndex = field(init=False)
     counts: Counter = field(default_factory=Counter)
     stats: Stats = field(default_factory=Stats)
-    sites: SiteLineSketch = field(default_factory=SiteLineSketch)  # lines recurring per site, over this run's input
+    sites: SiteLineSketch | None = field(init=False, default=None)  # lines recurring per site, over this run's input
 
     def __post_init__(self) -> None:
+        if self.settings.site_lines:  # as the stream worker does: one setting for both
+            self.sites = SiteLineSketch()
         self.index = DedupIndex(config=self.settings.dedup_config())
 
     def run_one(self, item: InputItem) -> list[OutRecord]:
