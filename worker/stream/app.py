@@ -105,6 +105,9 @@ class NewsWorker:
             async for events in event_batches(stream, window):
                 for event in events:
                     await self.on_raw_page(event.message)
+                    # Let heartbeats, fetches and the dedup agent run between pages: a batch
+                    # of CPU-bound pages must not hold the event loop for its whole length.
+                    await asyncio.sleep(0)
 
         @self.app.agent(self.candidates_topic, name="newsworker.dedup")
         async def dedup(stream: faust.StreamT) -> None:
