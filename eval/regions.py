@@ -253,8 +253,8 @@ def naive_tag(title: str | None, paragraphs: list[str], dateline: str | None) ->
     for text in [t for t in (title, dateline) if t] + paragraphs:
         n = len(text)
         for idx, s, e in gaz.automaton.find_matches_as_indexes(text):
-            if (s > 0 and text[s - 1].isalnum()) or (e < n and text[e].isalnum()):
-                continue
+            if (s > 0 and text[s - 1].isalnum()) or (e < n and text[e].isalnum()) or not gaz.senses[idx]:
+                continue  # (a name without senses is a world region such as "Latin America")
             cc = max(gaz.senses[idx], key=lambda x: (rank.get(x.kind, 0), x.pop)).cc
             counts[cc] = counts.get(cc, 0) + 1
     found = set(counts) - NOT_COUNTRIES

@@ -298,3 +298,43 @@ def test_word_lists_name_their_source_and_licence() -> None:
 def test_compound_adjective_names_the_place() -> None:
     res = tag_regions(None, ["Analysts at a London-based consultancy and a U.S.-led panel disagreed."], None)
     assert {"GB", "US"} <= set(countries(res))
+
+
+def test_currencies_and_world_regions_name_no_country() -> None:
+    res = tag_regions(None, ["The agency asked donors for US$42 million to help flood victims in Kenya."], None)
+    assert countries(res) == ["KE"]
+    res = tag_regions(None, ["Exports to Latin America rose sharply, officials in Brazil said."], None)
+    assert countries(res) == ["BR"]
+    res = tag_regions(None, ["Heating oil prices in New England climbed again this winter."], None)
+    assert countries(res) == ["US"]  # a region of the US, not England
+
+
+def test_unambiguous_state_abbreviation_counts_anywhere() -> None:
+    res = tag_regions("Fla. economist doubts casino job figures", ["The state's revenue office said the estimate was too high."], None)
+    assert res.focus_country == "US"
+    # "Miss." is a title, never a state on its own
+    res = tag_regions(None, ["Miss. Smith said the estimate was too high."], None)
+    assert "US" not in countries(res)
+
+
+def test_a_town_of_the_same_state_makes_paris_local() -> None:
+    res = tag_regions(None, ["A crash on Loop 286 in Paris injured four people; two were flown to a hospital in Plano."], None)
+    assert res.focus_country == "US" and "FR" not in countries(res)
+
+
+@pytest.mark.parametrize(
+    ("text", "cc"),
+    [
+        ("Richmond council will charge residents £45 a year for garden waste bins.", "GB"),
+        ("Richmond council will charge residents 45 a year for garden waste bins.", "US"),
+        ("The Athens City Council met on Tuesday. For tickets call 903-555-0142.", "US"),
+        ("The Athens City Council met on Tuesday. For tickets call the box office.", "GR"),
+    ],
+)
+def test_local_details_choose_between_namesake_towns(text: str, cc: str) -> None:
+    assert tag_regions(None, [text], None).focus_country == cc
+
+
+def test_local_details_alone_tag_no_country() -> None:
+    res = tag_regions(None, ["Tickets cost £5; call 903-555-0142 to book."], None)
+    assert res.regions == [] and res.focus_country is None

@@ -62,6 +62,8 @@ US_STATE_ABBREV = read_table("regions_us_state_abbrev.tsv")
 WEAK_NAMES = frozenset(read_words("regions_weak_names.txt"))
 # Generic words some countries use as region names ("Central") and calendar abbreviations.
 STOP_NAMES = frozenset(read_words("regions_stop_names.txt"))
+# World regions named after a country ("Latin America"): matched whole, tagging nothing.
+WORLD_REGIONS = tuple(_data_lines("regions_world_regions.txt"))
 # Place names that are also people's names get their reading from context (regions.py):
 # common given names and the most frequent surnames of the 1990 US Census.
 SURNAMES_USED = 3000
@@ -168,6 +170,8 @@ def build_gazetteer(path: Path = DATA_PATH) -> Gazetteer:
             for s in senses.get(n, ()):
                 add(up, Sense(s.cc, s.kind, s.pop, s.state))
 
+    for n in WORLD_REGIONS:  # no sense: the tagger skips the name, and with it the country inside
+        senses.setdefault(n.strip(), [])
     names = sorted(senses)
     auto = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
     countries = dict(data["countries"])

@@ -19,13 +19,18 @@ How it decides, and why:
    support are dropped. This document-level vote is what lifts country-set F1 well above
    a naive gazetteer, which tags every "Paris" as France. An article that names only
    small towns (local news) falls back to the country of their best-known readings.
+   Towns of one US state vouch for each other ("Paris" beside "Dallas" is Paris, Texas),
+   and a local article's everyday details lend support to this choice only (prices in
+   pounds sterling, North American phone numbers; see _local_cues). World regions named
+   after a country ("Latin America") and currencies ("US$") name no country; AP state
+   abbreviations that are no English word ("Fla.") count anywhere.
 4. Salience: a title mention weighs 3, one in the lead (the body's first LEAD_CHARS) 2,
    any other 1; the focus is the top country (the EU only when no country is named). A
    country named only by an adjective, once, past the lead ("Italian food") is dropped.
 5. The dateline place is resolved on its own; it only helps disambiguation and is never
    counted as a region unless the body names the country too.
 
-Thresholds were chosen on the tuning halves of LGL and GeoWebNews (``eval/regions.py``).
+Thresholds were chosen on the tuning halves of LGL, GeoWebNews and GeoVirus (``eval/regions.py``).
 """
 
 from __future__ import annotations
@@ -47,8 +52,13 @@ TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
 LEAD_CHARS = 400  # how much of the first paragraph is the lead; chosen on the tuning halves
 MAX_EVIDENCE = 10
 ADJECTIVE_WEIGHT = 0.5
+CUE_WEIGHT = 1.0  # support a local cue (see _local_cues) lends, for choosing between namesakes
+ADJECTIVE_ONLY_MAX = 1.0  # a country named only by adjectives up to this weight is colour (see tag_regions)
 EU_NOT_FOCUS = False
 FALLBACK_MIN, FALLBACK_SHARE = 1.0, 0.5  # see _fallback; chosen on the tuning halves
+DOMINATED_LOCAL = 2.0  # local support a town needs against a namesake country or metropolis (see _choose)
+DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
+STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
 
 _COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
 _PRIOR = {COUNTRY: 1.0, METONYM: 1.0, DEMONYM: 0.9, CAPITAL: 0.4, ADMIN1: 0.3, CITY: 0.1, ADMIN2: 0.1, ABBREV: 0.3}
@@ -60,6 +70,8 @@ _FUNCTION_CAPS = frozenset(read_words("regions_function_caps.txt"))
 # capitalised words that may follow a place in an institution or place name
 _PLACE_NEXT = frozenset(read_words("regions_place_next.txt"))
 _SAYING = frozenset(read_words("regions_saying_verbs.txt"))  # "Hamilton said": a person
+# AP state abbreviations that are no English word or title: a state anywhere ("a Fla. economist")
+_PLAIN_ABBREV = frozenset(read_words("regions_us_state_abbrev_plain.txt"))
 _SEAT_KINDS = frozenset({CAPITAL, METONYM})
 _TOWNISH = frozenset({CITY, ADMIN2})
 _ADMIN2_SUFFIXES = (" County", " Parish", " Borough", "shire", " Province", " District")
@@ -125,7 +137,7 @@ class _Name:
         name = self.name = gaz.names[idx]
         senses = gaz.senses[idx]
         self.has_abbrev = any(x.kind == ABBREV for x in senses)
-        self.full = _Reading(name, senses)
+        self.full = _Reading(name, senses) if senses else None
         if self.has_abbrev:
             plain = tuple(x for x in senses if x.kind != ABBREV)
             self.plain = _Reading(name, plain) if plain else None
@@ -228,14 +240,18 @@ def _scan(
             floor, weight = spans[k]
             next_floor = spans[k + 1][0] if k + 1 < n_spans else n + 1
             last_end = -10  # as if the paragraph were scanned on its own
+        if e < n and text[e] == "$":  # a currency: "US$", "HK$"
+            continue
         info = names[idx]
         if info is None:
             info = names[idx] = _Name(gaz, idx)
+        if info.full is None:  # a world region ("Latin America"): no country
+            continue
         name = info.name
         # A place right after "X, " qualifies X ("Paris, Texas", "Alexandria, La.").
         comma_before = s - 2 >= floor and text[s - 2 : s] == ", "
         reading = info.full
-        if info.has_abbrev and not comma_before:
+        if info.has_abbrev and not comma_before and name not in _PLAIN_ABBREV:
             reading = info.plain
             if reading is None:
                 continue
@@ -291,7 +307,9 @@ def _standalone(x: Sense, one_country: bool = False) -> bool:
     return False
 
 
-def _choose(m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str]) -> Sense | None:
+def _choose(
+    m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str] = frozenset(),
+) -> Sense | None:
     senses = m.senses
     if len(senses) == 1:
         x = senses[0]
@@ -313,9 +331,11 @@ def _choose(m: _Mention, support: dict[str, float], sub: dict[str, float], state
         else:
             # A town that shares its name with a country or a metropolis needs explicit
             # qualification ("Lebanon, Tenn.") or a strongly local article.
-            dominated = x.kind != ADMIN1 and (has_country or top_pop >= 20 * max(x.pop, 1))
+            dominated = x.kind != ADMIN1 and (has_country or top_pop >= DOMINATED_RATIO * max(x.pop, 1))
             local = sub.get(x.cc, 0.0)
-            if dominated and not bonus and local < 2:
+            if x.state and x.state in town_states:  # a neighbour in the same state: "Paris ... Dallas"
+                local += STATE_NEIGHBOUR
+            if dominated and not bonus and local < DOMINATED_LOCAL:
                 continue
             ev = local + 0.25 * support.get(x.cc, 0.0) + bonus
         score = ev + _PRIOR[x.kind] + min(x.pop, 50_000_000) * 1e-10
@@ -386,21 +406,34 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
                 sub[a.cc] = sub.get(a.cc, 0.0) + 1.0
     if dateline_cc:
         support[dateline_cc] = support.get(dateline_cc, 0.0) + 1.0
+    if CUE_WEIGHT and body:
+        for cc in _local_cues(body):
+            support[cc] = support.get(cc, 0.0) + CUE_WEIGHT
+            sub[cc] = sub.get(cc, 0.0) + CUE_WEIGHT
 
     chosen: list[Sense | None] = [None] * len(mentions)
+    town_states: set[str] = set()
     for _ in range(2):  # second pass lets towns accepted in the first support their neighbours
+        next_states: set[str] = set()
         extra_support = dict(support)
         extra_sub = dict(sub)
         for i, m in enumerate(mentions):
             if m.anchor is not None:
-                chosen[i] = m.anchor
+                x = chosen[i] = m.anchor
+                if x.state and x.kind in _TOWNISH:
+                    next_states.add(x.state)
                 continue
-            x = chosen[i] = _choose(m, support, sub, states)
+            x = chosen[i] = _choose(m, support, sub, states, town_states)
             if x is not None:
+                if x.state and x.kind in _TOWNISH:
+                    next_states.add(x.state)
                 extra_support[x.cc] = extra_support.get(x.cc, 0.0) + 0.5
                 if x.kind in SUBNATIONAL:
                     extra_sub[x.cc] = extra_sub.get(x.cc, 0.0) + 0.5
         support, sub = extra_support, extra_sub
+        # US states of the towns accepted in this pass: a namesake town in the same state
+        # is a neighbour ("Paris" beside "Dallas" is Paris, Texas)
+        town_states = next_states
 
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
@@ -436,7 +469,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     # "a Russian-born chef") is colour, not what the article is about. (Dropping every
     # country below a share of the score, 5-20%, lowered F1 on both tuning halves: gold
     # counts places named in passing, and most are right.)
-    ranked = [cc for i, cc in enumerate(ranked) if i == 0 or scores[cc] > 1.0 or cc not in adjective_only]
+    ranked = [cc for i, cc in enumerate(ranked) if i == 0 or scores[cc] > ADJECTIVE_ONLY_MAX or cc not in adjective_only]
     total = sum(scores[cc] for cc in ranked)
     regions = []
     for cc in ranked:
@@ -454,6 +487,27 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     # The focus is a country: the EU leads only an article that names no country.
     focus = next((cc for cc in ranked if cc != "EU"), ranked[0]) if ranked else None
     return RegionResult(regions=regions, focus_country=focus, dateline_country=dateline_cc)
+
+
+_PHONE = re.compile(r"\b\d{3}-\d{3}-\d{4}\b|\(\d{3}\) ?\d{3}-\d{4}")  # North American numbering plan
+_POUND = re.compile(r"£ ?\d")
+
+
+def _local_cues(body: list[str]) -> list[str]:
+    """Countries a local article's everyday details point to, for choosing between
+    namesake towns only (they never tag a country themselves): prices in pounds sterling
+    (Richmond in London, not Virginia), phone numbers in the North American plan (a
+    Paris with a 903 number is in Texas). A dollar sign says little (a dozen countries)."""
+    out = []
+    for para in body:
+        if "£" in para and _POUND.search(para):
+            out.append("GB")
+            break
+    for para in body:
+        if "-" in para and _PHONE.search(para):
+            out.append("US")
+            break
+    return out
 
 
 def _fallback(mentions: list[_Mention], scores: dict[str, float], evidence: dict[str, list[str]], first: dict[str, int]) -> None:
