@@ -98,3 +98,36 @@ def test_binary_dead_letter_is_base64() -> None:
     validator("dead_letter")(letter)
     assert letter["raw"]["encoding"] == "base64"
     assert base64.b64decode(letter["raw"]["data"]) == raw[:64]
+
+
+@pytest.mark.parametrize(
+    "doc, kind",
+    [
+        ({"page_id": "p-17", "url": "https://x.example/17"}, "schema_violation"),  # no body (a librdkafka producer bug)
+        ({"page_id": "p-18", "url": "https://x.example/18", "body": ["a", "b"]}, "schema_violation"),
+        ({"page_id": "p-19", "url": "https://x.example/19", "body": "   "}, "empty_body"),
+        ({"page_id": "p-20", "url": 20, "body": "text"}, "schema_violation"),
+    ],
+)
+def test_refused_message_keeps_a_readable_page_id(doc: dict, kind: str) -> None:
+    from worker.pipeline.process import dead_letter_record, handle_input
+
+    origin = Origin("kafka", topic="pages.raw", partition=1, offset=9)
+    outcome = handle_input(orjson.dumps(doc), origin, Limits())
+    letter = outcome.dead_letter
+    assert letter is not None and letter["error"]["type"] == kind
+    validator("dead_letter")(letter)
+    assert letter["page_id"] == doc["page_id"]
+    assert letter["url"] == (doc["url"] if isinstance(doc["url"], str) else None)
+    assert dead_letter_record(letter).key == doc["page_id"], "dead letters of a known page are keyed by its id"
+
+
+@pytest.mark.parametrize("page_id", [123, "", None, ["a"], "x" * 5000])
+def test_unreadable_page_id_falls_back_to_the_origin(page_id: object) -> None:
+    from worker.pipeline.process import dead_letter_record, handle_input
+
+    origin = Origin("kafka", topic="pages.raw", partition=1, offset=9)
+    outcome = handle_input(orjson.dumps({"page_id": page_id, "url": "https://x.example/"}), origin, Limits())
+    letter = outcome.dead_letter
+    assert letter is not None and letter["page_id"] is None
+    assert dead_letter_record(letter).key.startswith("kafka:pages.raw:1:9")

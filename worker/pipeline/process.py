@@ -207,8 +207,8 @@ def handle_input(
             origin,
             data,
             max_raw_bytes=limits.max_dead_letter_raw_bytes,
-            page_id=page.page_id if page else None,
-            url=page.url if page else None,
+            page_id=page.page_id if page else getattr(error, "page_id", None),
+            url=page.url if page else getattr(error, "url", None),
         ),
         stats=stats,
     )

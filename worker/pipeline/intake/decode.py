@@ -64,10 +64,27 @@ def parse_raw_message(data: bytes, limits: Limits, schemas: Path | None = None) 
     if not isinstance(doc, dict):
         raise PageError("schema_violation", f"a raw page must be a JSON object, not {type(doc).__name__}")
     try:
-        validator("raw_page", schemas)(doc)
-    except ValidationError as exc:
-        raise PageError("schema_violation", str(exc)) from None
-    return page_from_fields(doc, limits)
+        try:
+            validator("raw_page", schemas)(doc)
+        except ValidationError as exc:
+            raise PageError("schema_violation", str(exc)) from None
+        return page_from_fields(doc, limits)
+    except PageError as exc:
+        raise with_identity(exc, doc)
+
+
+MAX_READABLE_PAGE_ID = 1024
+"""A page id longer than this is not one a producer could be tracking (the schema allows 256)."""
+
+
+def with_identity(error: PageError, doc: dict) -> PageError:
+    """Attach the page id and url a refused message still carries (``error.page_id``,
+    ``error.url``), so its dead letter is keyed by and names the page: a producer that
+    counts its pages must be able to account for one whose message broke the schema."""
+    page_id, url = doc.get("page_id"), doc.get("url")
+    error.page_id = page_id if isinstance(page_id, str) and 0 < len(page_id) <= MAX_READABLE_PAGE_ID else None  # type: ignore[attr-defined]
+    error.url = url if isinstance(url, str) and url else None  # type: ignore[attr-defined]
+    return error
 
 
 def page_from_fields(doc: dict, limits: Limits) -> RawPage:
