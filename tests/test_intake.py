@@ -131,3 +131,25 @@ def test_unreadable_page_id_falls_back_to_the_origin(page_id: object) -> None:
     letter = outcome.dead_letter
     assert letter is not None and letter["page_id"] is None
     assert dead_letter_record(letter).key.startswith("kafka:pages.raw:1:9")
+
+
+def test_article_text_is_bounded_below_the_topic_message_size() -> None:
+    from worker.pipeline.intake.limits import MAX_ARTICLE_TEXT_BYTES, bound_paragraphs
+    from worker.pipeline.process import decide_all, handle_input
+    from worker.pipeline.dedup.index import DedupIndex
+    from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
+
+    assert bound_paragraphs(["a" * 10, "b" * 10], 22) == (["a" * 10, "b" * 10], 0)
+    assert bound_paragraphs(["a" * 10, "b" * 10], 21) == (["a" * 10], 1)
+    assert bound_paragraphs(["é" * 10], 5) == (["éé"], 1)  # cut on a character boundary
+    # A story of 3-byte characters that fits the 6 MiB message bound: ~5.6 MiB of text, twice in the record.
+    sentence = "東京の市議会は月曜日に新しい予算を承認したと市長が述べた。"
+    body = "TOKYO: " + "\n\n".join(f"第{i}項。" + sentence * 40 for i in range(1_700))
+    doc = {"page_id": "big", "url": "https://big.example/", "body": body}
+    outcome = handle_input(orjson.dumps(doc), Origin("kafka"), Limits())
+    assert outcome.dead_letter is None, outcome.dead_letter
+    for record in decide_all(outcome.candidates, DedupIndex(), 0.0):
+        validator("article")(record.value)
+        assert len(record.value["text"].encode()) <= MAX_ARTICLE_TEXT_BYTES
+        assert len(orjson.dumps(record.value)) < RAW_TOPIC_MAX_MESSAGE_BYTES // 2
+    assert outcome.stats.dropped["cleanup"]["paragraphs_over_article_bound"] >= 1
