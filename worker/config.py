@@ -168,6 +168,7 @@ class Settings:
     dedup_retention_days: float = field(default=7.0, metadata=env("DEDUP_RETENTION_DAYS", "how long an article is remembered for dedup"))
     process_workers: int = field(default=0, metadata=env("PROCESS_WORKERS", ">0: run page analysis in that many child processes"))
     fast_group_timeouts: bool = field(default=False, metadata=env("FAST_GROUP_TIMEOUTS", "short session/heartbeat timeouts (embedded broker, tests)"))
+    delivery_timeout_s: float = field(default=60.0, metadata=env("DELIVERY_TIMEOUT_S", "how long the producer tries to deliver a record before it counts as failed"))
     limits: Limits = field(default_factory=Limits)
 
     @classmethod

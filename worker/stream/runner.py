@@ -100,6 +100,9 @@ def run(settings: Settings, *, embedded: bool = False) -> int:
             worker.execute_from_commandline()
         finally:
             worker_app.close()
+            if worker_app.fatal is not None:
+                print(f"newsworker run: stopped: {worker_app.fatal}", file=sys.stderr)
+                return 3
     except SystemExit as exit_:
         return int(exit_.code or 0)
     finally:

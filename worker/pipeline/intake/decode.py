@@ -111,3 +111,18 @@ def page_from_file(path: str, data: bytes, limits: Limits) -> RawPage:
     content_type = HTML if lower.endswith((".html", ".htm")) else TEXT
     url = path if "://" in path else "file://" + path
     return RawPage(page_id=page_id_for(url, body), url=url, body=body, content_type=content_type)
+
+
+def identity_of(data: bytes, limits: Limits) -> tuple[str | None, str | None]:
+    """The page id and url a raw message carries, if they can be read without analysing
+    it: for dead letters written outside the core (a crashed or stuck analysis process)."""
+    if len(data) > limits.max_message_bytes:
+        return None, None
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None, None
+    if not isinstance(doc, dict):
+        return None, None
+    error = with_identity(PageError("x", "x"), doc)
+    return error.page_id, error.url  # type: ignore[attr-defined]
