@@ -241,8 +241,8 @@ class NewsWorker:
         for attempt in (1, 2):
             if self._pool is None:
                 self._pool = self._new_pool()
-            future = asyncio.get_running_loop().run_in_executor(self._pool, job)
             try:
+                future = asyncio.get_running_loop().run_in_executor(self._pool, job)  # raises once broken
                 outcome = await asyncio.wait_for(future, timeout=limit)
             except asyncio.TimeoutError:
                 # The child is still working (C code SIGALRM cannot stop, or it hangs):
