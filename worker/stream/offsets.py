@@ -47,6 +47,8 @@ from typing import Any, Iterable, Iterator
 log = logging.getLogger("newsworker.offsets")
 
 TP = tuple[str, int]
+DRAIN_SECONDS = 15.0
+"""How long a stop or revocation waits for outputs still on their way before its commit."""
 
 
 @dataclass(slots=True)
@@ -270,6 +272,8 @@ def _hooks() -> dict[str, tuple[Any, str]]:
         "faust Consumer._filter_tps_with_pending_acks": (faust_consumer.Consumer, "_filter_tps_with_pending_acks"),
         "faust Consumer._commit_offsets": (faust_consumer.Consumer, "_commit_offsets"),
         "faust Consumer.seek": (faust_consumer.Consumer, "seek"),
+        "faust Consumer.wait_empty": (faust_consumer.Consumer, "wait_empty"),
+        "faust Consumer.commit_and_end_transactions": (faust_consumer.Consumer, "commit_and_end_transactions"),
         "faust Consumer.earliest_offsets": (faust_aiokafka.Consumer, "earliest_offsets"),
         "faust aiokafka Consumer.seek_to_committed": (faust_aiokafka.Consumer, "seek_to_committed"),
         "aiokafka FetchResult.getall": (FetchResult, "getall"),
@@ -305,6 +309,7 @@ def install() -> None:
     orig_commit_offsets = Consumer._commit_offsets
     orig_seek_to_committed = faust_aiokafka.Consumer.seek_to_committed
     orig_getall = FetchResult.getall
+    orig_wait_empty = Consumer.wait_empty
 
     def _new_offset(self: Any, tp: Any) -> int | None:
         tracker = _tracker_of(self)
@@ -363,6 +368,25 @@ def install() -> None:
                 await self.seek(tp, start)
         return committed
 
+    async def wait_empty(self: Any) -> None:
+        """faust waits for its streams before the commit of a stop or a revocation; our
+        inputs are done only when their outputs are delivered, so wait for those too
+        (bounded), then commit again."""
+        await orig_wait_empty(self)
+        tracker = _tracker_of(self)
+        if tracker is None or not tracker.in_flight():
+            return
+        import asyncio
+
+        try:
+            await self.app.producer.flush()
+        except Exception:  # noqa: BLE001 - the deliveries' own futures say what failed
+            pass
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while tracker.in_flight() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await self.commit_and_end_transactions()
+
     def getall(self: Any, max_records: Any = None) -> Any:
         tp = self._topic_partition
         before = None
@@ -384,5 +408,6 @@ def install() -> None:
     Consumer._filter_tps_with_pending_acks = _filter_tps_with_pending_acks  # type: ignore[method-assign]
     Consumer._commit_offsets = _commit_offsets  # type: ignore[method-assign]
     faust_aiokafka.Consumer.seek_to_committed = seek_to_committed  # type: ignore[method-assign]
+    Consumer.wait_empty = wait_empty  # type: ignore[method-assign]
     FetchResult.getall = getall  # type: ignore[method-assign]
     _installed = True
