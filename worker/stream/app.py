@@ -78,6 +78,26 @@ _PERMANENT = (
 )
 
 
+def _init_analysis_process() -> None:
+    """Pool children are forked from the event loop's process and inherit its signal
+    wake-up fd: a SIGTERM the pool sends a child (``terminate_broken`` after another child
+    died) would be written into the parent's loop, which then shuts the whole worker
+    down. Children get default signal handling and no wake-up fd."""
+    signal.set_wakeup_fd(-1)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+    warm_up()
+
+
+def _pool_ready() -> bool:
+    return True
+
+
+POOL_START_S = 120.0
+"""How long a new pool's children may take to start and warm up (load the gazetteer and
+lexicons) before its first page; not charged to that page's time limit."""
+
+
 def _header_value(value: Any) -> bytes:
     return str(value).encode("utf-8", "replace")[:1024]
 
@@ -136,6 +156,7 @@ class NewsWorker:
         self.metrics = metrics or Metrics()
         self._pool: ProcessPoolExecutor | None = None
         self._pool_failures = 0  # consecutive
+        self._pool_cold = True
         self._positions: dict[tuple[str, int], int] = {}
         self._recovering: set[asyncio.Task[None]] = set()
         self.fatal: str | None = None
@@ -209,7 +230,7 @@ class NewsWorker:
         return Origin("kafka", topic=message.topic, partition=message.partition, offset=message.offset, key=key)
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.settings.process_workers, initializer=warm_up)
+        return ProcessPoolExecutor(max_workers=self.settings.process_workers, initializer=_init_analysis_process)
 
     def _replace_pool(self, why: str) -> None:
         """Throw the pool away, killing its children (a stuck one keeps its slot
@@ -224,6 +245,7 @@ class NewsWorker:
                     pass
             pool.shutdown(wait=False, cancel_futures=True)
         self._pool = self._new_pool()
+        self._pool_cold = True
         log.warning("analysis process pool replaced", extra={"reason": why})
 
     def _pool_dead_letter(self, kind: str, message: str, data: bytes, origin: Origin) -> PageOutcome:
@@ -238,11 +260,16 @@ class NewsWorker:
             return handle_input(data, origin, limits, schemas=self.settings.schemas_path())
         job = partial(handle_input, data, origin, limits, schemas=self.settings.schemas_path())
         limit = limits.page_time_limit_s * 2
+        loop = asyncio.get_running_loop()
         for attempt in (1, 2):
-            if self._pool is None:
-                self._pool = self._new_pool()
             try:
-                future = asyncio.get_running_loop().run_in_executor(self._pool, job)  # raises once broken
+                if self._pool is None or self._pool_cold:
+                    if self._pool is None:
+                        self._pool = self._new_pool()
+                    # Children start and warm up first: a page's time limit is for the page.
+                    await asyncio.wait_for(loop.run_in_executor(self._pool, _pool_ready), timeout=POOL_START_S)
+                    self._pool_cold = False
+                future = loop.run_in_executor(self._pool, job)  # raises once broken
                 outcome = await asyncio.wait_for(future, timeout=limit)
             except asyncio.TimeoutError:
                 # The child is still working (C code SIGALRM cannot stop, or it hangs):
