@@ -764,10 +764,16 @@ def pool_crash_scenario(bootstrap: str, workdir: Path, *, pages: int = 600, kill
         worker = workers.start(settings, "pool")
         produce(settings, msgs)
         deadline = time.monotonic() + timeout / 2
+        progress_at_kill = -1.0
         while len(killed) < kills and time.monotonic() < deadline:
             time.sleep(1.0)
+            # One incident at a time: the pool replaced and pages flowing again (a page whose
+            # retry on the fresh pool is killed too is a dead letter by design).
             if metric(worker, "newsworker_process_pool_replaced_total") < len(killed):
-                continue  # one incident at a time: a page whose retry is killed too is a dead letter by design
+                continue
+            if metric(worker, "newsworker_pages_in_total") < progress_at_kill + 20:
+                continue
+            progress_at_kill = metric(worker, "newsworker_pages_in_total")
             children = [c for c in _pool_children(worker.proc.pid) if c not in killed]
             if children:
                 with contextlib.suppress(ProcessLookupError):
