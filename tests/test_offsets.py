@@ -131,9 +131,20 @@ def test_redelivery_is_idempotent_and_old_generations_are_ignored() -> None:
 def test_untracked_topics_and_revoked_partitions() -> None:
     t = tracker(0)
     assert not t.tracks(("other", 0))
+    assert t.committable(("other", 0)) is None
+    token = t.begin(TP, 0)
     t.revoke([TP])
-    process(t, 0)
+    t.finish(token)
     assert t.committable(TP) is None
+
+
+def test_seek_before_the_assignment_signal_is_kept() -> None:
+    """faust may seek to the committed offsets before its on_partitions_assigned signal."""
+    t = OffsetTracker({"pages.raw"})
+    t.set_base(TP, 7)
+    t.assign([TP])
+    process(t, 7, 8)
+    assert t.committable(TP) == 9
 
 
 def test_frozen_tracker_commits_nothing() -> None:

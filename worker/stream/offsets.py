@@ -90,12 +90,22 @@ class OffsetTracker:
         return tp[0] in self.topics
 
     def assign(self, tps: Iterable[Any]) -> None:
-        """Partitions (re)assigned: forget what an earlier assignment knew."""
+        """Partitions assigned. What an earlier assignment knew was dropped by
+        :meth:`revoke` (faust revokes every partition before each new assignment); state a
+        seek or fetch of this assignment created already is kept, whatever the order in
+        which faust runs its callbacks."""
         with self._lock:
             for tp in tps:
                 if self.tracks(tp):
-                    self._generation += 1
-                    self._parts[(tp[0], tp[1])] = _Partition(self._generation)
+                    self._new_part(tp)
+
+    def _new_part(self, tp: Any) -> _Partition:
+        key = (tp[0], tp[1])
+        p = self._parts.get(key)
+        if p is None:
+            self._generation += 1
+            p = self._parts[key] = _Partition(self._generation)
+        return p
 
     def revoke(self, tps: Iterable[Any]) -> None:
         with self._lock:
@@ -109,7 +119,7 @@ class OffsetTracker:
     def set_base(self, tp: Any, offset: int) -> None:
         """The committed offset this assignment starts from (the next offset to read)."""
         with self._lock:
-            p = self._part(tp)
+            p = self._new_part(tp) if self.tracks(tp) else None
             if p is not None and offset >= 0:
                 p.base = offset
                 p.last_committed = offset
@@ -129,7 +139,7 @@ class OffsetTracker:
         """A fetch covered offsets ``[start, end)`` and returned records at ``offsets``
         (ascending): every other offset in the span is empty."""
         with self._lock:
-            p = self._part(tp)
+            p = self._new_part(tp) if self.tracks(tp) else None
             if p is None or end <= start:
                 return
             prev = start
@@ -151,7 +161,7 @@ class OffsetTracker:
 
     def begin(self, tp: Any, offset: int) -> Token:
         with self._lock:
-            p = self._part(tp)
+            p = self._new_part(tp) if self.tracks(tp) else None
             generation = -1
             if p is not None:
                 generation = p.generation
