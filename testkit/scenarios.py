@@ -784,6 +784,10 @@ def pool_crash_scenario(bootstrap: str, workdir: Path, *, pages: int = 600, kill
         if len(killed) < kills:
             problems.append(f"only {len(killed)} of {kills} children could be killed mid-stream")
         alive = worker.proc.poll() is None
+        wait_until = time.monotonic() + 15  # a child killed after the last page is noticed by a timer
+        while alive and metric(worker, "newsworker_process_pool_replaced_total") < len(killed) and time.monotonic() < wait_until:
+            time.sleep(0.5)
+        time.sleep(1.0)
         ready = alive and worker.get("/readyz")[0] == 200
         replaced = metric(worker, "newsworker_process_pool_replaced_total") if alive else 0.0
         if replaced < len(killed):

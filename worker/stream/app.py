@@ -262,26 +262,29 @@ class NewsWorker:
         limit = limits.page_time_limit_s * 2
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
+            if self._pool is None:
+                self._pool = self._new_pool()
+            pool = self._pool
             try:
-                if self._pool is None or self._pool_cold:
-                    if self._pool is None:
-                        self._pool = self._new_pool()
+                if self._pool_cold:
                     # Children start and warm up first: a page's time limit is for the page.
-                    await asyncio.wait_for(loop.run_in_executor(self._pool, _pool_ready), timeout=POOL_START_S)
+                    await asyncio.wait_for(loop.run_in_executor(pool, _pool_ready), timeout=POOL_START_S)
                     self._pool_cold = False
-                future = loop.run_in_executor(self._pool, job)  # raises once broken
+                future = loop.run_in_executor(pool, job)  # raises once broken
                 outcome = await asyncio.wait_for(future, timeout=limit)
             except asyncio.TimeoutError:
                 # The child is still working (C code SIGALRM cannot stop, or it hangs):
                 # it would keep its slot for good, so the pool goes.
                 self._pool_failures += 1
-                self._replace_pool("stuck")
+                if self._pool is pool:
+                    self._replace_pool("stuck")
                 return self._pool_dead_letter("timeout", f"page analysis took longer than {limit:g} s; its process was replaced", data, origin)
             except BrokenProcessPool:
                 # A child died (OOM killer, a crash): every later page would fail the same
                 # way. Retry once on a fresh pool; a page that kills it again is the cause.
-                self._pool_failures += 1
-                self._replace_pool("broken")
+                if self._pool is pool:  # not already replaced by the timer
+                    self._pool_failures += 1
+                    self._replace_pool("broken")
                 if attempt == 2:
                     return self._pool_dead_letter("internal_error", "the analysis process died twice on this page (BrokenProcessPool)", data, origin)
                 continue
@@ -538,6 +541,15 @@ class NewsWorker:
         self.metrics.deliveries_pending.set(self.offsets.in_flight())
 
     def _define_timers(self) -> None:
+        @self.app.timer(interval=HOLE_CHECK_S)
+        async def replace_broken_pool() -> None:
+            """A child that died while the pool was idle breaks it silently until the next
+            page: replace it now, so that metrics and readiness say so without a page."""
+            pool = self._pool
+            if pool is not None and getattr(pool, "_broken", False):
+                self._pool_failures += 1
+                self._replace_pool("broken")
+
         @self.app.timer(interval=HOLE_CHECK_S)
         async def reread_skipped_offsets() -> None:
             """A partition whose commits are stuck below offsets processed later: below the
