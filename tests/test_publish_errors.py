@@ -7,7 +7,7 @@ import pytest
 from aiokafka import errors as kafka_errors
 from faust.exceptions import ProducerSendError
 
-from worker.stream.app import _snake, is_transient
+from worker.stream.delivery import is_transient, reason_slug as _snake
 
 
 def wrapped(exc: BaseException) -> ProducerSendError:
