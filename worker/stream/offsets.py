@@ -381,21 +381,27 @@ def install() -> None:
     async def wait_empty(self: Any) -> None:
         """faust waits for its streams before the commit of a stop or a revocation; our
         inputs are done only when their outputs are delivered, so wait for those too
-        (bounded), then commit again."""
+        (bounded), then make sure the commit happens: faust's ``commit`` returns without
+        committing when its periodic commit is running at that moment."""
         await orig_wait_empty(self)
         tracker = _tracker_of(self)
-        if tracker is None or not tracker.in_flight():
+        if tracker is None:
             return
         import asyncio
 
-        try:
-            await self.app.producer.flush()
-        except Exception:  # noqa: BLE001 - the deliveries' own futures say what failed
-            pass
-        deadline = time.monotonic() + DRAIN_SECONDS
-        while tracker.in_flight() and time.monotonic() < deadline:
+        if tracker.in_flight():
+            try:
+                await self.app.producer.flush()
+            except Exception:  # noqa: BLE001 - the deliveries' own futures say what failed
+                pass
+            deadline = time.monotonic() + DRAIN_SECONDS
+            while tracker.in_flight() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+        for _ in range(5):
+            if not any(tracker.committable(tp) is not None for tp in tracker.partitions()):
+                return
+            await self.commit_and_end_transactions()
             await asyncio.sleep(0.05)
-        await self.commit_and_end_transactions()
 
     def getall(self: Any, max_records: Any = None) -> Any:
         tp = self._topic_partition
