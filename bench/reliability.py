@@ -191,7 +191,7 @@ def render(results: dict[str, Any]) -> str:
             f"{r['pages']} pages through one worker while one output topic (`{r['refusing_topic']}`, a region routing topic) was "
             "created with `max.message.bytes` = 1 KiB, so the broker refuses every article routed there (`MessageSizeTooLarge`, not retriable).",
             "",
-            f"- pages with articles: {r['pages_with_articles']}; fully published: {r['pages_fully_published']}; "
+            f"- pages with articles: {r['pages_with_articles']}; with all their articles on `articles.clean`/`articles.duplicates`: {r['pages_fully_published']}; "
             f"pages that became `publish_failed` dead letters (naming the topic): {r['pages_publish_failed']}; "
             f"`newsworker_publish_failures_total`: {r['publish_failures_metric']}.",
             f"- pages not accounted for: {r['pages_not_accounted']}; worker alive and ready afterwards: {r['worker_ready_after']}; wall time {r['seconds']} s.",
