@@ -134,6 +134,18 @@ def test_thousand_mixed_pages_are_all_accounted_for_and_routed(kafka_broker, wor
         assert r["key"] in clean
     status, body = proc.get("/metrics")
     assert status == 200 and b"newsworker_pages_in" in body
+    # Everything was processed and delivered, so the committed offsets reach the end of
+    # both input topics: the committed-offset lag goes to 0.
+    deadline = time.monotonic() + 30
+    lags: dict[str, float] = {}
+    while time.monotonic() < deadline:
+        lags = {line.split(" ")[0]: float(line.rsplit(" ", 1)[1]) for line in proc.get("/metrics")[1].decode().splitlines()
+                if line.startswith("newsworker_committed_lag{")}
+        if lags and all(v == 0 for v in lags.values()):
+            break
+        time.sleep(0.5)
+    assert len(lags) == 4 + 1, lags  # 4 pages.raw partitions and the candidates topic
+    assert all(v == 0 for v in lags.values()), f"committed offsets stopped short of processed input: {lags}"
     # Per-page work is short enough that the event loop never stalls under this load.
     assert "woke up too late" not in proc.log_path.read_text(errors="replace")
 
