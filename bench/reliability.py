@@ -5,8 +5,9 @@
 
 Starts its own Kafka 4 broker (Maven Central jars, testkit/kafka.py) with a
 SASL_SSL SCRAM-SHA-512 listener, then runs the scenarios of testkit/scenarios.py
-in order: bad inputs, SIGKILL crashes, rebalances 1 -> 2 -> 3 -> 1, security, and last the
-broker outage (it stops the broker). The document holds the figures of this run only:
+in order: bad inputs, SIGKILL crashes, rebalances 1 -> 2 -> 3 -> 1, an output topic that
+refuses records (publish failures), analysis-process crashes, security, and last the broker
+faults (a SIGKILL mid-burst, then a graceful outage). The document holds the figures of this run only:
 nothing in it is typed by hand. ``--json PATH`` also writes the raw results.
 """
 
@@ -25,7 +26,7 @@ import orjson
 
 from testkit.badinputs import corpus
 
-SCENARIOS = ("badinputs", "crashes", "rebalance", "security", "broker_fault")
+SCENARIOS = ("badinputs", "crashes", "rebalance", "publish_failure", "pool_crash", "security", "broker_kill", "broker_fault")
 
 
 def _run(name: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -64,8 +65,14 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
             results["crashes"] = _run("crashes", lambda: scenarios.crash_scenario(broker.bootstrap, workdir / "crash", pages=args.pages, kills=args.kills, timeout=args.timeout))
         if "rebalance" in only:
             results["rebalance"] = _run("rebalance", lambda: scenarios.rebalance_scenario(broker.bootstrap, workdir / "rebalance", pages=args.rebalance_pages, pairs=24))
+        if "publish_failure" in only:
+            results["publish_failure"] = _run("publish failure", lambda: scenarios.publish_failure_scenario(broker, workdir / "publish", pages=args.publish_pages))
+        if "pool_crash" in only:
+            results["pool_crash"] = _run("pool crash", lambda: scenarios.pool_crash_scenario(broker.bootstrap, workdir / "pool", pages=args.pool_pages, kills=args.pool_kills))
         if "security" in only:
             results["security"] = _run("security", lambda: scenarios.security_scenario(broker, TEST_SCRAM_USER, workdir / "security"))
+        if "broker_kill" in only:
+            results["broker_kill"] = _run("broker kill", lambda: scenarios.broker_fault_scenario(broker, workdir / "kill", pages=args.fault_pages, fault_seconds=args.kill_seconds, hard=True))
         if "broker_fault" in only:
             results["broker_fault"] = _run("broker fault", lambda: scenarios.broker_fault_scenario(broker, workdir / "fault", pages=args.fault_pages, fault_seconds=args.fault_seconds))
     finally:
@@ -105,7 +112,8 @@ def render(results: dict[str, Any]) -> str:
         "|---|---|---|",
     ]
     for key, title in (("badinputs", "bad inputs through a live worker"), ("crashes", "SIGKILL crashes"), ("rebalance", "rebalances 1 → 2 → 3 → 1"),
-                       ("security", "SASL_SSL + SCRAM-SHA-512"), ("broker_fault", "broker outage")):
+                       ("publish_failure", "an output topic refuses records"), ("pool_crash", "analysis processes killed"),
+                       ("security", "SASL_SSL + SCRAM-SHA-512"), ("broker_kill", "broker SIGKILL mid-burst"), ("broker_fault", "broker outage")):
         r = results.get(key)
         lines.append(f"| {title} | {_verdict(r)} | {r['wall_seconds'] if r else '-'} s |")
     lines.append("")
@@ -175,6 +183,35 @@ def render(results: dict[str, Any]) -> str:
         ]
         lines += _problems(r) + [""]
 
+    r = results.get("publish_failure")
+    if r and "refusing_topic" in r:
+        lines += [
+            "## Publish failures",
+            "",
+            f"{r['pages']} pages through one worker while one output topic (`{r['refusing_topic']}`, a region routing topic) was "
+            "created with `max.message.bytes` = 1 KiB, so the broker refuses every article routed there (`MessageSizeTooLarge`, not retriable).",
+            "",
+            f"- pages with articles: {r['pages_with_articles']}; with all their articles on `articles.clean`/`articles.duplicates`: {r['pages_fully_published']}; "
+            f"pages that became `publish_failed` dead letters (naming the topic): {r['pages_publish_failed']}; "
+            f"`newsworker_publish_failures_total`: {r['publish_failures_metric']}.",
+            f"- pages not accounted for: {r['pages_not_accounted']}; worker alive and ready afterwards: {r['worker_ready_after']}; wall time {r['seconds']} s.",
+        ]
+        lines += _problems(r) + [""]
+
+    r = results.get("pool_crash")
+    if r and "children_killed" in r:
+        lines += [
+            "## Analysis processes killed",
+            "",
+            f"{r['pages']} pages with `NEWSWORKER_PROCESS_WORKERS={r['process_workers']}`; one child process was SIGKILLed "
+            f"{r['children_killed']} times while pages streamed in (the next kill only after the pool had been replaced).",
+            "",
+            f"- pool replaced: {r['pool_replaced']} times; worker ready at the end: {r['worker_ready_after']}.",
+            f"- lost articles: {r['lost_articles']}, pages not accounted for: {r['pages_not_accounted']}; dead letters: "
+            f"{r['dead_letter_records']} for {r['dead_letters_expected']} expected; wall time {r['seconds']} s.",
+        ]
+        lines += _problems(r) + [""]
+
     r = results.get("security")
     if r and "web_statuses" in r:
         lines += [
@@ -190,12 +227,15 @@ def render(results: dict[str, Any]) -> str:
         ]
         lines += _problems(r) + [""]
 
-    r = results.get("broker_fault")
-    if r and "fault_seconds" in r:
+    for key, title, how in (("broker_kill", "Broker SIGKILL mid-burst", "killed with SIGKILL (no controlled shutdown)"),
+                            ("broker_fault", "Broker outage", "stopped (graceful)")):
+        r = results.get(key)
+        if not (r and "fault_seconds" in r):
+            continue
         lines += [
-            "## Broker outage",
+            f"## {title}",
             "",
-            f"{r['pages']} pages; the first half sent, then the broker stopped (graceful, same data dir) after the worker had "
+            f"{r['pages']} pages; the first half sent, then the broker {how}, same data dir, after the worker had "
             f"consumed {r['pages_consumed_before_stop']} of them, kept down {r['fault_seconds']:g} s, started again "
             f"({r['broker_restart_seconds']} s), the second half sent. The worker was not restarted.",
             "",
@@ -224,10 +264,11 @@ failed before it. A fifth finding was a fault in the scenario's own check.
    batch fetched before a rebalance's seek to the committed offsets makes such a jump
    (faust-streaming #216, #596, #606): in a 1,500-page run with 3 kills, 142 pages never
    reached `articles.candidates` although the group's offsets moved past them, and the
-   rebalance runs lost 2 to 14 pages on the candidates topic. `worker/stream/faust_patches.py`
-   now never commits past skipped offsets (they are read again after the next rebalance or
-   restart; ids are idempotent). Tests: `test_sigkill_crashes_lose_nothing`,
-   `test_scale_one_two_three_one` (loss assertions strict).
+   rebalance runs lost 2 to 14 pages on the candidates topic. The worker now commits from
+   an offset tracker of its own (`worker/stream/offsets.py`): exactly the contiguous prefix
+   of offsets whose outputs the broker acknowledged, with empty offsets known from the
+   fetch spans and the log start. Tests: `tests/test_offsets.py`,
+   `test_sigkill_crashes_lose_nothing`, `test_scale_one_two_three_one`.
 2. **A republished copy "missed" during rebalances** (not a worker bug; the check was
    wrong). In about a third of the rebalance runs one of 24 copies was not a duplicate of
    its original. Reading the topics back showed why: the page generator and the scenario
@@ -246,7 +287,19 @@ failed before it. A fifth finding was a fault in the scenario's own check.
    missing attribute. Test: `test_recovery_callback_raises_nothing`.
 5. **Wrong SASL credentials ended in a traceback** (fixed): the worker now prints one line
    naming the broker, protocol, SASL user and mechanism and "authentication failed", and
-   exits 2. Test: `tests/test_security.py`."""
+   exits 2. Test: `tests/test_security.py`.
+6. **Records the broker refused vanished** (fixed): delivery futures were dropped, aiokafka's
+   flush does not raise for failed batches, and the input offset was committed anyway. Each
+   input's offset now counts as processed only when all its records are acknowledged; a
+   record refused for good makes the page a `publish_failed` dead letter; a dead letter
+   that cannot be written stops the worker (exit 3) without committing. Tests:
+   `tests/test_delivery.py`; scenario "an output topic refuses records".
+7. **A dead analysis process broke every later page** (fixed): the process pool was never
+   recreated after `BrokenProcessPool`, and a stuck child kept its slot. While fixing it the
+   pool-crash scenario found that killing one of two children shut the whole worker down:
+   the pool SIGTERMs the surviving child, whose inherited signal wake-up fd delivered that
+   SIGTERM to the parent's event loop. Children now reset it. Tests:
+   `tests/test_process_pool.py`; scenario "analysis processes killed"."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=10, help="SIGKILLs in the crash scenario")
     parser.add_argument("--fault-seconds", type=float, default=30.0, help="how long the broker stays down")
     parser.add_argument("--fault-pages", type=int, default=2000)
+    parser.add_argument("--kill-seconds", type=float, default=5.0, help="how long the broker stays down after its SIGKILL")
+    parser.add_argument("--publish-pages", type=int, default=600, help="pages in the publish-failure scenario")
+    parser.add_argument("--pool-pages", type=int, default=1000, help="pages in the process-pool crash scenario")
+    parser.add_argument("--pool-kills", type=int, default=3, help="analysis children SIGKILLed in the pool scenario")
     parser.add_argument("--rebalance-pages", type=int, default=2000)
     parser.add_argument("--after-pages", type=int, default=500, help="good pages timed after the bad-input corpus")
     parser.add_argument("--timeout", type=float, default=1200.0, help="how long to wait for the crash scenario's outputs")

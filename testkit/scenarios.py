@@ -212,15 +212,16 @@ def audit(out: Outputs, exp: Expected, settings: Settings) -> tuple[dict[str, An
     wrong_reason = [pid for pid, reason in exp.letters.items() if pid in letters and reason not in letters[pid]]
     anonymous = {(r["value"]["origin"].get("partition"), r["value"]["origin"].get("offset")) for r in out.letters if r["value"]["page_id"] is None}
     self_dups = [v["article_id"] for v in out.duplicates if v["duplicate_of"] == v["article_id"]]
-    verdicts: dict[str, set[bool]] = {}
-    for v in out.articles:
-        verdicts.setdefault(v["article_id"], set()).add(v["duplicate_of"] is None)
+    verdicts: dict[str, set[str | None]] = {}
+    for v in out.articles:  # a replay must repeat the verdict and the original it names
+        verdicts.setdefault(v["article_id"], set()).add(v["duplicate_of"])
     flipped = [aid for aid, seen in verdicts.items() if len(seen) > 1]
     clean_ids = Counter(v["article_id"] for v in out.clean)
     for rec in out.letters:
         validator("dead_letter")(rec["value"])
-    for v in out.articles[:2000]:
-        validator("article")(v)
+    check_article = validator("article")
+    for v in out.articles:
+        check_article(v)
     expected_articles = sum(len(ids) for ids in exp.articles.values())
     figures = {
         "pages_with_articles": len(exp.articles),
@@ -511,9 +512,11 @@ def rebalance_scenario(bootstrap: str, workdir: Path, *, pages: int = 800, pairs
         workers.close()
 
 
-def broker_fault_scenario(broker: Any, workdir: Path, *, pages: int = 600, fault_seconds: float = 10.0, seed: int = 51, timeout: float = 300.0) -> dict[str, Any]:
+def broker_fault_scenario(broker: Any, workdir: Path, *, pages: int = 600, fault_seconds: float = 10.0, seed: int = 51, timeout: float = 300.0,
+                          hard: bool = False) -> dict[str, Any]:
     """Stop the broker (same data dir) for ``fault_seconds`` mid-stream and start it again;
-    the worker must recover by itself and lose nothing."""
+    the worker must recover by itself and lose nothing. ``hard`` kills it with SIGKILL
+    while the worker is publishing (no controlled shutdown, requests cut mid-flight)."""
     settings = unique_settings(broker.bootstrap, partitions=2)
     setup_topics(settings)
     msgs, _, _ = _good_pages(pages, seed, dup_rate=0.05, bad_rate=0.02)
@@ -523,10 +526,15 @@ def broker_fault_scenario(broker: Any, workdir: Path, *, pages: int = 600, fault
     try:
         worker = workers.start(settings, "fault")
         produce(settings, msgs[:half])
-        time.sleep(1.0)  # mid-stream: the first half is being processed
+        deadline = time.monotonic() + 30  # mid-burst: the first half is being processed
+        while metric(worker, "newsworker_pages_in_total") < min(50, half // 4) and time.monotonic() < deadline:
+            time.sleep(0.05)
         consumed_before = metric(worker, "newsworker_pages_in_total")
         t_stop = time.monotonic()
-        broker.stop()
+        if hard:
+            broker.kill()
+        else:
+            broker.stop()
         stop_seconds = time.monotonic() - t_stop
         time.sleep(fault_seconds)
         alive_during = worker.proc.poll() is None
@@ -546,8 +554,11 @@ def broker_fault_scenario(broker: Any, workdir: Path, *, pages: int = 600, fault
             time.sleep(0.5)
         if not alive:
             problems.append(f"the worker exited (code {worker.proc.returncode}) instead of recovering")
+        if consumed_before >= half:
+            problems.append("the broker was stopped after the first half was consumed: not mid-stream")
         return {
             "pages": len(msgs),
+            "hard_kill": hard,
             "fault_seconds": fault_seconds,
             "pages_consumed_before_stop": int(consumed_before),
             "broker_stop_seconds": round(stop_seconds, 1),
@@ -663,3 +674,135 @@ def security_scenario(broker: Any, user: Any, workdir: Path, *, wrong_password: 
         workers.close()
     result["problems"] = problems
     return result
+
+
+def publish_failure_scenario(broker: Any, workdir: Path, *, pages: int = 300, seed: int = 61, timeout: float = 240.0) -> dict[str, Any]:
+    """One output topic the broker refuses records for (``max.message.bytes`` = 1 KiB, the
+    region topic ``europe``): every page with an article routed there must end as a
+    ``publish_failed`` dead letter naming that topic, every other page as usual, and the
+    worker must go on."""
+    from worker.pipeline.tagging.routing import route_roles
+
+    settings = unique_settings(broker.bootstrap, partitions=2)
+    tiny = settings.topics.for_role("region.europe")
+    broker.create_topics([tiny], 2, configs={"max.message.bytes": "1024"})
+    setup_topics(settings)
+    msgs, _, _ = _good_pages(pages, seed, dup_rate=0.05, bad_rate=0.02, html_rate=0.1)
+    exp = expected_outcomes(v for _, v in msgs)
+    workers = Workers(workdir)
+    started = time.monotonic()
+    try:
+        worker = workers.start(settings, "publish")
+        produce(settings, msgs)
+
+        def done(o: Outputs) -> bool:
+            got, letters = o.article_ids_by_page(), o.letter_reasons_by_page()
+            return all(ids <= got.get(pid, set()) or pid in letters for pid, ids in exp.articles.items()) and all(pid in letters for pid in exp.letters)
+
+        out = read_until(settings, done, timeout)
+        problems: list[str] = []
+        got, letters = out.article_ids_by_page(), out.letter_reasons_by_page()
+        failed_pages = {pid for pid, reasons in letters.items() if "publish_failed" in reasons}
+        routed_there = {v["page_id"] for v in out.clean if "region.europe" in route_roles(v)}
+        unaccounted = [pid for pid, ids in exp.articles.items() if not ids <= got.get(pid, set()) and pid not in failed_pages]
+        if unaccounted:
+            problems.append(f"{len(unaccounted)} pages have neither all their articles nor a publish_failed dead letter, e.g. {unaccounted[:3]}")
+        missed = routed_there - failed_pages
+        if missed:
+            problems.append(f"{len(missed)} pages with an article routed to the refusing topic have no publish_failed dead letter, e.g. {sorted(missed)[:3]}")
+        letters_named = [r for r in out.letters if r["value"]["error"]["type"] == "publish_failed"]
+        wrong_topic = [r for r in letters_named if r["headers"].get("publish.topic") != tiny]
+        if wrong_topic:
+            problems.append(f"{len(wrong_topic)} publish_failed dead letters name another topic")
+        if not failed_pages:
+            problems.append("no page was routed to the refusing topic: the scenario proves nothing")
+        alive = worker.proc.poll() is None
+        ready = alive and worker.get("/readyz")[0] == 200
+        if not ready:
+            problems.append("the worker is not alive and ready after the publish failures")
+        failures_metric = metric(worker, "newsworker_publish_failures_total") if alive else 0.0
+        return {
+            "pages": len(msgs),
+            "refusing_topic": tiny,
+            "pages_with_articles": len(exp.articles),
+            "pages_publish_failed": len(failed_pages),
+            "pages_fully_published": sum(1 for pid, ids in exp.articles.items() if ids <= got.get(pid, set())),
+            "publish_failures_metric": int(failures_metric),
+            "pages_not_accounted": len(unaccounted),
+            "worker_ready_after": ready,
+            "seconds": round(time.monotonic() - started, 1),
+            "problems": problems,
+        }
+    finally:
+        workers.close()
+
+
+def _pool_children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def pool_crash_scenario(bootstrap: str, workdir: Path, *, pages: int = 600, kills: int = 3, workers_n: int = 2, seed: int = 71,
+                        timeout: float = 300.0) -> dict[str, Any]:
+    """Page analysis in ``workers_n`` child processes; SIGKILL one child ``kills`` times
+    while pages stream in (the OOM killer's way). The pool must be replaced each time,
+    nothing lost, the worker ready at the end."""
+    import os
+    import signal
+
+    settings = unique_settings(bootstrap, partitions=2, process_workers=workers_n)
+    setup_topics(settings)
+    msgs, _, _ = _good_pages(pages, seed, dup_rate=0.05, bad_rate=0.02, html_rate=0.1)
+    exp = expected_outcomes(v for _, v in msgs)
+    workers = Workers(workdir)
+    started = time.monotonic()
+    killed: list[int] = []
+    try:
+        worker = workers.start(settings, "pool")
+        produce(settings, msgs)
+        deadline = time.monotonic() + timeout / 2
+        progress_at_kill = -1.0
+        while len(killed) < kills and time.monotonic() < deadline:
+            time.sleep(1.0)
+            # One incident at a time: the pool replaced and pages flowing again (a page whose
+            # retry on the fresh pool is killed too is a dead letter by design).
+            if metric(worker, "newsworker_process_pool_replaced_total") < len(killed):
+                continue
+            if metric(worker, "newsworker_pages_in_total") < progress_at_kill + 20:
+                continue
+            progress_at_kill = metric(worker, "newsworker_pages_in_total")
+            children = [c for c in _pool_children(worker.proc.pid) if c not in killed]
+            if children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(children[0], signal.SIGKILL)
+                    killed.append(children[0])
+        out = read_until(settings, lambda o: covered(o, exp), timeout)
+        figures, problems = audit(out, exp, settings)
+        if len(killed) < kills:
+            problems.append(f"only {len(killed)} of {kills} children could be killed mid-stream")
+        alive = worker.proc.poll() is None
+        wait_until = time.monotonic() + 15  # a child killed after the last page is noticed by a timer
+        while alive and metric(worker, "newsworker_process_pool_replaced_total") < len(killed) and time.monotonic() < wait_until:
+            time.sleep(0.5)
+        time.sleep(1.0)
+        ready = alive and worker.get("/readyz")[0] == 200
+        replaced = metric(worker, "newsworker_process_pool_replaced_total") if alive else 0.0
+        if replaced < len(killed):
+            problems.append(f"{len(killed)} children killed but the pool was replaced {int(replaced)} times")
+        if not ready:
+            problems.append("the worker is not alive and ready at the end")
+        return {
+            "pages": len(msgs),
+            "process_workers": workers_n,
+            "children_killed": len(killed),
+            "pool_replaced": int(replaced),
+            "worker_ready_after": ready,
+            "seconds": round(time.monotonic() - started, 1),
+            **figures,
+            "problems": problems,
+        }
+    finally:
+        workers.close()

@@ -26,17 +26,9 @@ from worker.pipeline.intake.schemas import validator
 CASES = corpus()
 ORIGIN = Origin("kafka", topic="pages.raw", partition=3, offset=41, key="k")
 
-#: Cases the worker got wrong when this corpus was written (none left; see
-#: docs/reliability.md, "Bugs found"). A name listed here runs as a strict xfail.
-KNOWN_BUGS: dict[str, str] = {}
-
 
 def _params() -> list:
-    out = []
-    for case in CASES:
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[case.name])] if case.name in KNOWN_BUGS else []
-        out.append(pytest.param(case, id=case.name, marks=marks))
-    return out
+    return [pytest.param(case, id=case.name) for case in CASES]
 
 
 def test_corpus_is_broad_and_states_its_expectations() -> None:
@@ -72,11 +64,6 @@ def test_bad_input_gets_its_outcome(case: BadInput) -> None:
         for record in records:
             validator("article")(record.value)
             assert record.value["text"].strip()
-
-
-def test_known_bug_list_names_real_cases() -> None:
-    names = {c.name for c in CASES}
-    assert set(KNOWN_BUGS) <= names
 
 
 def test_twenty_megabyte_inputs_on_the_cli(tmp_path) -> None:

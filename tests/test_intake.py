@@ -98,3 +98,59 @@ def test_binary_dead_letter_is_base64() -> None:
     validator("dead_letter")(letter)
     assert letter["raw"]["encoding"] == "base64"
     assert base64.b64decode(letter["raw"]["data"]) == raw[:64]
+
+
+@pytest.mark.parametrize(
+    "doc, kind",
+    [
+        ({"page_id": "p-17", "url": "https://x.example/17"}, "schema_violation"),  # no body (a librdkafka producer bug)
+        ({"page_id": "p-18", "url": "https://x.example/18", "body": ["a", "b"]}, "schema_violation"),
+        ({"page_id": "p-19", "url": "https://x.example/19", "body": "   "}, "empty_body"),
+        ({"page_id": "p-20", "url": 20, "body": "text"}, "schema_violation"),
+    ],
+)
+def test_refused_message_keeps_a_readable_page_id(doc: dict, kind: str) -> None:
+    from worker.pipeline.process import dead_letter_record, handle_input
+
+    origin = Origin("kafka", topic="pages.raw", partition=1, offset=9)
+    outcome = handle_input(orjson.dumps(doc), origin, Limits())
+    letter = outcome.dead_letter
+    assert letter is not None and letter["error"]["type"] == kind
+    validator("dead_letter")(letter)
+    assert letter["page_id"] == doc["page_id"]
+    assert letter["url"] == (doc["url"] if isinstance(doc["url"], str) else None)
+    assert dead_letter_record(letter).key == doc["page_id"], "dead letters of a known page are keyed by its id"
+
+
+@pytest.mark.parametrize("page_id", [123, "", None, ["a"], "x" * 5000])
+def test_unreadable_page_id_falls_back_to_the_origin(page_id: object) -> None:
+    from worker.pipeline.process import dead_letter_record, handle_input
+
+    origin = Origin("kafka", topic="pages.raw", partition=1, offset=9)
+    outcome = handle_input(orjson.dumps({"page_id": page_id, "url": "https://x.example/"}), origin, Limits())
+    letter = outcome.dead_letter
+    assert letter is not None and letter["page_id"] is None
+    assert dead_letter_record(letter).key.startswith("kafka:pages.raw:1:9")
+
+
+def test_article_text_is_bounded_below_the_topic_message_size() -> None:
+    from worker.pipeline.intake.limits import MAX_ARTICLE_TEXT_BYTES, bound_paragraphs
+    from worker.pipeline.process import decide_all, handle_input
+    from worker.pipeline.dedup.index import DedupIndex
+    from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
+
+    assert bound_paragraphs(["a" * 10, "b" * 10], 22) == (["a" * 10, "b" * 10], 0)
+    assert bound_paragraphs(["a" * 10, "b" * 10], 21) == (["a" * 10], 1)
+    assert bound_paragraphs(["é" * 10], 5) == (["éé"], 1)  # cut on a character boundary
+    # A story of 3-byte characters that fits the 6 MiB message bound: ~5.6 MiB of text, twice in the record.
+    sentences = ["東京の市議会は月曜日に新しい予算を承認したと市長が述べた。", "港の拡張工事は来年の春に始まる予定だ。",
+                 "住民の多くは交通渋滞の悪化を心配している。", "野党は計画の見直しを求めて署名を集めた。"]
+    body = "TOKYO: " + "\n\n".join(f"第{i}項。" + sentences[i % 4] * 40 for i in range(1_700))
+    doc = {"page_id": "big", "url": "https://big.example/", "body": body}
+    outcome = handle_input(orjson.dumps(doc), Origin("kafka"), Limits())
+    assert outcome.dead_letter is None, outcome.dead_letter
+    for record in decide_all(outcome.candidates, DedupIndex(), 0.0):
+        validator("article")(record.value)
+        assert len(record.value["text"].encode()) <= MAX_ARTICLE_TEXT_BYTES
+        assert len(orjson.dumps(record.value)) < RAW_TOPIC_MAX_MESSAGE_BYTES // 2
+    assert outcome.stats.dropped["cleanup"]["paragraphs_over_article_bound"] >= 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -133,6 +134,18 @@ def test_thousand_mixed_pages_are_all_accounted_for_and_routed(kafka_broker, wor
         assert r["key"] in clean
     status, body = proc.get("/metrics")
     assert status == 200 and b"newsworker_pages_in" in body
+    # Everything was processed and delivered, so the committed offsets reach the end of
+    # both input topics: the committed-offset lag goes to 0.
+    deadline = time.monotonic() + 30
+    lags: dict[str, float] = {}
+    while time.monotonic() < deadline:
+        lags = {line.split(" ")[0]: float(line.rsplit(" ", 1)[1]) for line in proc.get("/metrics")[1].decode().splitlines()
+                if line.startswith("newsworker_committed_lag{")}
+        if lags and all(v == 0 for v in lags.values()):
+            break
+        time.sleep(0.5)
+    assert len(lags) == 4 + 1, lags  # 4 pages.raw partitions and the candidates topic
+    assert all(v == 0 for v in lags.values()), f"committed offsets stopped short of processed input: {lags}"
     # Per-page work is short enough that the event loop never stalls under this load.
     assert "woke up too late" not in proc.log_path.read_text(errors="replace")
 
@@ -156,8 +169,10 @@ def test_bad_message_between_good_ones(kafka_broker, worker) -> None:
     assert len(after) == 2, "the page after the bad message did not come out"
 
 
-def test_killed_worker_resumes_from_committed_offsets(kafka_broker, worker) -> None:
-    settings = unique_settings(kafka_broker.bootstrap, partitions=2)
+def test_killed_worker_resumes_from_committed_offsets(kafka_broker, worker, tmp_path: Path) -> None:
+    """On the RocksDB store, as deployed (compose runs ``NEWSWORKER_STORE=rocksdb://``):
+    the state survives a SIGKILL and two restarts on the same data directory."""
+    settings = unique_settings(kafka_broker.bootstrap, partitions=2, store="rocksdb://", data_dir=str(tmp_path / "state"))
     setup_topics(settings)
     pages = generate(600, seed=23, dup_rate=0.0, bad_rate=0.02)
     ids = pages.page_ids
@@ -187,22 +202,56 @@ def test_killed_worker_resumes_from_committed_offsets(kafka_broker, worker) -> N
 
     # Redelivered pages (after the kill) repeat their verdict and never duplicate themselves.
     everything = read_all(settings, [settings.topics.articles, settings.topics.duplicates])
-    verdicts: dict[str, set[str]] = {}
+    verdicts: dict[str, set[tuple[str, str | None]]] = {}
     for r in everything:
-        verdicts.setdefault(r["value"]["article_id"], set()).add(r["topic"])
+        verdicts.setdefault(r["value"]["article_id"], set()).add((r["topic"], r["value"]["duplicate_of"]))
         assert r["value"]["duplicate_of"] != r["value"]["article_id"]
-    assert all(len(topics) == 1 for topics in verdicts.values()), "a redelivered article changed its verdict"
+    assert all(len(seen) == 1 for seen in verdicts.values()), "a redelivered article changed its verdict or its original"
+    assert (tmp_path / "state").is_dir() and any((tmp_path / "state").rglob("*")), "the RocksDB store was not used"
 
 
 def test_health_readiness_and_graceful_drain(kafka_broker, worker) -> None:
-    settings = unique_settings(kafka_broker.bootstrap)
+    """SIGTERM mid-stream: the worker finishes what it started, delivers and commits it, and
+    exits 0; every page whose candidates it delivered is below the committed offsets, and
+    the next worker accounts for every page."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    from testkit.scenarios import produce
+
+    settings = unique_settings(kafka_broker.bootstrap, partitions=2)
     setup_topics(settings)
     proc = worker(settings)
     assert proc.get("/healthz")[0] == 200
     status, body = proc.get("/readyz")
     assert status == 200 and orjson.loads(body)["ready"] is True
-    assert proc.get("/table/dedup")[0] == 404 or b"article" not in proc.get("/table/dedup")[1]
+    assert proc.get("/table/dedup")[0] == 404, "table views must be closed"
+    pages = generate(400, seed=17, dup_rate=0.05, bad_rate=0.02)
+    ids = pages.page_ids
+    where = produce(settings, [(pid.encode() if pid else None, value) for value, pid in zip(pages.messages, ids)])
+    deadline = time.monotonic() + 60
+    while _pages_in(proc) < 40 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert 40 <= _pages_in(proc) < len(ids), "stop it mid-stream"
     assert proc.terminate(timeout=60) == 0
+
+    async def committed_offsets() -> dict[tuple[str, int], int]:
+        admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+        await admin.start()
+        try:
+            return {(tp.topic, tp.partition): meta.offset for tp, meta in (await admin.list_consumer_group_offsets(settings.app_id)).items()}
+        finally:
+            await admin.close()
+
+    committed = asyncio.run(committed_offsets())
+    raw_committed = {p: committed.get((settings.topics.raw, p), 0) for p in range(settings.partitions)}
+    assert sum(raw_committed.values()) > 0, "the drain committed nothing"
+    delivered = {r["value"]["article"]["page_id"] for r in read_all(settings, [settings.topics.candidates])}
+    offset_of = {pid: pw for pid, pw in zip(ids, where) if pid}
+    uncommitted = [pid for pid in delivered if pid in offset_of and offset_of[pid][1] >= raw_committed[offset_of[pid][0]]]
+    assert not uncommitted, f"{len(uncommitted)} pages delivered before the stop were not committed, e.g. {uncommitted[:3]}"
+    worker(settings, "second")
+    records = collect(settings, ids, timeout=120)
+    accounted(records, settings, ids)
 
 
 def _pages_in(proc: WorkerProcess) -> float:

@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("process", help="run the core on files or stdin and print the records as JSON lines")
     p.add_argument("paths", nargs="*", metavar="PATH", help="a .jsonl file of raw pages, - for JSONL on stdin, or one page file (.html/.htm or text)")
     p.add_argument("--stats", action="store_true", help="print what every stage did and dropped, with reasons, as one JSON object on stderr")
-    sub.add_parser("run", help="run the stream worker (starts an embedded broker when NEWSWORKER_BOOTSTRAP_SERVERS is unset)")
+    r = sub.add_parser("run", help="run the stream worker against NEWSWORKER_BOOTSTRAP_SERVERS")
+    r.add_argument("--embedded", action="store_true", help="start the embedded in-memory broker instead (development only; loses everything on exit)")
     d = sub.add_parser("demo", help="start a worker, send pages through Kafka and print the articles that come out")
     d.add_argument("paths", nargs="*", metavar="PATH", help="pages to send (default: the bundled samples)")
     d.add_argument("--timeout", type=float, default=90.0)
@@ -54,9 +55,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return batch.main(args.paths, settings, show_stats=args.stats)
     if args.command == "run":
+        if not settings.bootstrap_servers and not args.embedded:
+            # A deployed worker whose bootstrap variable is missing or misspelt must not
+            # start an empty in-memory broker and report ready.
+            print("newsworker run: NEWSWORKER_BOOTSTRAP_SERVERS is not set; set it (e.g. kafka:9092), or pass --embedded for a throw-away in-memory broker", file=sys.stderr)
+            return 2
         from worker.stream.runner import run
 
-        return run(settings)
+        return run(settings, embedded=args.embedded)
     if args.command == "demo":
         from worker.stream.runner import demo
 

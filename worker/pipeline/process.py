@@ -24,7 +24,7 @@ from worker.pipeline.intake.ids import article_id_for
 from worker.pipeline.intake.deadletter import dead_letter
 from worker.pipeline.intake.decode import HTML, page_from_file, parse_raw_message
 from worker.pipeline.tagging.language import detect_language
-from worker.pipeline.intake.limits import Limits
+from worker.pipeline.intake.limits import Limits, bound_paragraphs
 from worker.pipeline.model import Origin, OutRecord, PageError, RawPage, Segment
 from worker.pipeline.stats import CLEANUP, DEDUP, FINGERPRINT, HTML as HTML_STAGE, INTAKE, SEGMENT, TAGGING, Stats
 from worker.pipeline.tagging.regions import tag_regions
@@ -113,6 +113,10 @@ def analyze_page(
         raise PageError("no_articles", f"no article text left on the page: {stage} stage, {reason}", stage=stage, reason=reason)
     if len(segments) > limits.max_articles_per_page:
         raise PageError("too_many_articles", f"{len(segments)} articles on one page; the limit is {limits.max_articles_per_page}")
+    for seg in segments:  # an article too large for the output topics must not exist
+        seg.paragraphs, cut = bound_paragraphs(seg.paragraphs)
+        if cut:
+            stats.drop(CLEANUP, "paragraphs_over_article_bound", cut)
     return [_candidate(page, position, len(segments), seg, stats) for position, seg in enumerate(segments)]
 
 
@@ -252,8 +256,8 @@ def handle_input(
             origin,
             data,
             max_raw_bytes=limits.max_dead_letter_raw_bytes,
-            page_id=page.page_id if page else None,
-            url=page.url if page else None,
+            page_id=page.page_id if page else getattr(error, "page_id", None),
+            url=page.url if page else getattr(error, "url", None),
         ),
         stats=stats,
     )

@@ -8,6 +8,10 @@ for why the dedup stage has its own (by default single-partition) topic.
 
 Both agents consume raw bytes and decode inside a per-event try/except: an exception that
 escapes a faust agent restarts it and skips the message, so nothing is allowed to escape.
+
+Delivery decides an input's fate (``delivery.py``): an input's offset counts as processed
+in our offset tracker (``offsets.py``), which alone decides what faust commits, only once
+the broker acknowledged every record it produced.
 """
 
 from __future__ import annotations
@@ -15,20 +19,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
 from typing import Any
 
 import faust
-import orjson
 
 from worker.config import Settings
 from worker.pipeline.intake.deadletter import dead_letter
-from worker.pipeline.model import Origin, OutRecord, PageError
+from worker.pipeline.model import Origin, PageError
 from worker.pipeline.stats import Stats
 from worker.pipeline.process import PageOutcome, dead_letter_record, decide_with_verdict, handle_input, warm_up
+from worker.pipeline.intake.decode import identity_of
 from worker.stream.codec import decode_candidate, encode_candidate
-from worker.stream import faust_patches
+from worker.stream import offsets as offset_hooks
+from worker.stream.delivery import Delivery, Outgoing, Publisher
+from worker.stream.pool import AnalysisPool
 from worker.stream.state import DEDUP_PARTITIONS, DedupState
 from worker.stream.kafka_client import faust_credentials
 from worker.stream.metrics import Metrics
@@ -38,11 +42,12 @@ from worker.stream.startup import PromptTableManager, WarmUp, warm_up_in_backgro
 
 log = logging.getLogger("newsworker")
 
-faust_patches.apply()
+offset_hooks.install()  # fails at import when faust's internals moved: never run without it
 
-
-def _header_value(value: Any) -> bytes:
-    return str(value).encode("utf-8", "replace")[:1024]
+HOLE_CHECK_S = 2.0
+HOLE_MIN_AGE_S = 6.0
+POOL_FAILURES_NOT_READY = 3
+"""Consecutive process-pool failures after which /readyz reports 503."""
 
 
 class NewsWorker:
@@ -51,7 +56,9 @@ class NewsWorker:
     def __init__(self, settings: Settings, *, metrics: Metrics | None = None) -> None:
         self.settings = settings
         self.metrics = metrics or Metrics()
-        self._pool: ProcessPoolExecutor | None = None
+        self.pool: AnalysisPool | None = None
+        if settings.process_workers > 0:
+            self.pool = AnalysisPool(settings.process_workers, settings.limits, settings.schemas_path(), self.metrics)
         self._positions: dict[tuple[str, int], int] = {}
         timeouts: dict[str, Any] = {}
         if settings.fast_group_timeouts:  # the embedded broker joins groups slowly otherwise
@@ -73,6 +80,7 @@ class NewsWorker:
             producer_linger=0.005,
             producer_max_batch_size=512 * 1024,  # articles are ~5 KB; the 16 KB default sends a request per 3 records
             producer_compression_type=settings.compression_type(),  # JSON articles shrink several-fold (bench.variants)
+            producer_request_timeout=settings.delivery_timeout_s,  # a batch not acknowledged by then fails
             broker_commit_interval=1.0,
             web_enabled=settings.web_enabled,
             web_host=settings.web_host,
@@ -89,11 +97,23 @@ class NewsWorker:
         self.raw_topic = self.app.topic(t.raw, key_type=bytes, value_type=bytes, partitions=settings.partitions)
         self.candidates_topic = self.app.topic(t.candidates, key_type=bytes, value_type=bytes, partitions=DEDUP_PARTITIONS)
         self._consumed_topics = {t.raw, t.candidates}
+        self.offsets = offset_hooks.OffsetTracker(self._consumed_topics)
+        self.app.newsworker_offsets = self.offsets  # type: ignore[attr-defined]  # read by the offset hooks
+        self.app.on_partitions_assigned.connect(self._on_assigned)
+        self.app.on_partitions_revoked.connect(self._on_revoked)
+        self.publisher = Publisher(self.app, settings, self.metrics, self.offsets)
         self.dedup = DedupState(self.app, settings, self.metrics)
         # In the background: the core loads while faust starts and joins the group.
         self.warming: WarmUp | None = warm_up_in_background() if settings.process_workers <= 0 else None
         self._define_agents()
         self._define_web()
+        self._define_timers()
+
+    async def _on_assigned(self, sender: Any, assigned: Any = None, **kwargs: Any) -> None:
+        self.offsets.assign(assigned or ())
+
+    async def _on_revoked(self, sender: Any, revoked: Any = None, **kwargs: Any) -> None:
+        self.offsets.revoke(revoked or ())
 
     # -- processing -----------------------------------------------------------------
 
@@ -120,48 +140,57 @@ class NewsWorker:
         key = message.key.decode("utf-8", "replace")[:256] if isinstance(message.key, bytes) else None
         return Origin("kafka", topic=message.topic, partition=message.partition, offset=message.offset, key=key)
 
+    @property
+    def fatal(self) -> str | None:
+        """Why the worker is stopping (a dead letter could not be written), or None."""
+        return self.publisher.fatal
+
     async def _analyze(self, data: bytes, origin: Origin) -> PageOutcome:
-        limits = self.settings.limits
-        if self.settings.process_workers <= 0:
-            return handle_input(data, origin, limits, schemas=self.settings.schemas_path())
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.settings.process_workers, initializer=warm_up)
-        future = asyncio.get_running_loop().run_in_executor(self._pool, partial(handle_input, data, origin, limits, schemas=self.settings.schemas_path()))
-        try:
-            return await asyncio.wait_for(future, timeout=limits.page_time_limit_s * 2)
-        except asyncio.TimeoutError:
-            error = PageError("timeout", f"page analysis took longer than {limits.page_time_limit_s * 2:g} s")
-            return PageOutcome([], dead_letter(error, origin, data, max_raw_bytes=limits.max_dead_letter_raw_bytes))
+        if self.pool is not None:
+            return await self.pool.analyze(data, origin)
+        return handle_input(data, origin, self.settings.limits, schemas=self.settings.schemas_path())
 
     async def on_raw_page(self, message: Any) -> None:
-        """Never raises: every page ends as candidates or a dead letter."""
+        """Never raises: every page ends as candidates or a dead letter, and its offset
+        counts as processed only once those are delivered."""
         self.metrics.pages_in.inc()
+        token = self.offsets.begin(message.tp, message.offset)
         self._positions[(message.topic, message.partition)] = message.offset
         origin = self._origin(message)
         data = message.value if isinstance(message.value, bytes) else b""
         started = time.perf_counter()
         try:
             outcome = await self._analyze(data, origin)
-        except Exception as exc:  # noqa: BLE001 - e.g. a broken process pool
+        except Exception as exc:  # noqa: BLE001 - a bug in the shell must not skip the page
             error = PageError("internal_error", f"{type(exc).__name__}: {exc}")
-            outcome = PageOutcome([], dead_letter(error, origin, data, max_raw_bytes=self.settings.limits.max_dead_letter_raw_bytes))
+            page_id, url = identity_of(data, self.settings.limits)
+            outcome = PageOutcome([], dead_letter(error, origin, data, max_raw_bytes=self.settings.limits.max_dead_letter_raw_bytes, page_id=page_id, url=url))
         self.metrics.stage_seconds.labels("analyze").observe(time.perf_counter() - started)
         self.metrics.record_stats(outcome.stats)
+        delivery = Delivery(token, [], origin, data)
         if outcome.dead_letter is not None:
-            await self.publish(dead_letter_record(outcome.dead_letter))
-            return
-        page_ts = message.timestamp if message.timestamp and message.timestamp > 0 else None  # faust gives seconds
-        for candidate in outcome.candidates:
-            await self._send(self.settings.topics.candidates, candidate.article["article_id"].encode(), encode_candidate(candidate, page_ts))
+            delivery.records.append(self.publisher.outgoing(dead_letter_record(outcome.dead_letter)))
+            delivery.page_id, delivery.url = outcome.dead_letter.get("page_id"), outcome.dead_letter.get("url")
+        else:
+            page_ts = message.timestamp if message.timestamp and message.timestamp > 0 else None  # faust gives seconds
+            topic = self.settings.topics.candidates
+            for candidate in outcome.candidates:
+                a = candidate.article
+                delivery.page_id, delivery.url = a["page_id"], a["url"]
+                delivery.records.append(Outgoing(topic, a["article_id"].encode(), encode_candidate(candidate, page_ts)))
+        await self.publisher.deliver(delivery)
 
     async def on_candidate(self, message: Any) -> None:
         if not await self.dedup.wait_current(message):
             return  # a rebalance came first: left unacknowledged, judged after it (state/recovery.py)
         started = time.perf_counter()
+        token = self.offsets.begin(message.tp, message.offset)
         self._positions[(message.topic, message.partition)] = message.offset
         page_ts: float | None = None
+        page_id: str | None = None
         try:
             candidate, page_ts = decode_candidate(message.value)
+            page_id = candidate.article.get("page_id")
             now = time.time()
             stats = Stats()
             verdict, records = decide_with_verdict(candidate, self.dedup.index, now, stats, routings=self.settings.routing_kinds())
@@ -176,44 +205,21 @@ class NewsWorker:
             letter = dead_letter(error, self._origin(message), data, max_raw_bytes=self.settings.limits.max_dead_letter_raw_bytes)
             records = [dead_letter_record(letter)]
         self.metrics.stage_seconds.labels("dedup").observe(time.perf_counter() - started)
-        await self.publish_all(records)
+        data = message.value if isinstance(message.value, bytes) else b""
+        delivery = Delivery(token, self.publisher.outgoing_all(records), self._origin(message), data, page_id=page_id)
+        if records and records[0].role != "dlq":
+            delivery.url = records[0].value.get("url")
+        await self.publisher.deliver(delivery)
         if page_ts:
             self.metrics.stage_seconds.labels("page_to_article").observe(max(0.0, time.time() - page_ts))
-
-    async def _send(self, topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
-        """Hand a record to the producer. Straight to faust's producer rather than through
-        ``Topic.send``, whose per-message bookkeeping showed in profiles; at-least-once is
-        unchanged, since faust flushes the producer before every offset commit."""
-        await self.app.producer.send(topic, key, value, partition=None, timestamp=None, headers=headers)
-
-    async def publish(self, record: OutRecord, payload: bytes | None = None) -> None:
-        name = self.settings.topics.for_role(record.role)
-        headers: list[tuple[str, bytes]] | None = None
-        if record.role == "dlq":
-            error, origin = record.value["error"], record.value["origin"]
-            headers = [("error.type", _header_value(error["type"])), ("error.message", _header_value(error["message"]))]
-            headers += [(f"origin.{k}", _header_value(v)) for k, v in origin.items()]
-            self.metrics.dead_letters.labels(error["type"]).inc()
-        elif record.role == "duplicates":
-            self.metrics.duplicates.inc()
-        await self._send(name, record.key.encode(), payload if payload is not None else orjson.dumps(record.value), headers)
-        self.metrics.records_out.labels(name).inc()
-
-    async def publish_all(self, records: list[OutRecord]) -> None:
-        """Publish one article's records, serialising the article once for the clean
-        topic and all its routing topics."""
-        encoded: dict[int, bytes] = {}
-        for record in records:
-            payload = encoded.get(id(record.value))
-            if payload is None:
-                payload = encoded[id(record.value)] = orjson.dumps(record.value)
-            await self.publish(record, payload)
 
     # -- operations -----------------------------------------------------------------
 
     def is_ready(self) -> bool:
         """Ready once started and neither rebalancing nor recovering tables."""
         app = self.app
+        if self.fatal is not None or (self.pool is not None and self.pool.failures >= POOL_FAILURES_NOT_READY):
+            return False
         if not app.started or app.rebalancing:
             return False
         recovery = app.tables.recovery
@@ -234,6 +240,36 @@ class NewsWorker:
             last = self._positions.get((tp.topic, tp.partition))
             lag = high - (last + 1) if last is not None else high
             self.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, lag))
+            committed = self.offsets.last_committed(tp)
+            self.metrics.committed_lag.labels(tp.topic, str(tp.partition)).set(max(0, high - (committed or 0)))
+        self.metrics.deliveries_pending.set(self.offsets.in_flight())
+
+    def _define_timers(self) -> None:
+        @self.app.timer(interval=HOLE_CHECK_S)
+        async def replace_broken_pool() -> None:
+            if self.pool is not None:
+                self.pool.replace_if_broken()
+
+        @self.app.timer(interval=HOLE_CHECK_S)
+        async def reread_skipped_offsets() -> None:
+            """A partition whose commits are stuck below offsets processed later: below the
+            log start the gap is empty; otherwise a message was skipped, so read it again."""
+            from faust.types import TP as FaustTP
+
+            for (topic, partition), offset in self.offsets.stalled(HOLE_MIN_AGE_S):
+                tp = FaustTP(topic, partition)
+                consumer = self.app.consumer
+                try:
+                    start = (await consumer.earliest_offsets(tp)).get(tp)
+                    if start is not None and start > offset:
+                        log.info("offsets %d..%d of %s are below the log start; not waiting for them", offset, start - 1, tp)
+                        self.offsets.mark_empty(tp, offset, start)
+                        continue
+                    log.warning("offset %d of %s was skipped by the fetcher; reading from it again", offset, tp)
+                    self.metrics.offset_rewinds.inc()
+                    await consumer.seek(tp, offset)
+                except Exception:  # noqa: BLE001 - retried at the next tick
+                    log.exception("could not check offset %d of %s", offset, tp)
 
     def _define_web(self) -> None:
         @self.app.page("/healthz")
@@ -243,7 +279,12 @@ class NewsWorker:
         @self.app.page("/readyz")
         async def readyz(web: Any, request: Any) -> Any:
             ready = self.is_ready()
-            return web.json({"ready": ready, "rebalancing": bool(self.app.rebalancing)}, status=200 if ready else 503)
+            body = {"ready": ready, "rebalancing": bool(self.app.rebalancing)}
+            if self.fatal is not None:
+                body["fatal"] = self.fatal
+            if self.pool is not None and self.pool.failures:
+                body["pool_failures"] = self.pool.failures
+            return web.json(body, status=200 if ready else 503)
 
         @self.app.page("/metrics")
         async def metrics(web: Any, request: Any) -> Any:
@@ -252,6 +293,5 @@ class NewsWorker:
             return web.bytes(self.metrics.render(), content_type="text/plain; version=0.0.4")
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        if self.pool is not None:
+            self.pool.close()

@@ -26,6 +26,20 @@ class Metrics:
             "newsworker_stage_seconds", "Time spent per stage and message", ["stage"], buckets=_STAGE_BUCKETS, registry=r
         )
         self.consumer_lag = Gauge("newsworker_consumer_lag", "High watermark minus next offset to read", ["topic", "partition"], registry=r)
+        self.committed_lag = Gauge(
+            "newsworker_committed_lag", "High watermark minus the committed offset: what a crash now would read again",
+            ["topic", "partition"], registry=r,
+        )
+        self.deliveries_pending = Gauge("newsworker_inputs_in_flight", "Inputs begun whose outputs the broker has not acknowledged yet", registry=r)
+        self.publish_failures = Counter(
+            "newsworker_publish_failures", "Records the broker would not take after retries, by topic and error", ["topic", "error"], registry=r,
+        )
+        self.fatal = Gauge("newsworker_fatal", "1 once a dead letter could not be written (the worker stops committing and exits)", registry=r)
+        self.pool_replaced = Counter(
+            "newsworker_process_pool_replaced", "Analysis process pools thrown away, by reason (broken: a child died; stuck: past the time limit)",
+            ["reason"], registry=r,
+        )
+        self.offset_rewinds = Counter("newsworker_offset_rewinds", "Seeks back to an offset the fetcher skipped", registry=r)
         self.dedup_articles = Gauge("newsworker_dedup_remembered_articles", "Articles held in the dedup state", registry=r)
         self.dropped = Counter(
             "newsworker_dropped", "Content a core stage removed, by stage and reason (lines, blocks, paragraphs, articles or pages)",

@@ -1,8 +1,10 @@
 """``newsworker run`` and ``newsworker demo``.
 
-With no bootstrap servers configured, ``run`` starts the embedded broker (Tansu, from the
-optional ``embedded`` extra), creates the topics and says so, so that a fresh clone runs
-the real worker end to end without any Kafka to install.
+``run --embedded`` (and ``demo`` when no bootstrap servers are configured) starts the
+embedded broker (Tansu, from the optional ``embedded`` extra), creates the topics and says
+so, so that a fresh clone runs the real worker end to end without any Kafka to install.
+Plain ``run`` never does: a deployment with a missing bootstrap variable must fail, not
+serve an empty in-memory broker.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def start_embedded_broker() -> Any:
     from worker.stream.embedded import EmbeddedBroker
 
     broker = EmbeddedBroker().start()
-    print(f"newsworker: no NEWSWORKER_BOOTSTRAP_SERVERS set; started the embedded broker on {broker.bootstrap} (memory only)", file=sys.stderr)
+    print(f"newsworker: started the embedded broker on {broker.bootstrap} (memory only)", file=sys.stderr)
     return broker
 
 
@@ -63,16 +65,17 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, *, embedded: bool = False) -> int:
     """Run the worker until SIGTERM/SIGINT; faust drains the current events and commits.
+    ``embedded`` starts the in-memory broker first (the bootstrap setting is then ignored).
     Then the process ends without the interpreter's teardown (see ``exit_without_teardown``):
     only the CLI calls this."""
     from worker.stream.startup import exit_without_teardown
 
-    exit_without_teardown(_run(settings))
+    exit_without_teardown(_run(settings, embedded=embedded))
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, *, embedded: bool = False) -> int:
     from worker.stream.app import NewsWorker
     from worker.stream.startup import PromptWorker, prompt_fetches
 
@@ -81,9 +84,12 @@ def _run(settings: Settings) -> int:
     # the finally blocks below, rather than die with the default action.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     broker = None
-    if not settings.bootstrap_servers:
+    if embedded:
         broker = start_embedded_broker()
         settings = dataclasses.replace(settings, bootstrap_servers=broker.bootstrap, fast_group_timeouts=True)
+    elif not settings.bootstrap_servers:
+        print("newsworker run: NEWSWORKER_BOOTSTRAP_SERVERS is not set (or pass --embedded)", file=sys.stderr)
+        return 2
     try:
         try:
             created = asyncio.run(create_topics(settings))
@@ -103,6 +109,9 @@ def _run(settings: Settings) -> int:
             worker.execute_from_commandline()
         finally:
             worker_app.close()
+            if worker_app.fatal is not None:
+                print(f"newsworker run: stopped: {worker_app.fatal}", file=sys.stderr)
+                return 3
     except SystemExit as exit_:
         return int(exit_.code or 0)
     finally:
@@ -158,6 +167,7 @@ def demo(settings: Settings, paths: list[str], timeout: float = 90.0, as_json: b
         paths = sorted(str(p) for p in SAMPLES.glob("*") if p.is_file())
     broker = None
     if not settings.bootstrap_servers:
+        print("newsworker demo: no NEWSWORKER_BOOTSTRAP_SERVERS set; using the embedded broker", file=sys.stderr)
         broker = start_embedded_broker()
         settings = dataclasses.replace(settings, bootstrap_servers=broker.bootstrap)
     env = dict(os.environ, NEWSWORKER_BOOTSTRAP_SERVERS=settings.bootstrap_servers, NEWSWORKER_WEB_ENABLED="false")

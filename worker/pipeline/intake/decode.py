@@ -64,10 +64,27 @@ def parse_raw_message(data: bytes, limits: Limits, schemas: Path | None = None) 
     if not isinstance(doc, dict):
         raise PageError("schema_violation", f"a raw page must be a JSON object, not {type(doc).__name__}")
     try:
-        validator("raw_page", schemas)(doc)
-    except ValidationError as exc:
-        raise PageError("schema_violation", str(exc)) from None
-    return page_from_fields(doc, limits)
+        try:
+            validator("raw_page", schemas)(doc)
+        except ValidationError as exc:
+            raise PageError("schema_violation", str(exc)) from None
+        return page_from_fields(doc, limits)
+    except PageError as exc:
+        raise with_identity(exc, doc)
+
+
+MAX_READABLE_PAGE_ID = 1024
+"""A page id longer than this is not one a producer could be tracking (the schema allows 256)."""
+
+
+def with_identity(error: PageError, doc: dict) -> PageError:
+    """Attach the page id and url a refused message still carries (``error.page_id``,
+    ``error.url``), so its dead letter is keyed by and names the page: a producer that
+    counts its pages must be able to account for one whose message broke the schema."""
+    page_id, url = doc.get("page_id"), doc.get("url")
+    error.page_id = page_id if isinstance(page_id, str) and 0 < len(page_id) <= MAX_READABLE_PAGE_ID else None  # type: ignore[attr-defined]
+    error.url = url if isinstance(url, str) and url else None  # type: ignore[attr-defined]
+    return error
 
 
 def page_from_fields(doc: dict, limits: Limits) -> RawPage:
@@ -94,3 +111,18 @@ def page_from_file(path: str, data: bytes, limits: Limits) -> RawPage:
     content_type = HTML if lower.endswith((".html", ".htm")) else TEXT
     url = path if "://" in path else "file://" + path
     return RawPage(page_id=page_id_for(url, body), url=url, body=body, content_type=content_type)
+
+
+def identity_of(data: bytes, limits: Limits) -> tuple[str | None, str | None]:
+    """The page id and url a raw message carries, if they can be read without analysing
+    it: for dead letters written outside the core (a crashed or stuck analysis process)."""
+    if len(data) > limits.max_message_bytes:
+        return None, None
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None, None
+    if not isinstance(doc, dict):
+        return None, None
+    error = with_identity(PageError("x", "x"), doc)
+    return error.page_id, error.url  # type: ignore[attr-defined]
