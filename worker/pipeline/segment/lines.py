@@ -9,7 +9,9 @@ link- or time-like, where it sits on the page, and what its neighbours are. A lo
 model scores each block from those features (stage 1); a second logistic model re-scores
 it from its own score and its neighbours' scores (stage 2, the context smoothing).
 Weights come from ``eval/train_lines.py`` (``worker/data/text_lines.json`` records the
-data, its licence and the command); the stopword list is ``worker/data/stopwords-en.txt``.
+data, its licence and the command); the stopword list ``worker/data/stopwords-en.txt`` is
+derived by the same script (the most frequent words, by document frequency, of the
+licence-clean English tuning texts).
 """
 
 from __future__ import annotations
