@@ -182,3 +182,31 @@ def test_weights_file_names_its_features_source_and_licence() -> None:
     assert any("DERIVED by eval/train_lines.py" in h for h in head) and any("WCXB" in h for h in head)
     assert not any("jusText" in h or "justext" in h for h in head)
     assert {"the", "and", "of"} <= lines.load_stopwords()
+
+
+def test_fast_paths_give_the_reference_values() -> None:
+    """The byte-level stopword count and the array title scorer are speed-ups only: they
+    must give exactly what the plain per-token and per-tree code gives."""
+    stop = lines.STOPWORDS()
+    texts = [
+        "The ferry returned to service on Monday, the office said.",
+        "Weiß: the café's owner said \u201cit is over\u201d (again) [and] {again}!",
+        "a\x1cb of\x1dthe\x1e and\x1f in",
+        "\u00c9t\u00e9 \u00e0 Paris: the FOUR of them, in the rain.",
+    ]
+    for text in texts:
+        words = text[:4000].casefold().translate(lines._PUNCT_EDGES).split()
+        n = len(text[:4000].split()) or 1
+        want = sum(w in stop for w in words) / n
+        got = lines._own("text", text, False, False, stop)[lines.FEATURES.index("stop_share")]
+        assert got == want, text
+    model = lines.MODEL()
+    assert model is not None and model.title is not None
+    from worker.pipeline.segment.split import candidate_articles, title_candidates
+
+    _segs, arts, units = candidate_articles(COPIED_PAGE, Stats())
+    feats = [f for art in arts for _j, f in title_candidates(art, units, COPIED_PAGE)]
+    assert feats
+    feats += [[v * 1.5 - 0.25 for v in f] for f in feats]
+    assert model.title_scores(feats) == [model.title_score(f) for f in feats]
+    assert model.title_scores([]) == []
