@@ -200,6 +200,11 @@ def test_fast_paths_give_the_reference_values() -> None:
         want = sum(w in stop for w in words) / n
         got = lines._own("text", text, False, False, stop)[lines.FEATURES.index("stop_share")]
         assert got == want, text
+    from worker.pipeline.segment.split import page_units
+
+    units = page_units(COPIED_PAGE) + [("text", t, False, False) for t in texts]
+    units += [("sep", "Price: $12 or €9 £5 and $ 4", True, False), ("bullet", "- 3 hours ago | Share »", False, True)]
+    assert lines._own_matrix(units, stop).tolist() == [lines._own(k, t, ti, d, stop) for k, t, ti, d in units]
     model = lines.MODEL()
     assert model is not None and model.title is not None
     from worker.pipeline.segment.split import candidate_articles, title_candidates

@@ -146,6 +146,57 @@ def _own(kind: str, text: str, titleish: bool, dateline: bool, stop: frozenset[s
     ]
 
 
+def _own_matrix(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[str]) -> np.ndarray:
+    """``[_own(*u, stop) for u in units]`` as a matrix, built a column at a time: one
+    list comprehension per quantity costs less than a call and an 18-element list per
+    block, and the arithmetic is the same IEEE operations in the same order, so every
+    value is the same float (``_own`` stays as the reference the tests compare with)."""
+    kinds = [u[0] for u in units]
+    texts = [u[1] for u in units]
+    heads = [t[:4000] for t in texts]
+    toks = [h.split() for h in heads]
+    n_tok = [len(x) or 1 for x in toks]
+    bstop = _bytes_stop(stop)
+    is_stop_b, is_stop = bstop.__contains__, stop.__contains__
+    nstop = [
+        sum(map(is_stop_b, lo.encode().translate(_PUNCT_BYTES).split())) if lo.isascii()
+        else sum(map(is_stop, lo.translate(_PUNCT_EDGES).split()))
+        for lo in (h.casefold() for h in heads)
+    ]
+    isupper, isdigit = str.isupper, str.isdigit
+    firsts = [[w[0] for w in x] for x in toks]
+    ncap = [sum(map(isupper, f)) for f in firsts]
+    nnum = [sum(map(isdigit, f)) for f in firsts]
+    for i, h in enumerate(heads):
+        if "$" in h or "€" in h or "£" in h:
+            nnum[i] += sum(1 for w in toks[i] if w[0] in "$€£" and w[1:2].isdigit())
+    stripped = [t.rstrip(_CLOSERS) for t in texts]
+    lows = [t[:400] for t in texts]
+    n = np.asarray(n_tok, dtype=np.float64)
+    m = len(units)
+    a = np.empty((m, 18))
+    a[:, 0] = [math.log1p(k) for k in n_tok]
+    a[:, 1] = n >= 12
+    a[:, 2] = np.asarray(nstop, dtype=np.float64) / n
+    a[:, 3] = [1.0 if t and t[-1] in _TERMINAL else 0.0 for t in stripped]
+    a[:, 4] = np.minimum(np.asarray(ncap, dtype=np.float64) / n, 1.0)
+    a[:, 5] = np.minimum(np.asarray(nnum, dtype=np.float64) / n, 1.0)
+    a[:, 6] = [1.0 if ("." in lo or "@" in lo or "#" in lo or ":" in lo) and _LINKISH.search(lo) else 0.0 for lo in lows]
+    a[:, 7] = [1.0 if _timeish(lo) else 0.0 for lo in lows]
+    a[:, 8] = [k == SEP for k in kinds]
+    a[:, 9] = [k == RELATED for k in kinds]
+    a[:, 10] = [k == BULLET for k in kinds]
+    a[:, 11] = [bool(u[2]) for u in units]
+    a[:, 12] = [bool(u[3]) for u in units]
+    a[:, 13] = [min(len(_FRAME_CHARS.findall(lo)), 5) / 5.0 for lo in lows]
+    letters = np.asarray([len(h) for h in heads], dtype=np.float64) - n + 1
+    a[:, 14] = np.minimum(letters / n, 15.0) / 10.0
+    a[:, 15] = [t[:1].islower() for t in texts]
+    a[:, 16] = np.minimum(np.asarray([t.count(",", 0, 2000) for t in texts], dtype=np.float64) / n * 5, 1.0)
+    a[:, 17] = [t.endswith(":") for t in stripped]
+    return a
+
+
 def window_mean(v: np.ndarray, k: int) -> np.ndarray:
     """Mean of ``v`` over each element's window of ``k`` on either side (cut at the edges)."""
     n = len(v)
@@ -159,11 +210,10 @@ def window_mean(v: np.ndarray, k: int) -> np.ndarray:
 def features(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[str] | None = None) -> np.ndarray:
     """Stage-1 feature matrix of a page's blocks ``(kind, text, titleish, dateline)``."""
     stop = stop if stop is not None else STOPWORDS()
-    own = [_own(k, t, ti, d, stop) for k, t, ti, d in units]
-    m = len(own)
+    m = len(units)
     if m == 0:
         return np.zeros((0, len(FEATURES)))
-    a = np.asarray(own, dtype=np.float64)
+    a = _own_matrix(units, stop)
     words = np.expm1(a[:, 0])
     total = words.sum() or 1.0
     before = (np.cumsum(words) - words / 2) / total
