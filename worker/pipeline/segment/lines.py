@@ -70,6 +70,9 @@ STOPWORDS = Lazy(load_stopwords)
 
 
 _PUNCT_EDGES = str.maketrans({c: " " for c in ".,;:!?\"'“”‘’()[]{}"})
+# The words of ``text.translate(_PUNCT_EDGES).split()`` in one regex scan (``\s`` is the
+# whitespace str.split splits at): a dict-driven translate is slow on non-ASCII text.
+_WORDS = re.compile(r"[^\s.,;:!?\"'“”‘’()\[\]{}]+")
 
 
 _DIGIT = re.compile(r"[0-9]")
@@ -112,7 +115,7 @@ def _own(kind: str, text: str, titleish: bool, dateline: bool, stop: frozenset[s
         # str.translate's per-character dict look-ups and str.split do, at half the cost.
         nstop = sum(map(_bytes_stop(stop).__contains__, low_head.encode().translate(_PUNCT_BYTES).split()))
     else:
-        nstop = sum(map(stop.__contains__, low_head.translate(_PUNCT_EDGES).split()))
+        nstop = sum(map(stop.__contains__, _WORDS.findall(low_head)))
     # First characters of the tokens, tested by C-level maps (no Python loop per token):
     # an upper-case start is capitalised; a digit start, or a currency sign then a digit,
     # is numeric (the two never overlap: digits and currency signs have no case).
@@ -160,7 +163,7 @@ def _own_matrix(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[st
     is_stop_b, is_stop = bstop.__contains__, stop.__contains__
     nstop = [
         sum(map(is_stop_b, lo.encode().translate(_PUNCT_BYTES).split())) if lo.isascii()
-        else sum(map(is_stop, lo.translate(_PUNCT_EDGES).split()))
+        else sum(map(is_stop, _WORDS.findall(lo)))
         for lo in (h.casefold() for h in heads)
     ]
     isupper, isdigit = str.isupper, str.isdigit
