@@ -67,10 +67,14 @@ def _justext() -> Callable[[str], object] | None:
 
 
 def measure(bodies: list[str], fn: Callable[[str], object], repeat: int) -> float:
-    """Best CPU seconds per page over ``repeat`` passes."""
+    """Best CPU seconds per page over ``repeat`` passes. Each pass starts with empty text
+    caches (``split.clear_caches``), so a pass is not served from the one before."""
+    from worker.pipeline.segment.split import clear_caches
+
     fn(bodies[0])  # lazy loads are not per-page costs
     best = float("inf")
     for _ in range(repeat):
+        clear_caches()
         t0 = time.process_time()
         for b in bodies:
             fn(b)

@@ -18,8 +18,17 @@ printed for the report half, whose individual errors are never read):
 - ``scroll``: two or three rendered pages one after another (an infinite-scroll page),
   built only from pages of one half;
 - ``seedlike``: pages in the seed's shape (body then title, a short-URL box, highlight
-  bullets, the next article printed twice, a copyright footer), from labelled texts;
-- ``briefs``: a headline and one or two sentences (BBC texts' titles and leads);
+  bullets, the next article printed twice, a copyright footer), from BBC texts
+  (evaluation only: BBC's texts are for research use and never train what we ship);
+- ``briefs``: a headline and one or two sentences (BBC texts' titles and leads; evaluation
+  only);
+- ``seedlike-wcxb`` and ``briefs-wcxb``: the same two shapes built from the WCXB labelled
+  titles and article texts (CC-BY-4.0), each page from texts of one half only, so these
+  may train;
+- ``multi-wcxb``: our own multi-article layouts over WCXB texts of one half: title-first
+  articles split by advertisement, share and related-headline blocks; one article with a
+  repeated paragraph and lines broken mid-sentence; three articles with datelines
+  between a menu and a footer;
 - ``tabular``: earnings-style reports written by our own generator.
 
 Scoring follows ``eval/segment.py`` (count right, one-to-one matched shingle
@@ -49,7 +58,11 @@ from eval.segment import score_page  # noqa: E402
 from eval.split import REPORT, TUNE, half  # noqa: E402
 from worker.pipeline.text.normalize import normalize_text  # noqa: E402
 
-SETS = ("single", "scroll", "seedlike", "briefs", "tabular")
+SETS = ("single", "scroll", "seedlike", "briefs", "tabular", "seedlike-wcxb", "briefs-wcxb", "multi-wcxb")
+# The sets whose tuning halves may train what we ship: the BBC texts are for research use
+# (copyright BBC), so the BBC-built sets only evaluate; the -wcxb variants are built the
+# same way from WCXB article texts (CC-BY-4.0).
+TRAINABLE = ("single", "scroll", "tabular", "seedlike-wcxb", "briefs-wcxb", "multi-wcxb")
 
 
 @dataclass
@@ -269,33 +282,72 @@ def _bbc(data: Path) -> list[tuple[str, str, list[str]]]:
 _PLACES = ["GENEVA", "LONDON", "NAIROBI", "SYDNEY", "MUMBAI", "BERLIN", "TORONTO", "LIMA", "OSLO", "CAIRO"]
 
 
+def _seed_shaped(pid: str, a: tuple[str, list[str]], b: tuple[str, list[str]], rng: random.Random,
+                 varied: bool = False) -> TextPage:
+    """Two articles in the seed's shape (first article's title printed after its body, a
+    short-URL box, highlights, the second article printed twice). ``varied``: the page
+    starts with a menu only sometimes (the seed starts with its body) and the first
+    article sometimes opens with a dateline."""
+    (ta, pa), (tb, pb) = a, b
+    pa, pb = pa[:6], pb[:5]
+    place = rng.choice(_PLACES)
+    hl = [s.split(". ")[0].rstrip(".") for s in pa[1:3]]
+    top = rng.choice(_FURNITURE_TOP)
+    lines = [*top, ""]
+    place_a = None
+    if varied:
+        if rng.random() < 0.7:
+            lines = []
+        if rng.random() < 0.5:
+            place_a = rng.choice(_PLACES)
+    lines += [(f"{place_a}: " if place_a and k == 0 else "") + x + "\n" for k, x in enumerate(pa)]
+    lines += [ta, "", "Short Url", f"https://ldgr.example/{rng.randrange(10**6):x}", ""]
+    lines += ["- " + h for h in hl] + [""]
+    first_b = f"{place}: {pb[0]}"
+    for _copy in range(2):
+        lines += [tb, ""] + [first_b + "\n"] + [x + "\n" for x in pb[1:]]
+    lines += [rng.choice(_FOOTERS)]
+    body = "\n".join(lines) + "\n"
+    arts = [
+        {"title": ta, "dateline": place_a, "paragraphs": pa, "highlights": hl},
+        {"title": tb, "dateline": place, "paragraphs": [pb[0], *pb[1:]], "highlights": []},
+    ]
+    return TextPage(pid, body, arts, list(top) + _FOOTERS + ["Short Url"], "seedlike")
+
+
 def seedlike_pages(data: Path) -> list[TextPage]:
-    """Two articles in the seed's shape, from BBC texts (first article's title printed
-    after its body, a short-URL box, highlights, the second article printed twice)."""
+    """Seed-shaped pages from BBC texts (evaluation only)."""
     bbc = _bbc(data)
     rng = random.Random("seedlike")
     out = []
     for k in range(0, min(len(bbc) - 1, 400), 2):
         (ida, ta, pa), (idb, tb, pb) = bbc[k], bbc[k + 1]
-        pa, pb = pa[:6], pb[:5]
-        place = rng.choice(_PLACES)
-        hl = [s.split(". ")[0].rstrip(".") for s in pa[1:3]]
-        top = rng.choice(_FURNITURE_TOP)
-        lines = [*top, ""]
-        lines += [x + "\n" for x in pa]
-        lines += [ta, "", "Short Url", f"https://ldgr.example/{rng.randrange(10**6):x}", ""]
-        lines += ["- " + h for h in hl] + [""]
-        first_b = f"{place}: {pb[0]}"
-        for _copy in range(2):
-            lines += [tb, ""] + [first_b + "\n"] + [x + "\n" for x in pb[1:]]
-        lines += [rng.choice(_FOOTERS)]
-        body = "\n".join(lines) + "\n"
-        pid = f"seedlike-{ida}-{idb}"
-        arts = [
-            {"title": ta, "dateline": None, "paragraphs": pa, "highlights": hl},
-            {"title": tb, "dateline": place, "paragraphs": [pb[0], *pb[1:]], "highlights": []},
-        ]
-        out.append(TextPage(pid, body, arts, list(top) + _FOOTERS + ["Short Url"], "seedlike"))
+        out.append(_seed_shaped(f"seedlike-{ida}-{idb}", (ta, pa), (tb, pb), rng))
+    return out
+
+
+def _wcxb_texts(data: Path, want: str) -> list[tuple[str, str, list[str]]]:
+    """(id, title, paragraphs) of the labelled WCXB articles of one half that have a title
+    and at least three paragraphs."""
+    out = []
+    for p in single_pages(data):
+        a = p.articles[0]
+        if half(p.page_id) == want and a.get("title") and len(a["paragraphs"]) >= 3:
+            out.append((p.page_id[5:], a["title"], a["paragraphs"]))
+    return out
+
+
+def seedlike_wcxb_pages(data: Path) -> list[TextPage]:
+    """Seed-shaped pages from WCXB article texts, both texts from one half."""
+    out = []
+    for want in (TUNE, REPORT):
+        pool = _wcxb_texts(data, want)
+        rng = random.Random(f"seedlike-wcxb-{want}")
+        rng.shuffle(pool)
+        for k in range(0, len(pool) - 1, 2):
+            (ida, ta, pa), (idb, tb, pb) = pool[k], pool[k + 1]
+            pid = _id_in_half(f"seedlike-wcxb-{ida}-{idb}", want)
+            out.append(_seed_shaped(pid, (ta, pa), (tb, pb), rng, varied=True))
     return out
 
 
@@ -305,20 +357,107 @@ def _lead(paragraphs: list[str], n: int) -> str:
     return " ".join(sents[:n])
 
 
+def _brief(pid: str, k: int, title: str, paras: list[str], rng: random.Random) -> TextPage:
+    n = 1 + k % 2
+    lead = _lead(paras, n)
+    if k % 3 == 0:
+        place = rng.choice(_PLACES)
+        lead = f"{place} ({rng.choice(['Newswire', 'Wire', 'NNS'])}) - {lead}"
+    sep = "\n\n" if k % 2 else "\n"
+    body = f"{title}{sep}{lead}\n"
+    return TextPage(pid, body, [{"title": title, "dateline": None, "paragraphs": [lead], "highlights": []}], [], "briefs")
+
+
 def brief_pages(data: Path) -> list[TextPage]:
-    """A headline and one or two sentences: the commonest wire brief."""
+    """A headline and one or two sentences: the commonest wire brief (BBC texts;
+    evaluation only)."""
     rng = random.Random("briefs")
+    return [_brief(f"brief-{bid}", k, title, paras, rng) for k, (bid, title, paras) in enumerate(_bbc(data)[::5])]
+
+
+def brief_wcxb_pages(data: Path) -> list[TextPage]:
+    """Briefs from WCXB titles and the first sentences of the article's first prose
+    paragraphs (eight words or more), each in the half of its source page."""
     out = []
-    for k, (bid, title, paras) in enumerate(_bbc(data)[::5]):
-        n = 1 + k % 2
-        lead = _lead(paras, n)
-        if k % 3 == 0:
-            place = rng.choice(_PLACES)
-            lead = f"{place} ({rng.choice(['Newswire', 'Wire', 'NNS'])}) - {lead}"
-        sep = "\n\n" if k % 2 else "\n"
-        body = f"{title}{sep}{lead}\n"
-        out.append(TextPage(f"brief-{bid}", body, [{"title": title, "dateline": None, "paragraphs": [lead], "highlights": []}],
-                            [], "briefs"))
+    for want in (TUNE, REPORT):
+        rng = random.Random(f"briefs-wcxb-{want}")
+        for k, (fid, title, paras) in enumerate(_wcxb_texts(data, want)):
+            prose = [x for x in paras if len(x.split()) >= 8]
+            if not prose:
+                continue
+            out.append(_brief(_id_in_half(f"brief-wcxb-{fid}", want), k, title, prose, rng))
+    return out
+
+
+_BYLINES = ["By Staff Reporter", "By Maria Keller | {d}", "By J. Okafor and L. Brandt", "Posted {d}", "Updated {d}"]
+_DATES = ["March 3, 2024", "12 hours ago", "Tue 14 May 2024 09.12 BST", "2023-11-02", "Jan 5"]
+
+
+def _related(rng: random.Random, others: list[str]) -> list[str]:
+    return [rng.choice(["Related", "Related stories", "More on this story", "You may also like"])] + rng.sample(
+        others, min(3, len(others)))
+
+
+def multi_wcxb_pages(data: Path) -> list[TextPage]:
+    """Three multi-article layouts of our own over WCXB texts of one half."""
+    out = []
+    for want in (TUNE, REPORT):
+        pool = _wcxb_texts(data, want)
+        rng = random.Random(f"multi-wcxb-{want}")
+        rng.shuffle(pool)
+        heads = [t for _i, t, _p in pool]
+        i = k = 0
+        while i + 3 <= len(pool):
+            layout = k % 3
+            n = 1 if layout == 1 else (2 + k % 2 if layout == 0 else 3)
+            group = pool[i:i + n]
+            i += n
+            k += 1
+            others = [h for h in heads if h not in {t for _i, t, _p in group}]
+            lines: list[str] = []
+            arts = []
+            boiler: list[str] = []
+            if layout != 1:
+                top = rng.choice(_FURNITURE_TOP)
+                lines += [*top, ""]
+                boiler += top
+            for fid, title, paras in group:
+                paras = paras[:7]
+                place = rng.choice(_PLACES) if layout == 2 or rng.random() < 0.3 else None
+                first = paras[0]
+                if layout == 1:
+                    width = rng.randrange(40, 75)
+                    body = [title, ""]
+                    rep = rng.randrange(len(paras))
+                    printed = paras[:rep + 1] + [paras[rep]] + paras[rep + 1:]
+                    for x in printed:
+                        body += textwrap.wrap(x, width, break_long_words=False, break_on_hyphens=False) or [x]
+                    lines += body
+                    arts.append({"title": title, "dateline": None, "paragraphs": paras, "highlights": []})
+                    continue
+                lines += [title]
+                if rng.random() < 0.6:
+                    by = rng.choice(_BYLINES).format(d=rng.choice(_DATES))
+                    lines.append(by)
+                    boiler.append(by)
+                lines.append("")
+                for j, x in enumerate(paras):
+                    text = (f"{place}: {x}" if rng.random() < 0.5 else f"{place} ({rng.choice(['Newswire', 'Wire'])}) - {x}") if j == 0 and place else x
+                    lines += [text, ""]
+                    if layout == 0 and j == 1:
+                        lines += ["Advertisement", ""]
+                if layout == 0:
+                    share = rng.choice(["Share", "Share this article", "Share on Facebook | Share on X | Email"])
+                    rel = _related(rng, others)
+                    lines += [share, "", *rel, ""]
+                    boiler += [share, *rel[1:]]
+                arts.append({"title": title, "dateline": place, "paragraphs": paras, "highlights": []})
+            if layout != 1:
+                foot = rng.choice(_FOOTERS)
+                lines.append(foot)
+                boiler.append(foot)
+            pid = _id_in_half("multi-wcxb-" + "-".join(g[0] for g in group), want)
+            out.append(TextPage(pid, "\n".join(lines) + "\n", arts, boiler, "multi"))
     return out
 
 
@@ -378,6 +517,12 @@ def build(data: Path, name: str) -> list[TextPage]:
         return brief_pages(data)
     if name == "tabular":
         return tabular_pages()
+    if name == "seedlike-wcxb":
+        return seedlike_wcxb_pages(data)
+    if name == "briefs-wcxb":
+        return brief_wcxb_pages(data)
+    if name == "multi-wcxb":
+        return multi_wcxb_pages(data)
     raise ValueError(name)
 
 

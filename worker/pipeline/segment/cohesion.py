@@ -9,6 +9,7 @@ comparison per candidate headline.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD_RE = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset(
@@ -24,10 +25,16 @@ _STOP = frozenset(
 SHARE_THRESHOLD = 0.11
 
 
-def content_words(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def content_words(text: str) -> frozenset[str]:
+    """The text's content words (stems of words of four letters or more, minus the most
+    common ones). Cached, bounded: one page asks for the same paragraph's words from
+    several places (the walk, the split evidence, the title chooser), and a site's
+    recurring lines come back on every page; frozen, so a caller cannot change a
+    cached value."""
     ws = set(_WORD_RE.findall(text[:20000].casefold()))
     ws -= _STOP
-    return {w[:-1] if w[-1] == "s" and len(w) > 4 else w for w in ws}
+    return frozenset({w[:-1] if w[-1] == "s" and len(w) > 4 else w for w in ws})
 
 
 class Vocabulary:
