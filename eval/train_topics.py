@@ -2,7 +2,14 @@
 
 Usage (one command, a few minutes on one core; needs the ``train`` extra, scikit-learn)::
 
-    python eval/train_topics.py --data ../shared/data [--out worker/data/topic_model.npz] [--no-lexicon]
+    python eval/train_topics.py --data ../shared/data --current-events ~/.cache/newsworker/topics/current-events \
+        [--out worker/data/topic_model.npz] [--no-lexicon] [--bbc-tune]
+
+``--current-events`` is a folder of Wikipedia "Current events" daily pages as markdown, kept
+outside the repository; to make it, ``fetch`` the public GitHub repository ``fordred/wikinews``
+and copy its ``docs/_posts`` out (``git archive HEAD docs/_posts | tar -x -C DIR``), with the
+commit id in ``DIR/SOURCE_COMMIT`` (recorded in the sidecar). Without it the model is trained
+as in the first round (web pages, taxonomy, lexicon).
 
 Training data, all under licences that allow shipping a model trained on it (recorded in the
 sidecar ``topic_model.json``):
@@ -14,6 +21,14 @@ sidecar ``topic_model.json``):
   topic its label accepts (chosen because it raised out-of-fold and BBC-tuning figures a little);
 - the IPTC Media Topics taxonomy (CC-BY-4.0): every live concept's label and definition,
   labelled with its top-level ancestor (weak supervision from the taxonomy itself);
+- with ``--current-events``, news summaries from the Wikipedia Current events portal (CC BY-SA
+  4.0), labelled by the portal's section heading (``eval/topic_data.py``): one or two sentences
+  each, under a story name used as the title, so they teach the short wire format and the
+  topics the web pages lack (crime and law, conflict, disasters, politics). Each weighs
+  ``WCE_WEIGHT`` of a page variant, and only features found in ``WCE_MIN_DF`` items join the
+  vocabulary (the items are full of names); the weight was chosen on the out-of-fold WCXB and
+  BBC tuning figures (``--bbc-tune``), which it changed only within their noise, while it is the
+  only training data whose main topic is crime;
 - unless ``--no-lexicon``, our hand-written lexicon (``eval/topic_lexicon.py``): each term alone
   (and its plural) and random bags of terms, labelled with the top-level concept the terms were
   written for: general news vocabulary (politics, sport, conflict, disasters) that the web
@@ -51,7 +66,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eval.split import TUNE, half  # noqa: E402
-from eval.topic_data import Item, load_iptc, load_wcxb, read_labels, short  # noqa: E402
+from eval.topic_data import Item, load_bbc, load_current_events, load_iptc, load_wcxb, read_labels, short  # noqa: E402
 from worker.pipeline.tagging.topics import MODEL_PATH, TopicModel, topic_terms  # noqa: E402
 
 TOP_CODES = [f"medtop:{i:02d}000000" for i in range(1, 18)]
@@ -65,6 +80,8 @@ FOLDS = 5
 BAGS_PER_CLASS = 150
 SEED = 20261202
 MAX_DF = 0.15  # share of page variants
+WCE_WEIGHT = 0.3
+WCE_MIN_DF = 3  # a current-events feature must occur in this many items to join the vocabulary
 
 
 def lexicon_terms() -> dict[str, list[tuple[str, float]]]:
@@ -146,7 +163,7 @@ def featurize(items: list[Item], title_weight: float = TITLE_WEIGHT) -> list[dic
     return [topic_terms(it.title, it.body, title_weight, MAX_BODY_WORDS) for it in items]
 
 
-def build_vocab(feats: list[dict[str, float]], sources: list[str], pages: int) -> list[str]:
+def build_vocab(feats: list[dict[str, float]], sources: list[str], pages: int, wce_min_df: int = WCE_MIN_DF) -> list[str]:
     """Features seen in two or more training pages, plus every taxonomy and lexicon feature,
     minus those found in more than ``MAX_DF`` of the pages.
 
@@ -155,13 +172,17 @@ def build_vocab(feats: list[dict[str, float]], sources: list[str], pages: int) -
     reviews, so such words would pull every news story towards the guides' topics.
     """
     df: Counter[str] = Counter()
+    wce_df: Counter[str] = Counter()
     keep: set[str] = set()
     for f, src in zip(feats, sources):
         if src == "wcxb":
             df.update(f.keys())
+        elif src == "wce":  # many short items full of names: only recurring features
+            wce_df.update(f.keys())
         elif src != "wcxb-secondary":  # the same pages again
             keep.update(f.keys())
     keep.update(t for t, n in df.items() if n >= 2)
+    keep.update(t for t, n in wce_df.items() if n >= wce_min_df)
     common = {t for t, n in df.items() if n > MAX_DF * pages}
     return sorted(t for t in keep - common if not _function_feature(t))
 
@@ -250,6 +271,50 @@ def choose_thresholds(cal: np.ndarray, gold: list[set[int]]) -> tuple[float, flo
     return round(best[1], 2), round(best[2], 2)
 
 
+def cap_per_topic(items: list[Item], cap: int) -> list[Item]:
+    """At most ``cap`` items per main topic, chosen by a hash of the id (reproducible).
+
+    Why: the portal is mostly war, politics, crime and disasters; left whole, those topics'
+    everyday words ("says", "government") would outweigh the rarer topics' evidence.
+    """
+    by_topic: dict[str, list[Item]] = {}
+    for it in sorted(items, key=lambda it: hashlib.sha256(it.id.encode()).digest()):
+        by_topic.setdefault(it.gold[0], []).append(it)
+    return [it for group in by_topic.values() for it in group[:cap]]
+
+
+def _source_commit(root: Path) -> str:
+    """The snapshot's commit, recorded beside the data when it was copied out of its mirror."""
+    f = root / "SOURCE_COMMIT"
+    return f.read_text().strip() if f.exists() else "unknown"
+
+
+def _occurrence(ids: list[str]) -> list[int]:
+    """1 for the first row of an id, 2 for the second, ... (whole page first, then its short form)."""
+    seen: Counter[str] = Counter()
+    out = []
+    for i in ids:
+        seen[i] += 1
+        out.append(seen[i])
+    return out
+
+
+def oof_macro_f1(p: np.ndarray, gold: list[set[int]], main: list[str], code_index: dict[str, int]) -> float:
+    """Macro-F1 of the top-scored class as ``eval/topics.py`` counts it (right when accepted),
+    over the classes that are the main topic of at least five of these pages."""
+    support = Counter(code_index[m] for m in main)
+    classes = [k for k, n in support.items() if n >= 5]
+    pred = [int(np.argmax(r)) for r in p]
+    truth = [pr if pr in g else code_index[m] for pr, g, m in zip(pred, gold, main)]
+    f1s = []
+    for k in classes:
+        tp = sum(t == k and q == k for t, q in zip(truth, pred))
+        fp = sum(t != k and q == k for t, q in zip(truth, pred))
+        fn = sum(t == k and q != k for t, q in zip(truth, pred))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / max(1, len(f1s))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True, help="development data folder (wcxb-dev-articles, iptc-mediatopics)")
@@ -261,6 +326,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extra-weight", type=float, default=EXTRA_WEIGHT, help="weight of a taxonomy or lexicon doc vs a page variant")
     ap.add_argument("--term-weight", type=float, default=TERM_WEIGHT, help="weight of a single top-tier lexicon term doc")
     ap.add_argument("--secondary-weight", type=float, default=SECONDARY_WEIGHT, help="weight of a page as an example of its other accepted topics (0: not used)")
+    ap.add_argument("--current-events", type=Path, default=None,
+                    help="folder of Wikipedia Current events daily pages as markdown (see load_current_events)")
+    ap.add_argument("--wce-weight", type=float, default=WCE_WEIGHT, help="weight of a current-events item vs a page variant")
+    ap.add_argument("--wce-min-df", type=int, default=WCE_MIN_DF, help="items a current-events feature must occur in")
+    ap.add_argument("--wce-cap", type=int, default=0, help="at most this many current-events items per topic (0: all)")
+    ap.add_argument("--bbc-tune", action="store_true", help="also print BBC tuning-half figures of the final model (aggregate only)")
     ap.add_argument("--quick", action="store_true", help="skip the cross-fitted calibration (for experiments only)")
     args = ap.parse_args(argv)
     started = time.time()
@@ -276,18 +347,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.secondary_weight > 0:  # a page's other accepted topics, as weaker examples
         page_rows += [(Item(v.id, v.title, v.body, (code,)), "wcxb-secondary")
                       for it in pages for code in it.gold[1:] for v in variants(it)[:2]]
-    rows = page_rows + extra
+    wce = load_current_events(args.current_events) if args.current_events else []
+    if args.wce_cap:
+        wce = cap_per_topic(wce, args.wce_cap)
+    rows = page_rows + extra + [(it, "wce") for it in wce]
     items = [it for it, _ in rows]
     sources = [s for _, s in rows]
     feats = featurize(items, args.title_weight)
-    vocab = build_vocab(feats, sources, sum(s == "wcxb" for s in sources))
+    vocab = build_vocab(feats, sources, sum(s == "wcxb" for s in sources), args.wce_min_df)
     index = {t: i for i, t in enumerate(vocab)}
     X = matrix(feats, index)
     y = np.array([code_index[it.gold[0]] for it in items])
-    weight = np.array([1.0 if s == "wcxb" else args.secondary_weight if s == "wcxb-secondary" else args.term_weight * float(s.split(":")[1]) / 3.0
+    weight = np.array([1.0 if s == "wcxb" else args.wce_weight if s == "wce" else args.secondary_weight if s == "wcxb-secondary" else args.term_weight * float(s.split(":")[1]) / 3.0
                        if s.startswith("lexicon-term") else args.extra_weight for s in sources])
     print(f"train_topics: {len(pages)} tuning pages ({len(page_rows)} variants), {len(extra)} taxonomy/lexicon docs, "
-          f"{len(vocab)} features", file=sys.stderr)
+          f"{len(wce)} current-events items, {len(vocab)} features", file=sys.stderr)
 
     # out-of-fold predictions on the pages (whole and short) for calibration and thresholds
     is_page = np.array([s.startswith("wcxb") for s in sources])
@@ -317,6 +391,11 @@ def main(argv: list[str] | None = None) -> int:
     top1 = float(np.mean([int(np.argmax(r)) in g for r, g in zip(p, gold)]))
     print(f"train_topics: out-of-fold top-1 {top1:.3f}; Platt a={a:.3f} b={b0:.3f}; threshold {thr}, floor {floor}",
           file=sys.stderr)
+    if not args.quick:
+        whole = np.array([kinds_seen == 1 for kinds_seen in _occurrence([items[i].id for i in keep_eval])])
+        for name, sel in (("whole", whole), ("short", ~whole)):
+            f1 = oof_macro_f1(p[sel], [g for g, s in zip(gold, sel) if s], [items[i].gold[0] for i, s in zip(keep_eval, sel) if s], code_index)
+            print(f"train_topics: out-of-fold WCXB macro-F1 {name} {f1:.3f}", file=sys.stderr)
 
     model = fit(X, y, weight, args.c)
     w, bias = full_weights(model, len(TOP_CODES))
@@ -326,13 +405,22 @@ def main(argv: list[str] | None = None) -> int:
         "title_weight": args.title_weight, "max_body_words": MAX_BODY_WORDS, "C": args.c, "extra_weight": args.extra_weight, "term_weight": args.term_weight, "secondary_weight": args.secondary_weight,
         "platt_a": a, "platt_b": b0, "threshold": thr, "floor": floor,
         "lexicon": not args.no_lexicon, "oof_top1": round(top1, 4),
+        "current_events_weight": args.wce_weight if wce else 0.0, "current_events_min_df": args.wce_min_df,
     }
     tm = TopicModel(vocab, w, bias, TOP_CODES, [labels[c] for c in TOP_CODES], config)
+    if args.bbc_tune:
+        from eval.topics import score_bbc
+
+        bbc = [it for it in load_bbc(args.data / "bbc-news") if half(it.id) == TUNE]
+        for name, its in (("whole", bbc), ("short", [short(it) for it in bbc])):
+            print(f"train_topics: BBC tuning half macro-F1 {name} {score_bbc(tm.tag, its)['macro_f1']:.3f}", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tm.save(args.out)
     sidecar = {
         "model": args.out.name,
-        "trained_by": "python eval/train_topics.py --data ../shared/data" + (" --no-lexicon" if args.no_lexicon else ""),
+        "trained_by": "python eval/train_topics.py --data ../shared/data"
+                      + (" --current-events ~/.cache/newsworker/topics/current-events" if wce else "")
+                      + (" --no-lexicon" if args.no_lexicon else ""),
         "method": "multinomial logistic regression (scikit-learn lbfgs, balanced classes) over word unigrams and "
                   "bigrams; Platt calibration and thresholds fitted on 5-fold out-of-fold predictions",
         "classes": TOP_CODES,
@@ -343,7 +431,16 @@ def main(argv: list[str] | None = None) -> int:
             {"name": "IPTC Media Topics (release 2019-04-06)", "items": sum(1 for _, s in extra if s == "iptc"),
              "source": "IPTC NewsCodes Media Topics: concept labels and definitions, labelled by top-level ancestor",
              "licence": "CC-BY-4.0, IPTC"},
-        ] + ([{"name": "newsworker topic lexicon: each term alone and bags of terms", "items": sum(1 for _, s in extra if s.startswith("lexicon")),
+        ] + ([{"name": "Wikipedia Current events portal: daily news summaries under topic headings",
+               "items": len(wce),
+               "source": "en.wikipedia.org/wiki/Portal:Current_events daily pages, as markdown snapshots in the public "
+                         "GitHub repository fordred/wikinews (docs/_posts, commit " + _source_commit(args.current_events) + "); "
+                         "each cited bullet is an item, its section heading the label (eval/topic_data.py: CURRENT_EVENTS_CODE), "
+                         "the story name above it the title",
+               "licence": "CC BY-SA 4.0 (Wikipedia text; the model is trained on it, no text is shipped), attribution: "
+                          "Wikipedia contributors",
+               "labels": "portal section headings mapped to IPTC top-level concepts"}] if wce else [])
+          + ([{"name": "newsworker topic lexicon: each term alone and bags of terms", "items": sum(1 for _, s in extra if s.startswith("lexicon")),
                "source": "eval/topic_lexicon.py, written by the newsworker authors",
                "licence": "Apache-2.0 (this project)"}] if not args.no_lexicon else []),
         "not_used": "BBC News (research-only; evaluation only), WCXB report half, and the reserved sets "

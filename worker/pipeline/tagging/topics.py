@@ -5,8 +5,9 @@ tuned on and lost ~0.2 macro-F1 on other outlets. The model (``eval/train_topics
 ``worker/data/topic_model.npz``, provenance in ``topic_model.json``) is a multinomial logistic
 regression over word and word-pair features; inference is a dictionary look-up per feature and
 one small matrix product (CPU time per article beside the old lexicon's: ``eval/topics.py``).
-Its training data: our hand labels on web pages, the IPTC taxonomy's own definitions, and the
-old lexicon's terms as examples of their concepts (``worker/data/topic_model.json``).
+Its training data: our hand labels on web pages, the IPTC taxonomy's own definitions, news
+summaries from the Wikipedia Current events portal filed under topic headings, and the old
+lexicon's terms as examples of their concepts (``worker/data/topic_model.json``).
 
 Features: word unigrams and adjacent-word bigrams of the title and of the first
 ``max_body_words`` words of the body, each counted ``title_weight`` times in the title and once
