@@ -135,3 +135,27 @@ def test_settings_are_declared_once() -> None:
     assert from_env(Settings, to_env(custom)) == custom
     secret = Settings.from_env({"NEWSWORKER_SASL_PASSWORD": "hunter2"})
     assert "hunter2" not in repr(secret) and "hunter2" not in str(secret.redacted())
+
+
+def test_site_line_sketch_is_one_setting_for_batch_and_stream() -> None:
+    """Off by default (replays must reproduce article ids); when on, batch keeps a sketch
+    over its input and drops a line that recurs on the site's pages."""
+    furniture = "Subscribe to our morning newsletter for the day's top stories from the valley"
+    stories = [
+        f"Story {i} headline about the harbour\n\nThe harbour board met on day {i} and agreed a budget for "
+        f"dredging number {i}, officials said, after weeks of debate about costs and tides.\n\n{furniture}"
+        for i in range(6)
+    ]
+    lines = b"".join(
+        orjson.dumps({"url": f"https://valley.example/{i}", "body": body, "content_type": "text/plain"}) + b"\n"
+        for i, body in enumerate(stories)
+    )
+
+    def last_text(environ: dict[str, str]) -> str:
+        out = io.BytesIO()
+        process_paths(["-"], out, io.BytesIO(lines), Settings.from_env(environ))
+        records = [orjson.loads(line) for line in out.getvalue().splitlines()]
+        return [r["value"]["text"] for r in records if r["topic"] == "articles.clean"][-1]
+
+    assert Settings().site_lines is False
+    assert furniture not in last_text({"NEWSWORKER_SITE_LINES": "1"})

@@ -27,6 +27,7 @@ from worker.config import Settings
 from worker.pipeline.intake.deadletter import dead_letter
 from worker.pipeline.model import Origin, PageError
 from worker.pipeline.stats import Stats
+from worker.pipeline.segment.sitelines import SiteLineSketch
 from worker.pipeline.process import PageOutcome, dead_letter_record, decide_with_verdict, handle_input, warm_up
 from worker.pipeline.intake.decode import identity_of
 from worker.stream.codec import decode_candidate, encode_candidate
@@ -58,7 +59,7 @@ class NewsWorker:
         self.metrics = metrics or Metrics()
         self.pool: AnalysisPool | None = None
         if settings.process_workers > 0:
-            self.pool = AnalysisPool(settings.process_workers, settings.limits, settings.schemas_path(), self.metrics)
+            self.pool = AnalysisPool(settings.process_workers, settings.limits, settings.schemas_path(), self.metrics, settings.site_lines)
         self._positions: dict[tuple[str, int], int] = {}
         timeouts: dict[str, Any] = {}
         if settings.fast_group_timeouts:  # the embedded broker joins groups slowly otherwise
@@ -103,6 +104,8 @@ class NewsWorker:
         self.app.on_partitions_revoked.connect(self._on_revoked)
         self.publisher = Publisher(self.app, settings, self.metrics, self.offsets)
         self.dedup = DedupState(self.app, settings, self.metrics)
+        # Lines recurring on a site's pages (NEWSWORKER_SITE_LINES, off by default: see config).
+        self.sites = SiteLineSketch() if settings.site_lines else None
         # In the background: the core loads while faust starts and joins the group.
         self.warming: WarmUp | None = warm_up_in_background() if settings.process_workers <= 0 else None
         self._define_agents()
@@ -148,7 +151,7 @@ class NewsWorker:
     async def _analyze(self, data: bytes, origin: Origin) -> PageOutcome:
         if self.pool is not None:
             return await self.pool.analyze(data, origin)
-        return handle_input(data, origin, self.settings.limits, schemas=self.settings.schemas_path())
+        return handle_input(data, origin, self.settings.limits, schemas=self.settings.schemas_path(), sites=self.sites)
 
     async def on_raw_page(self, message: Any) -> None:
         """Never raises: every page ends as candidates or a dead letter, and its offset

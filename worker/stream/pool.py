@@ -23,6 +23,7 @@ from worker.pipeline.intake.deadletter import dead_letter
 from worker.pipeline.intake.decode import identity_of
 from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin, PageError
+from worker.pipeline.segment.sitelines import SiteLineSketch
 from worker.pipeline.process import PageOutcome, handle_input, warm_up
 from worker.stream.metrics import Metrics
 
@@ -44,13 +45,24 @@ def _init_child() -> None:
     warm_up()
 
 
+_SITES: SiteLineSketch | None = None  # this child's own per-site line sketch, when enabled
+
+
+def _analyze_in_child(data: bytes, origin: Origin, limits: Limits, schemas: Path | None, site_lines: bool) -> PageOutcome:
+    global _SITES
+    if site_lines and _SITES is None:
+        _SITES = SiteLineSketch()
+    return handle_input(data, origin, limits, schemas=schemas, sites=_SITES if site_lines else None)
+
+
 def _ready() -> bool:
     return True
 
 
 class AnalysisPool:
-    def __init__(self, workers: int, limits: Limits, schemas: Path | None, metrics: Metrics) -> None:
+    def __init__(self, workers: int, limits: Limits, schemas: Path | None, metrics: Metrics, site_lines: bool = False) -> None:
         self.workers = workers
+        self.site_lines = site_lines
         self.limits = limits
         self.schemas = schemas
         self.metrics = metrics
@@ -91,7 +103,7 @@ class AnalysisPool:
 
     async def analyze(self, data: bytes, origin: Origin) -> PageOutcome:
         """``handle_input`` in a child process; never raises."""
-        job = partial(handle_input, data, origin, self.limits, schemas=self.schemas)
+        job = partial(_analyze_in_child, data, origin, self.limits, self.schemas, self.site_lines)
         limit = self.limits.page_time_limit_s * 2
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
