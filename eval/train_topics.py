@@ -65,6 +65,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eval.lexicon_topics import _plural as lexicon_plural  # noqa: E402
 from eval.split import TUNE, half  # noqa: E402
 from eval.topic_data import Item, load_bbc, load_current_events, load_iptc, load_wcxb, read_labels, short  # noqa: E402
 from worker.pipeline.tagging.topics import MODEL_PATH, TopicModel, topic_terms  # noqa: E402
@@ -106,17 +107,9 @@ def lexicon_terms() -> dict[str, list[tuple[str, float]]]:
 
 
 def _plural(term: str) -> str:
-    """A regular English plural of the last word (the lexicon lists singular forms)."""
-    head, _, last = term.rpartition(" ")
-    if not last.isalpha() or len(last) < 3 or last.endswith("s"):
-        return term
-    if last.endswith(("x", "z", "ch", "sh")):
-        last += "es"
-    elif last.endswith("y") and last[-2] not in "aeiou":
-        last = last[:-1] + "ies"
-    else:
-        last += "s"
-    return f"{head} {last}" if head else last
+    """A regular English plural of the last word (the lexicon lists singular forms); the
+    term itself where it has none."""
+    return lexicon_plural(term) or term
 
 
 def lexicon_docs(rng: random.Random) -> list[tuple[Item, str]]:
