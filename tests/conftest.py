@@ -67,7 +67,7 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBrok
         broker.close()
 
 
-CONTRACT_FILES = {"test_compose.py", "test_asyncapi.py", "test_contract.py"}
+CONTRACT_FILES = {"test_compose.py", "test_asyncapi.py", "test_contract.py", "test_readme.py"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
