@@ -84,15 +84,6 @@ class Stats:
         buckets = [self.dropped.get(stage, {})] if stage else list(self.dropped.values())
         return sum(n for b in buckets for n in b.values())
 
-    def drops_since(self, before: "Stats | None") -> list[tuple[str, str]]:
-        """(stage, reason) pairs counted here and not in ``before``: the drops of one page
-        when ``before`` is a copy taken when the page started."""
-        out = []
-        for stage, bucket in self.dropped.items():
-            old = before.dropped.get(stage, {}) if before else {}
-            out += [(stage, reason) for reason, n in bucket.items() if n > old.get(reason, 0)]
-        return out
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "counts": {s: dict(sorted(b.items())) for s, b in sorted(self.counts.items())},

@@ -26,6 +26,7 @@ import orjson
 from aiokafka import errors as kafka_errors
 
 from worker.config import Settings
+from worker.pipeline.stats import PUBLISH
 from worker.pipeline.intake.deadletter import dead_letter
 from worker.pipeline.model import Origin, OutRecord, PageError
 from worker.pipeline.process import dead_letter_record
@@ -229,7 +230,7 @@ class Publisher:
             error = PageError(
                 "publish_failed",
                 f"could not publish {len(lost)} of {len(delivery.records)} records; first to {out.topic}: {type(cause).__name__}: {cause}",
-                stage="publish", reason=reason_slug(type(cause).__name__),
+                stage=PUBLISH, reason=reason_slug(type(cause).__name__),
             )
             letter = dead_letter(error, delivery.origin, delivery.data, max_raw_bytes=self.settings.limits.max_dead_letter_raw_bytes,
                                  page_id=delivery.page_id, url=delivery.url)
