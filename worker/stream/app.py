@@ -168,7 +168,7 @@ class NewsWorker:
             error = PageError("internal_error", f"{type(exc).__name__}: {exc}")
             page_id, url = identity_of(data, self.settings.limits)
             outcome = PageOutcome([], dead_letter(error, origin, data, max_raw_bytes=self.settings.limits.max_dead_letter_raw_bytes, page_id=page_id, url=url))
-        self.metrics.stage_seconds.labels("analyze").observe(time.perf_counter() - started)
+        self.metrics.child(self.metrics.stage_seconds, "analyze").observe(time.perf_counter() - started)
         self.metrics.record_stats(outcome.stats)
         delivery = Delivery(token, [], origin, data)
         if outcome.dead_letter is not None:
@@ -207,14 +207,14 @@ class NewsWorker:
             data = message.value if isinstance(message.value, bytes) else b""
             letter = dead_letter(error, self._origin(message), data, max_raw_bytes=self.settings.limits.max_dead_letter_raw_bytes)
             records = [dead_letter_record(letter)]
-        self.metrics.stage_seconds.labels("dedup").observe(time.perf_counter() - started)
+        self.metrics.child(self.metrics.stage_seconds, "dedup").observe(time.perf_counter() - started)
         data = message.value if isinstance(message.value, bytes) else b""
         delivery = Delivery(token, self.publisher.outgoing_all(records), self._origin(message), data, page_id=page_id)
         if records and records[0].role != "dlq":
             delivery.url = records[0].value.get("url")
         await self.publisher.deliver(delivery)
         if page_ts:
-            self.metrics.stage_seconds.labels("page_to_article").observe(max(0.0, time.time() - page_ts))
+            self.metrics.child(self.metrics.stage_seconds, "page_to_article").observe(max(0.0, time.time() - page_ts))
 
     # -- operations -----------------------------------------------------------------
 

@@ -144,10 +144,10 @@ class Publisher:
         return out
 
     def _count(self, out: Outgoing) -> None:
-        self.metrics.records_out.labels(out.topic).inc()
+        self.metrics.child(self.metrics.records_out, out.topic).inc()
         if out.is_dead_letter:
             reason = out.headers[0][1].decode() if out.headers else "unknown"
-            self.metrics.dead_letters.labels(reason).inc()
+            self.metrics.child(self.metrics.dead_letters, reason).inc()
         elif out.topic == self.settings.topics.duplicates:
             self.metrics.duplicates.inc()
 
