@@ -36,7 +36,7 @@ from worker.pipeline.process import dead_letter_record, decide, handle_input
 from worker.pipeline.tagging.routing import IPTC_TOP_LEVEL, M49_REGIONS
 from worker.pipeline.intake.schemas import SCHEMA_FILES, load_schema
 from worker.stream.admin import topic_specs
-from worker.stream.codec import encode_candidate
+from worker.stream.codec import decode_candidate, encode_candidate
 
 REPO = Path(__file__).resolve().parents[1]
 DOC_PATH = REPO / "docs" / "asyncapi.yaml"
@@ -258,7 +258,10 @@ def test_candidate_payload_describes_what_the_analyze_stage_sends(doc: dict[str,
         validate(wire)
         # The article lacks exactly the verdict fields the description names; with them
         # added (as the dedup stage does) it is a valid article.schema.json record.
-        assert set(load_schema("article")["required"]) - set(wire["article"]) == verdict_fields
+        # ... and without the text, which its paragraphs rebuild.
+        assert wire["text_from"] == "paragraphs" and "text" not in wire["article"]
+        assert set(load_schema("article")["required"]) - set(wire["article"]) == verdict_fields | {"text"}
+        assert decode_candidate(encode_candidate(candidate))[0] == candidate
     # The dedup stage's published record is the candidate's article plus those fields.
     published = decide(outcome.candidates[0], DedupIndex(), ts=1_700_000_000.0)[0]
     assert published.role == "articles"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 import fastjsonschema
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -203,6 +204,24 @@ def test_candidate_round_trips_through_the_wire_format() -> None:
     assert back == candidate and page_ts == 12.5
     empty = Candidate(article={"article_id": "b" * 32}, fingerprint=fingerprint(""))
     assert decode_candidate(encode_candidate(empty))[0] == empty
+
+
+def test_candidate_text_travels_once_and_comes_back_in_place() -> None:
+    fp = fingerprint(story(ACME), title="Acme profit up 8%", source="wire.example")
+    paragraphs = ["First paragraph, with a comma.", "Second one.\nWith a line break inside."]
+    article = {"article_id": "c" * 32, "paragraphs": paragraphs, "text": "\n\n".join(paragraphs), "language": "en"}
+    wire = encode_candidate(Candidate(article=article, fingerprint=fp))
+    assert wire.count(b"Second one.") == 1
+    back = decode_candidate(wire)[0]
+    assert back.article == article and list(back.article) == list(article)  # same fields, same order
+    # A text that is not the join of the paragraphs is sent as it is.
+    odd = dict(article, text="A summary that differs from the paragraphs.")
+    wire = encode_candidate(Candidate(article=odd, fingerprint=fp))
+    assert b"A summary that differs" in wire and decode_candidate(wire)[0].article == odd
+    # An envelope from a worker before text_from existed still decodes.
+    legacy = orjson.loads(wire)
+    del legacy["text_from"]
+    assert decode_candidate(orjson.dumps(legacy))[0].article == odd
 
 
 def test_decide_publishes_the_kind_and_counts_verification() -> None:
