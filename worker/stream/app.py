@@ -39,11 +39,13 @@ from worker.stream.kafka_client import faust_credentials
 from worker.stream.metrics import Metrics
 from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
 from worker.stream.batching import event_batches
+from worker.stream import batch_codec
 from worker.stream.startup import PromptTableManager, WarmUp, warm_up_in_background
 
 log = logging.getLogger("newsworker")
 
 offset_hooks.install()  # fails at import when faust's internals moved: never run without it
+batch_codec.install()  # zstd batches with a warm context (~10x less CPU per batch)
 
 HOLE_CHECK_S = 2.0
 HOLE_MIN_AGE_S = 6.0
