@@ -40,6 +40,7 @@ from worker.stream.metrics import Metrics
 from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
 from worker.stream.batching import event_batches
 from worker.stream import batch_codec
+from worker.stream.partitioner import KeyHashPartitioner
 from worker.stream.startup import PromptTableManager, WarmUp, warm_up_in_background
 
 log = logging.getLogger("newsworker")
@@ -82,6 +83,7 @@ class NewsWorker:
             producer_acks=-1,
             producer_linger=0.005,
             producer_max_batch_size=512 * 1024,  # articles are ~5 KB; the 16 KB default sends a request per 3 records
+            producer_partitioner=KeyHashPartitioner(),  # Kafka's murmur2 choice, each key hashed once
             producer_compression_type=settings.compression_type(),  # JSON articles shrink several-fold (bench.variants)
             producer_request_timeout=settings.delivery_timeout_s,  # a batch not acknowledged by then fails
             broker_commit_interval=1.0,
