@@ -68,16 +68,24 @@ METHOD = [
     "page and against the raw topic's own size (the raw pages are produced uncompressed). `python -m bench.variants` "
     "compares codecs and routing choices the same way.",
     "Two workers' per-worker efficiency: pages per worker CPU-second (both processes' CPU) against one worker's.",
+    "Real pages (`bench/real_pages.py`, development data from ../shared/data, outside the repo): the WCXB dev pages "
+    "rendered to plain text with all their furniture (10-18 KB, as `bench/text_bench.py`) and the same pages' HTML; "
+    "the whole core per page (intake, segmentation or extraction, cleanup, tagging, fingerprint, dedup against the "
+    "pages before it) beside jusText on the text pages' blocks and `trafilatura.extract` on the HTML, each over the "
+    "same pages back to back, best of 3 passes of process CPU time. jusText and trafilatura do less (no tags, no "
+    "dedup), so the ratios favour them.",
+    "Start-up (`bench/startup.py`): `python -m worker demo` on the seed page with the embedded broker, as on a fresh "
+    "clone, best of 3, phases read from the worker's own log lines.",
     "NEWSWORKER_PROCESS_WORKERS is left at its default, auto, which is 0 (analysis on the event loop) on 2 cores.",
 ]
 
 
 def _sizes(args: argparse.Namespace) -> dict[str, int]:
     if args.quick:
-        return {"core": 30, "naive": 30, "e2e": 30, "paced_min": 15, "paced_max": 30, "two": 30, "profile": 0}
+        return {"core": 30, "naive": 30, "e2e": 30, "paced_min": 15, "paced_max": 30, "two": 30, "profile": 0, "real": 5}
     n = args.pages
     return {"core": n, "naive": min(n, args.naive_pages), "e2e": n, "paced_min": 50, "paced_max": n,
-            "two": n, "profile": min(n, 2000)}
+            "two": n, "profile": min(n, 2000), "real": 120}
 
 
 def measure(args: argparse.Namespace, log: Any) -> dict[str, Any]:
@@ -113,6 +121,15 @@ def measure(args: argparse.Namespace, log: Any) -> dict[str, Any]:
     texts = article_texts(text)
     result["dedup_memory"] = [memory(texts, store) for store in ("memory", "table")]
 
+    log("real pages: the core beside jusText (text) and trafilatura (HTML)")
+    from bench import real_pages
+
+    result["real_pages"] = real_pages.measure(args.data, size["real"], 1 if args.quick else 3)
+    if not args.quick or args.startup:
+        from bench import startup
+
+        log("start-up: newsworker demo on the seed page (embedded broker)")
+        result["startup"] = startup.measure([str(startup.SEED)], 1 if args.quick else 3) if startup.SEED.exists() else None
     if not args.no_kafka:
         measure_e2e(args, size, result, text, log)
     result["machine"]["load_average_end"] = load_average()
@@ -200,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--paced-seconds", type=float, default=8.0, help="length of each paced latency run")
     ap.add_argument("--no-two-workers", action="store_true")
     ap.add_argument("--no-kafka", action="store_true", help="core, naive and memory only")
+    ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data",
+                    help="development data for the real-pages rows (default ../shared/data; left out when missing)")
+    ap.add_argument("--startup", action="store_true", help="also time the demo's start-up in --quick runs")
     ap.add_argument("--keep-logs", action="store_true", help="keep worker/broker-side logs and the py-spy recording")
     args = ap.parse_args(argv)
     args.argv = argv

@@ -92,10 +92,57 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                         f"{_f(two.get('pages_per_worker_cpu_s'))} vs {_f(one.get('pages_per_worker_cpu_s')) if one else '-'} pages per "
                         f"worker CPU-second (CPU {two.get('worker_cpu_s')} s for both)"))
     mem = r.get("dedup_memory")
+    real = r.get("real_pages")
+    if real:
+        t, h = real["text"], real["html"]
+        out.append(("7 real pages", "text: core (all stages) CPU µs per page", _f(t["core_us"], 0),
+                    f"{t['pages']} {t['what']}, mean {t['mean_kb']} KB; {_f(t['core_us_per_14kb'], 0)} µs per 14 KB; best of {real['repeat']}"))
+        out.append(("7 real pages", "text: segmentation alone, CPU µs per 14 KB page", _f(t["segment_us_per_14kb"], 0),
+                    f"segment_text; {_f(t['segment_us'], 0)} µs per page"))
+        if t.get("justext_us"):
+            out.append(("7 real pages", "text: core / jusText speed", f"{t['justext_us'] / t['core_us']:.2f}x",
+                        f"jusText {_f(t['justext_us'], 0)} µs per page on the same pages (it only classifies paragraphs)"))
+        out.append(("7 real pages", "HTML: core (all stages) CPU µs per page", _f(h["core_us"], 0),
+                    f"{h['pages']} {h['what']}, mean {h['mean_kb']} KB"))
+        out.append(("7 real pages", "HTML: core / trafilatura speed", f"{h['trafilatura_us'] / h['core_us']:.2f}x",
+                    f"trafilatura.extract {_f(h['trafilatura_us'], 0)} µs per page on the same pages (extraction only)"))
+    elif "real_pages" in r:
+        out.append(("7 real pages", "not run", "-", "no development data (../shared/data or --data)"))
+    st = r.get("startup")
+    if st:
+        marks = st["best"]["seconds"]
+        phases, previous = [], 0.0
+        for name in ("broker", "worker_starting", "worker_ready", "results", "worker_exit", "total"):
+            if name in marks:
+                phases.append(f"{name} +{marks[name] - previous:.2f}")
+                previous = marks[name]
+        out.append(("8 start-up", "newsworker demo on the seed page, seconds", f"{marks['total']:.2f}",
+                    f"best of {st['runs']} (failed runs {st['failed_runs']}); " + ", ".join(phases) + f"; {st['best']['summary']}"))
     if mem:
         for m in mem:
             out.append(("6 dedup memory", f"bytes per remembered article ({m['store']} store)", _f(m["bytes_per_article"]),
                         f"{m['articles']} articles, {m['clean']} clean; tracemalloc, bench/dedup_bench.memory"))
+    return out
+
+
+def _real_goals(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """Issue 16's real-page ratios, issue 13's text-path cost and the start-up bound."""
+    real, st = r.get("real_pages"), r.get("startup")
+    out: list[tuple[str, str, str, bool | None]] = []
+    if real:
+        t, h = real["text"], real["html"]
+        if t.get("justext_us"):
+            x = t["justext_us"] / t["core_us"]
+            out.append(("real text pages: core (all stages) / jusText speed", ">= 5x", f"{x:.1f}x", x >= 5))
+        x = h["trafilatura_us"] / h["core_us"]
+        out.append(("real HTML pages: core (all stages) / trafilatura speed", ">= 8x", f"{x:.1f}x", x >= 8))
+        us = t["segment_us_per_14kb"]
+        out.append(("text path (segmentation) CPU per 14 KB real page", "<= 2 ms", f"{us / 1000:.1f} ms", us <= 2000))
+    else:
+        out.append(("real-page speed ratios", "see issue 16", "not run (no development data)", None))
+    if st:
+        total = st["best"]["seconds"]["total"]
+        out.append(("newsworker demo on one page, start to finish", "< 5 s", f"{total:.1f} s", total < 5 and st["failed_runs"] == 0))
     return out
 
 
@@ -118,6 +165,7 @@ def goals(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         ("2 workers' per-worker efficiency / 1 worker's (pages per worker CPU-s)", ">= 0.90",
          f"{ratios['two_vs_one_per_cpu_s']:.2f}" if "two_vs_one_per_cpu_s" in ratios else "not run",
          ratios["two_vs_one_per_cpu_s"] >= 0.9 if "two_vs_one_per_cpu_s" in ratios else None),
+        *_real_goals(r),
         ("p99 page-to-article latency at 50% load", "<= 100 ms", f"{lat50['p99_ms']:.0f} ms" if lat50 else "not run",
          lat50["p99_ms"] <= 100 if lat50 else None),
     ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SEED, shared_path
 
 pytestmark = pytest.mark.kafka
 
@@ -21,8 +21,8 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, Pat
     out = tmp_path_factory.mktemp("bench")
     paths = {"json": out / "b.json", "png": out / "docs" / "b.png", "md": out / "docs" / "b.md"}
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--quick", *(f"--{k}={v}" for k, v in paths.items())],
-        cwd=REPO, capture_output=True, text=True, timeout=240,
+        [sys.executable, "-m", "bench.run", "--quick", "--startup", *(f"--{k}={v}" for k, v in paths.items())],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(paths["json"].read_text()), paths["png"], paths["md"], proc.stdout
@@ -78,3 +78,19 @@ def test_png_markdown_and_table_are_written(quick_run) -> None:
         assert heading.lower() in text.lower()
     for section in ("1 core", "2 e2e", "3 pass-through", "4 naive", "5 scale-out", "6 dedup memory"):
         assert section in stdout and section in text
+
+
+def test_real_page_and_start_up_rows(quick_run) -> None:
+    result, _, md, _ = quick_run
+    shared_path("data", "wcxb-dev-articles")  # the real-page rows need the development data
+    real = result["real_pages"]
+    for kind, rival in (("text", "justext_us"), ("html", "trafilatura_us")):
+        assert real[kind]["pages"] == 5 and real[kind]["core_us"] > 0 and real[kind][rival] > 0
+    assert real["text"]["segment_us_per_14kb"] > 0
+    text = md.read_text()
+    assert "core / jusText speed" in text and "core / trafilatura speed" in text
+    if SEED.exists():
+        startup = result["startup"]
+        assert startup["failed_runs"] == 0 and "1/1 pages accounted for" in startup["best"]["summary"]
+        assert 0 < startup["best"]["seconds"]["broker"] < startup["best"]["seconds"]["total"]
+        assert "8 start-up" in text
