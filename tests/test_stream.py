@@ -115,11 +115,17 @@ def test_thousand_mixed_pages_are_all_accounted_for_and_routed(kafka_broker, wor
     accounted(records, settings, ids)
     by_topic = Counter(r["topic"] for r in records)
     assert by_topic[settings.topics.dlq] >= pages.kinds.count("bad")
-    # Republished stories come out as duplicates of the story they copy.
+    # Republished stories and the stories they copy are found to be duplicates. Which of the
+    # two comes first is the order the dedup stage saw them in: pages on different partitions
+    # are analysed concurrently, so on a busy machine a copy can overtake its original, and
+    # then the original is the duplicate of the copy. Either way the pair is caught.
     dup_pages = {pid for pid, kind in zip(ids, pages.kinds) if kind == "near_duplicate"}
     dup_records = [r["value"] for r in records if r["topic"] == settings.topics.duplicates]
+    copied = {v["duplicate_of"] for v in dup_records}
     caught = {v["page_id"] for v in dup_records} & dup_pages
-    assert len(caught) >= 0.9 * len(dup_pages)
+    overtaken = {r["value"]["page_id"] for r in records
+                 if r["topic"] == settings.topics.articles and r["value"]["article_id"] in copied} & dup_pages
+    assert len(caught | overtaken) >= 0.9 * len(dup_pages), (len(caught), len(overtaken), len(dup_pages))
     clean_ids = [r["value"]["article_id"] for r in records if r["topic"] == settings.topics.articles]
     assert len(clean_ids) == len(set(clean_ids)), "an article was published twice without a redelivery"
     assert all(v["duplicate_of"] != v["article_id"] for v in dup_records)
