@@ -115,6 +115,52 @@ def decode_record(data: bytes) -> ArticleRecord:
         raise ValueError(f"truncated or damaged dedup record: {exc}") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class RecordHead:
+    """What a dedup look-up reads of every candidate before it knows which ones overlap:
+    the time (is it live?), the shingle count (containment) and the signature. The rest
+    (ids, verdict, features) is read with :func:`decode_record` for the few that overlap."""
+
+    ts: float
+    shingles: int
+    signature: bytes
+
+
+_TS_SHINGLES = struct.Struct("<d11xH")  # ts at offset 1, shingles at 20 (see _HEAD)
+
+
+def decode_head(data: bytes) -> RecordHead:
+    """The :class:`RecordHead` of an :func:`encode_record` value, equal to the same fields of
+    :func:`decode_record`, without building the ids and feature slices a look-up mostly
+    does not need. ``ValueError`` for a value of another type or layout, or truncated."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ValueError(f"a dedup record is bytes, not {type(data).__name__}")
+    data = bytes(data)  # no copy for bytes
+    if not data or data[0] & _VERSION_MASK != VERSION_BYTE:
+        raise ValueError("not a dedup record of this layout")
+    try:
+        flags = data[0]
+        ts, shingles = _TS_SHINGLES.unpack_from(data, 1)
+        pos = _skip_id(data, _HEAD.size)
+        if flags & _HAS_DUP and not flags & _DUP_IS_CLUSTER:
+            pos = _skip_id(data, pos)
+        n_num, n_names, n_title = _COUNTS.unpack_from(data, pos)
+        pos += _COUNTS.size + 2 * (n_num + n_names + n_title)
+        if data[11] >= len(KINDS) or (len(data) - pos) % 2:  # as _decode
+            raise IndexError("counts or kind out of range")
+        return RecordHead(ts, shingles, data[pos:])
+    except (struct.error, IndexError) as exc:
+        raise ValueError(f"truncated or damaged dedup record: {exc}") from exc
+
+
+def _skip_id(data: bytes, pos: int) -> int:
+    (n,) = _LEN.unpack_from(data, pos)
+    end = pos + 2 + (16 if n == _HEX_MARK else n)
+    if end > len(data):
+        raise IndexError("id runs past the end")
+    return end
+
+
 def _decode(data: bytes) -> ArticleRecord:
     flags, ts, sim, kind, exact, shingles, source = _HEAD.unpack_from(data)
     cluster, pos = _decode_id(data, _HEAD.size)
