@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from array import array
 import re
 import struct
 import unicodedata
@@ -171,7 +172,8 @@ def _ngram_hashes(hashed_words: list[int], shingle_size: int) -> np.ndarray:
     """The n-gram hashes from the words' rensa hashes (see :func:`shingle_hashes`)."""
     if not hashed_words:
         return np.zeros(0, dtype=np.uint64)
-    word_hashes = np.asarray(hashed_words, dtype=np.uint64)
+    # array("Q") takes the list of Python ints at half numpy's cost for integers above 2**63
+    word_hashes = np.frombuffer(array("Q", hashed_words), dtype=np.uint64)  # read only: combined is a copy
     k = min(shingle_size, len(word_hashes))
     n = len(word_hashes) - k + 1
     combined = word_hashes[:n].copy()
