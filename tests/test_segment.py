@@ -358,7 +358,8 @@ _TIMEISH_ONE_PATTERN = re.compile(
 
 @settings(max_examples=3000, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("0123456789 :apmAPM agoyesterdaytodayjanfebmaysepSeptdecminhoursyrs.\t\n_x")
-                                        + ["\u00e9", "\u0663", "\u00b2", "\u017f", "\u212a", "\u0131"]), max_size=30))
+                                        + list("AGOJUNOCTnovDecugrlt-") + ["\u00e9", "\u0663", "\u00b2", "\u017f",
+                                                                          "\u212a", "\u0131", "\u00a0"]), max_size=30))
 def test_timeish_split_in_two_searches_answers_as_the_one_pattern(text: str) -> None:
     from worker.pipeline.segment.lines import _DIGIT, _timeish
 
@@ -370,6 +371,15 @@ def test_timeish_split_in_two_searches_answers_as_the_one_pattern(text: str) -> 
         return _TIMEISH_ONE_PATTERN.search(low) is not None
 
     assert _timeish(text) == reference(text)
+
+
+def test_timeish_word_branches_start_with_every_character_re_i_would_match() -> None:
+    import sys
+
+    from worker.pipeline.segment.lines import _WORD_BRANCHES, _WORD_FIRSTS
+
+    first = re.compile("[" + "".join(sorted({b[0] for b in _WORD_BRANCHES})) + "]", re.I)
+    assert {c for c in map(chr, range(sys.maxunicode + 1)) if first.fullmatch(c)} == set(_WORD_FIRSTS)
 
 
 def test_timeish_examples() -> None:

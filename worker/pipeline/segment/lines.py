@@ -49,7 +49,18 @@ _TIMEISH_DIGITS = re.compile(
     r"|\d?\s+" + _MONTH + r"[a-z]*)|(?:19|20)(?<=\b19|\b20)\d\d\b",
     re.I,
 )
-_TIMEISH_WORDS = re.compile(r"\b(?:ago\b|yesterday|today|" + _MONTH + r"[a-z]*\.?\s+\d{1,2}\b)", re.I)
+# The other branches, \b(?:ago\b|yesterday|today|(?:jan|...|dec)[a-z]*\.?\s+\d{1,2}\b) (re.I),
+# also start with a bare character class: the characters that match a branch's first
+# letter under re.I (ASCII upper and lower case, and the long s for "s": what re.I
+# matches, checked over every code point by tests/test_segment.py). Each branch then
+# tests its first letter behind it, case-insensitively, and goes on with the rest.
+_WORD_BRANCHES = ["ago\\b", "yesterday", "today"] + [
+    m + r"[a-z]*\.?\s+\d{1,2}\b" for m in _MONTH[3:-1].split("|")
+]
+_WORD_FIRSTS = "".join(sorted({c for b in _WORD_BRANCHES for c in (b[0], b[0].upper())})) + "\u017f"
+_TIMEISH_WORDS = re.compile(
+    "[" + _WORD_FIRSTS + r"](?<=\b.)(?i:" + "|".join(f"(?<={b[0]}){b[1:]}" for b in _WORD_BRANCHES) + ")"
+)
 _FRAME_CHARS = re.compile(r"[|»›/•·©>]")
 _TERMINAL = frozenset(".!?")
 _CLOSERS = "\"'”’)]»"
