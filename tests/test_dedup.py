@@ -368,3 +368,106 @@ def test_fast_token_and_band_key_paths_equal_their_definitions() -> None:
             f"{b:02x}{'00' * (7 - width)}{sig[b * width:(b + 1) * width].hex()}" for b in range(cfg.bands)
         )
         assert fpm.band_keys(sig, cfg) == expected
+
+
+def test_record_heads_equal_the_fields_of_whole_records() -> None:
+    """A look-up reads only heads (ts, shingles, signature) of its candidates; they must be
+    the very fields decode_record gives, for every layout (clean, duplicate, hex and other
+    ids, features), and a damaged value must still be refused."""
+    from worker.pipeline.dedup.record import decode_head, decode_record, encode_record
+
+    records = [
+        ArticleRecord("self", None, None, "0123456789abcdef", b"\x01\x02" * 4, 1.5, None, 7),
+        ArticleRecord("root", "root", 0.625, "", b"", 2.0, "update"),
+        ArticleRecord("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210", 0.4321, "", b"",
+                      7.25, "republication", 3),
+        ArticleRecord("full", None, None, "00000000000000ff", b"\x07\x00" * 128, 9.0, None, 321,
+                      b"\x01\x00\x02\x00", b"\x03\x00", b"\x09\x00", 0xFFFFFFFF),
+        ArticleRecord("r\u00e9", "other-\u4e2d", 0.3, "ffffffffffffffff", b"\x05\x06", -3.0, None, 0xFFFF,
+                      b"\x01\x00" * 12, b"\x02\x00" * 12, b"\x03\x00" * 3),
+    ]
+    memory, table = MemoryStore(), TableStore()
+    for i, rec in enumerate(records):
+        data = encode_record(rec)
+        head = decode_head(data)
+        whole = decode_record(data)
+        assert (head.ts, head.shingles, head.signature) == (whole.ts, whole.shingles, whole.signature) == (
+            rec.ts, rec.shingles, rec.signature)
+        assert decode_head(bytearray(data)) == head and decode_head(memoryview(data)) == head
+        memory.put_article(f"a{i}", rec)
+        table.put_article(f"a{i}", rec)
+    ids = ["a3", "missing", "a0"]
+    assert memory.get_heads(ids) == table.get_heads(ids) == [decode_head(encode_record(records[3])), None,
+                                                             decode_head(encode_record(records[0]))]
+    good = encode_record(records[3])
+    for bad in (b"", b"\x00" + good[1:], good[:10], good[:-1], "text"):
+        with pytest.raises(ValueError):
+            decode_head(bad)  # type: ignore[arg-type]
+
+
+class CountingStore(MemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.whole_reads: list[str] = []
+        self.head_reads: list[str] = []
+
+    def get_article(self, article_id: str) -> ArticleRecord | None:
+        self.whole_reads.append(article_id)
+        return super().get_article(article_id)
+
+    def get_heads(self, article_ids: list[str]) -> list[Any]:
+        self.head_reads.extend(article_ids)
+        return super().get_heads(article_ids)
+
+
+def _templated(n: int) -> list[str]:
+    """One story as a template: the same wording with other numbers and names."""
+    return [FLOOD_STORY.replace("48 million", f"{40 + i} million").replace("2029", str(2030 + i))
+            .replace("Mara Quintel", f"Person{i} Name{i}").replace("23 votes to 9", f"{20 + i} votes to {i}")
+            for i in range(n)]
+
+
+def test_lookup_reads_whole_records_only_for_candidates_that_overlap() -> None:
+    """Templated stories share LSH buckets with many candidates; the look-up decides on
+    their heads and decodes whole records only to verify the overlapping ones. With
+    thresholds no candidate reaches, no whole record of a candidate is read at all."""
+    strict = DedupConfig(threshold=1.0, containment=1.0)
+    store = CountingStore()
+    index = DedupIndex(store, strict)
+    for i, text in enumerate(_templated(8)):
+        store.whole_reads.clear()
+        assert index.check_and_add(f"t{i}", fingerprint(text), 100.0 + i).kind == "new"
+        assert [r for r in store.whole_reads if r != f"t{i}"] == []  # only the replay check of its own id
+    assert len(set(store.head_reads)) == 7, "the templated copies must have been candidates of each other"
+    # the same stream under the default thresholds: verdicts as a plain index gives them,
+    # whole records read only for candidates that were then verified
+    store, plain = CountingStore(), DedupIndex()
+    index = DedupIndex(store)
+    texts = _templated(8) + [republish(FLOOD_STORY), rescrape(FLOOD_OTHER), FLOOD_OTHER]
+    for i, text in enumerate(texts):
+        store.whole_reads.clear()
+        store.head_reads.clear()
+        fp = fingerprint(text)
+        decision = index.check_and_add(f"a{i}", fp, 100.0 + i)
+        assert decision == plain.check_and_add(f"a{i}", fp, 100.0 + i)
+        verified = [r for r in store.whole_reads if r != f"a{i}"]
+        if decision.duplicate_kind == "exact":  # found by its exact hash: that one record is read
+            verified.remove(decision.duplicate_of)
+        assert set(verified) <= set(store.head_reads)
+        if decision.kind == "new" and decision.kept_apart is None:
+            assert verified == []
+
+
+def test_fingerprint_features_equal_their_one_call_definitions() -> None:
+    """fingerprint() hashes words, numbers, names and title numbers in one rensa call;
+    each must equal what its own function gives."""
+    from worker.pipeline.dedup import fingerprint as fpm
+
+    title = "Harbourside spends \u00a348m on 2 barriers"
+    for text in (FLOOD_STORY, FLOOD_OTHER, rescrape(FLOOD_STORY), "No numbers or Names here at all, just words"):
+        fp = fingerprint(text, title=title)
+        assert fp.numbers == fpm.feature_hashes(fpm._number_keys(text), DEFAULT.max_features)
+        assert fp.names == fpm.feature_hashes(fpm._name_keys(text), DEFAULT.max_features)
+        assert fp.title == fpm.feature_hashes(fpm._number_keys(title), DEFAULT.max_features)
+        assert fp.signature == fpm.signature_of(tokens(f"{title}\n\n{text}"), DEFAULT)
+        assert fingerprint(text).title == b""

@@ -298,3 +298,13 @@ def test_quality_floor_on_dev_pages() -> None:
         scores.append(ev.shingle_prf(_all_text(extract_html(html)), truth)[2])
     assert len(scores) >= 5
     assert statistics.fmean(scores) >= _F1_FLOOR
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?…。:\"”’)( \t\n\u00a0\u2003\u3000\x1c")), max_size=30))
+def test_sentence_end_test_equals_the_regex_it_replaced(text: str) -> None:
+    import re
+
+    from worker.pipeline.html.extract import _ends_sentence
+
+    assert _ends_sentence(text) == bool(re.search(r"[.!?…。:\"”’)]\s*$", text))

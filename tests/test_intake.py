@@ -154,3 +154,36 @@ def test_article_text_is_bounded_below_the_topic_message_size() -> None:
         assert len(record.value["text"].encode()) <= MAX_ARTICLE_TEXT_BYTES
         assert len(orjson.dumps(record.value)) < RAW_TOPIC_MAX_MESSAGE_BYTES // 2
     assert outcome.stats.dropped["cleanup"]["paragraphs_over_article_bound"] >= 1
+
+
+def test_page_time_limit_installs_its_handler_once_and_passes_other_alarms_on() -> None:
+    """time_limit raises a timeout inside the block; its SIGALRM handler is installed once,
+    not swapped per page; an alarm outside any page goes to the handler that was there."""
+    import signal as _signal
+    import time as _time
+
+    from worker.pipeline.intake import timebox
+
+    before = _signal.getsignal(_signal.SIGALRM)
+    seen: list[int] = []
+    _signal.signal(_signal.SIGALRM, lambda signum, frame: seen.append(signum))
+    try:
+        with pytest.raises(PageError) as caught:
+            with timebox.time_limit(0.05):
+                while True:
+                    _time.sleep(0.001)
+        assert caught.value.kind == "timeout" and "0.05 s" in str(caught.value)
+        installs: list[object] = []
+        real_signal = _signal.signal
+        _signal.signal = lambda *a: installs.append(a) or real_signal(*a)  # type: ignore[assignment]
+        try:
+            for _ in range(3):
+                with timebox.time_limit(5.0):
+                    pass
+        finally:
+            _signal.signal = real_signal  # type: ignore[assignment]
+        assert installs == [] and _signal.getitimer(_signal.ITIMER_REAL) == (0.0, 0.0)
+        _signal.raise_signal(_signal.SIGALRM)  # not during a page: the earlier handler gets it
+        assert seen == [_signal.SIGALRM]
+    finally:
+        _signal.signal(_signal.SIGALRM, before)

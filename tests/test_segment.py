@@ -346,3 +346,46 @@ def test_paragraph_deduper_finds_containment_across_paragraphs_lazily() -> None:
     grams = d.grams
     assert ("ferry", "would", "sail") in grams and ("an", "hour", "early") in grams
     assert ("ferry", "said", "the") in grams
+
+
+_TIMEISH_ONE_PATTERN = re.compile(
+    r"\b(?:\d{1,2}:\d\d|\d{1,2}\s?(?:am|pm)\b|\d+\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"|ago\b|yesterday|today|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|\b(?:19|20)\d\d\b)",
+    re.I,
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789 :apmAPM agoyesterdaytodayjanfebmaysepSeptdecminhoursyrs.\t\n_x")
+                                        + list("AGOJUNOCTnovDecugrlt-") + ["\u00e9", "\u0663", "\u00b2", "\u017f",
+                                                                          "\u212a", "\u0131", "\u00a0"]), max_size=30))
+def test_timeish_split_in_two_searches_answers_as_the_one_pattern(text: str) -> None:
+    from worker.pipeline.segment.lines import _DIGIT, _timeish
+
+    def reference(low: str) -> bool:  # _timeish as it was, with the one pattern
+        if _DIGIT.search(low) is None:
+            lc = low.casefold()
+            if "ago" not in lc and "yesterday" not in lc and "today" not in lc:
+                return False
+        return _TIMEISH_ONE_PATTERN.search(low) is not None
+
+    assert _timeish(text) == reference(text)
+
+
+def test_timeish_word_branches_start_with_every_character_re_i_would_match() -> None:
+    import sys
+
+    from worker.pipeline.segment.lines import _WORD_BRANCHES, _WORD_FIRSTS
+
+    first = re.compile("[" + "".join(sorted({b[0] for b in _WORD_BRANCHES})) + "]", re.I)
+    assert {c for c in map(chr, range(sys.maxunicode + 1)) if first.fullmatch(c)} == set(_WORD_FIRSTS)
+
+
+def test_timeish_examples() -> None:
+    from worker.pipeline.segment.lines import _timeish
+
+    for yes in ("updated 10:45", "3 hours ago", "5pm", "12 Jan", "Sept. 4", "in 2019 the", "posted yesterday", "Today"):
+        assert _timeish(yes.casefold()) and _timeish(yes), yes
+    for no in ("page 12 of 40", "a2019", "20190", "agony", "x12:34", "", "no dates here"):
+        assert not _timeish(no), no

@@ -50,6 +50,60 @@ def test_stats_merge_and_pickle_keep_every_count() -> None:
     assert a.last_drop == ("html", "link_block")
 
 
+def test_bulk_merge_equals_replaying_every_count() -> None:
+    """Stats.merge adds a page's figures in bulk; the result must be what replaying each
+    of its counts through did/drop/add_time gives (the former merge), last drop included,
+    also when the page's own was reset."""
+    import random
+
+    rng = random.Random(4)
+    for _ in range(300):
+        total, replayed, page = Stats(), Stats(), Stats()
+        for s in (total, replayed):
+            s.did("intake", "pages", 3)
+            s.drop("segment", "chrome_line", 2)
+        for _ in range(rng.randrange(8)):
+            stage, name, n = rng.choice("abc"), rng.choice("xyz"), rng.randrange(-1, 4)
+            kind = rng.choice(("did", "drop", "drop_raw", "add_time"))
+            if kind == "add_time":
+                page.add_time(stage, n / 10)
+            elif kind == "drop_raw":  # a count drop() itself would not record
+                page.dropped.setdefault(stage, {})[name] = n
+            else:
+                getattr(page, kind)(stage, name, n)
+        if rng.random() < 0.4:
+            page.last_drop = None  # as analyze_page does at its start
+        total.merge(page)
+        for stage, bucket in page.counts.items():
+            for what, n in bucket.items():
+                replayed.did(stage, what, n)
+        for stage, bucket in page.dropped.items():
+            for reason, n in bucket.items():
+                replayed.drop(stage, reason, n)
+        for stage, sec in page.seconds.items():
+            replayed.add_time(stage, sec)
+        if page.last_drop is not None:
+            replayed.last_drop = page.last_drop
+        assert (total.counts, total.dropped, total.seconds, total.last_drop) == (
+            replayed.counts, replayed.dropped, replayed.seconds, replayed.last_drop)
+        page.did("a", "x")  # the merged copy must not alias the page's buckets
+        assert total.counts == replayed.counts
+
+
+def test_timed_adds_wall_time_even_when_the_block_raises() -> None:
+    import time
+
+    stats = Stats()
+    with stats.timed("segment"):
+        time.sleep(0.01)
+    try:
+        with stats.timed("segment"):
+            raise KeyError("x")
+    except KeyError:
+        pass
+    assert stats.seconds["segment"] >= 0.01 and list(stats.seconds) == ["segment"]
+
+
 def test_a_page_of_furniture_is_a_dead_letter_naming_stage_and_reason() -> None:
     outcome = handle_input(_message(FURNITURE_ONLY), ORIGIN, Limits())
     letter = outcome.dead_letter

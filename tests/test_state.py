@@ -88,6 +88,36 @@ def test_mirrored_store_gives_the_index_its_verdicts_and_keeps_one_durable_recor
     assert dict(durable.items()) == dict(plain.store.iter_articles())
 
 
+def test_mirrored_store_serves_candidate_heads_from_memory() -> None:
+    """The index reads candidate heads through ``get_heads``; the stream worker's store
+    must forward it to the in-memory store (where every read goes), so that the stream
+    worker also decodes whole records only for the candidates it verifies."""
+    from worker.pipeline.dedup.index import MemoryStore
+
+    class Spy(MemoryStore):
+        def __init__(self) -> None:
+            super().__init__()
+            self.heads: list[str] = []
+
+        def get_heads(self, article_ids: list[str]) -> list[Any]:
+            self.heads.extend(article_ids)
+            return super().get_heads(article_ids)
+
+    rng = random.Random(5)
+    texts = [story(rng) for _ in range(20)]
+    texts += [edited(texts[i], rng, edits=30) for i in range(10)]
+    memory = Spy()
+    store = MirroredStore(MemoryRecords(), memory)
+    plain = DedupIndex(config=DEFAULT)
+    index = DedupIndex(store, DEFAULT)
+    for i, text in enumerate(texts):
+        fp = fingerprint(text)
+        assert index.check_and_add(f"a{i}", fp, 1000.0 + i) == plain.check_and_add(f"a{i}", fp, 1000.0 + i)
+    assert memory.heads, "the look-ups must have read candidate heads from memory"
+    assert store.get_heads(["a0", "nope"]) == memory.get_heads(["a0", "nope"])
+    assert store.get_heads(["a0"])[0].signature == store.get_article("a0").signature  # type: ignore[union-attr]
+
+
 # -- recovery ---------------------------------------------------------------------------
 
 

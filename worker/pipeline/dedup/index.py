@@ -66,12 +66,12 @@ from typing import Any, Protocol
 import numpy as np
 
 from worker.pipeline.dedup.fingerprint import DEFAULT, DedupConfig, Fingerprint, band_keys
-from worker.pipeline.dedup.record import ArticleRecord, decode_record, encode_record
+from worker.pipeline.dedup.record import ArticleRecord, RecordHead, decode_head, decode_record, encode_record
 from worker.pipeline.dedup.sketch import SlotFrequency
 
 __all__ = [
-    "ArticleRecord", "CompactMultiMap", "Decision", "DedupIndex", "DedupStore", "MemoryStore",
-    "TableStore", "decode_record", "encode_record",
+    "ArticleRecord", "CompactMultiMap", "Decision", "DedupIndex", "DedupStore", "MemoryStore", "RecordHead",
+    "TableStore", "decode_head", "decode_record", "encode_record",
 ]
 
 EXACT, UPDATE, REPUBLICATION = "exact", "update", "republication"
@@ -96,6 +96,9 @@ class DedupStore(Protocol):
     """The key/value operations the index needs; flat tables, no transactions."""
 
     def get_article(self, article_id: str) -> ArticleRecord | None: ...
+    # The heads (ts, shingle count, signature) of many articles, None for unknown ids: a
+    # look-up reads these for every candidate and whole records only for the few that overlap.
+    def get_heads(self, article_ids: list[str]) -> list[RecordHead | None]: ...
     def put_article(self, article_id: str, record: ArticleRecord) -> None: ...
     def delete_article(self, article_id: str) -> None: ...
     def iter_articles(self) -> Iterator[tuple[str, ArticleRecord]]: ...
@@ -124,6 +127,10 @@ class TableStore:
     def get_article(self, article_id: str) -> ArticleRecord | None:
         value = self.articles.get(article_id)
         return None if value is None else decode_record(value)
+
+    def get_heads(self, article_ids: list[str]) -> list[RecordHead | None]:
+        get = self.articles.get
+        return [None if (value := get(article_id)) is None else decode_head(value) for article_id in article_ids]
 
     def put_article(self, article_id: str, record: ArticleRecord) -> None:
         self.articles[article_id] = encode_record(record)
@@ -248,6 +255,10 @@ class MemoryStore:
     def get_article(self, article_id: str) -> ArticleRecord | None:
         raw = self.articles.get(article_id)
         return None if raw is None else decode_record(raw)
+
+    def get_heads(self, article_ids: list[str]) -> list[RecordHead | None]:
+        get = self.articles.get
+        return [None if (raw := get(article_id)) is None else decode_head(raw) for article_id in article_ids]
 
     def put_article(self, article_id: str, record: ArticleRecord) -> None:
         self.articles[article_id] = encode_record(record)
@@ -384,35 +395,58 @@ class DedupIndex:
             record = self._live(first, horizon)
             if record is not None and record.signature == fp.signature:
                 return Decision("duplicate", first, 1.0, record.cluster_id, EXACT), buckets, None
-        seen: set[str] = set()
-        live: list[tuple[str, ArticleRecord]] = []
         size = len(fp.signature)
+        if not size:
+            return None, buckets, None
+        # Candidate ids in bucket order, each once, at most max_candidates of them.
+        seen: dict[str, None] = {}
+        limit = cfg.max_candidates
         for bucket in buckets:
+            if len(seen) >= limit:
+                break
             for candidate in bucket:
-                if candidate in seen or len(seen) >= cfg.max_candidates:
-                    continue
-                seen.add(candidate)
-                record = self._live(candidate, horizon)
-                if record is not None and size and len(record.signature) == size:
-                    live.append((candidate, record))
+                if candidate not in seen:
+                    if len(seen) >= limit:
+                        break
+                    seen[candidate] = None
+        if not seen:
+            return None, buckets, None
+        # Only the heads (ts, shingles, signature): whole records are read below for the
+        # few candidates that overlap enough to be verified.
+        ids = list(seen)
+        live: list[tuple[str, RecordHead]] = [
+            (candidate, head)
+            for candidate, head in zip(ids, self.store.get_heads(ids))
+            if head is not None and head.ts >= horizon and len(head.signature) == size
+        ]
         if not live:
             return None, buckets, None
         # All candidates compared in one vectorised step: templated texts can bring
         # dozens of candidates per article.
         mine = np.frombuffer(fp.signature, dtype="<u2")
-        theirs = np.frombuffer(b"".join(r.signature for _, r in live), dtype="<u2").reshape(len(live), mine.size)
+        theirs = np.frombuffer(b"".join(h.signature for _, h in live), dtype="<u2").reshape(len(live), mine.size)
         weights = self.weights(fp.signature)
         jaccard = (theirs == mine) @ weights / weights.sum()
-        sizes = np.array([r.shingles for _, r in live], dtype=np.float64)
-        smaller = np.minimum(sizes, fp.shingles)
-        # |A & B| = J (|A| + |B|) / (1 + J); over the smaller set. Unknown sizes (0) give 0.
-        containment = np.where(
-            smaller > 0, np.minimum(jaccard * (sizes + fp.shingles) / ((1.0 + jaccard) * np.maximum(smaller, 1.0)), 1.0), 0.0
-        )
-        overlapping = np.flatnonzero((jaccard >= cfg.threshold) | (containment >= cfg.containment))
+        over = jaccard >= cfg.threshold
+        below = np.flatnonzero(~over)
+        if len(below):  # containment only where the Jaccard estimate alone does not suffice
+            jb = jaccard[below]
+            sizes = np.array([live[i][1].shingles for i in below.tolist()], dtype=np.float64)
+            smaller = np.minimum(sizes, fp.shingles)
+            # |A & B| = J (|A| + |B|) / (1 + J); over the smaller set. Unknown sizes (0) give 0.
+            containment = np.where(
+                smaller > 0, np.minimum(jb * (sizes + fp.shingles) / ((1.0 + jb) * np.maximum(smaller, 1.0)), 1.0), 0.0
+            )
+            over[below[containment >= cfg.containment]] = True
+        overlapping = np.flatnonzero(over)
+        if not len(overlapping):
+            return None, buckets, None
         kept_apart = None
         for i in sorted(overlapping.tolist(), key=lambda i: (-jaccard[i], live[i][1].ts, live[i][0])):
-            candidate, record = live[i]
+            candidate = live[i][0]
+            record = self.store.get_article(candidate)
+            if record is None:  # gone between the two reads (a store shared with another writer)
+                continue
             reason = self.contradiction(fp, record)
             if reason is None:
                 sim = round(float(jaccard[i]), 4)

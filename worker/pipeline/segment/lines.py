@@ -35,11 +35,31 @@ TEXT, BULLET, SEP, RELATED = "text", "bullet", "sep", "related"
 
 _TOKEN = re.compile(r"\S+")
 _LINKISH = re.compile(r"https?:|www\.|\.(?:com|org|net|co\.uk|html?)\b|@\w|#\w")
-_TIMEISH = re.compile(
-    r"\b(?:\d{1,2}:\d\d|\d{1,2}\s?(?:am|pm)\b|\d+\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
-    r"|ago\b|yesterday|today|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
-    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|\b(?:19|20)\d\d\b)",
+# A date, a time or "3 hours ago": the pattern
+#   \b(?:\d{1,2}:\d\d|\d{1,2}\s?(?:am|pm)\b|\d+\s?(?:min|...|years?)\s+ago|ago\b|yesterday|today
+#        |(?:jan|...|dec)[a-z]*\.?\s+\d{1,2}\b|\d{1,2}\s+(?:jan|...|dec)[a-z]*|\b(?:19|20)\d\d\b)  (re.I)
+# searched as two: its branches that start with a digit, and the others. A search finds
+# one of an alternation's branches exactly when it finds that branch alone, so "either
+# finds a match" is the same answer. The digit branches start with a bare \d and test
+# the word boundary behind it, so the regex engine skips ahead to digits instead of trying
+# every branch at every position (the same trick as _NAME in dedup/fingerprint.py).
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+_TIMEISH_DIGITS = re.compile(
+    r"\d(?<=\b\d)(?:\d?:\d\d|\d?\s?(?:am|pm)\b|\d*\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"|\d?\s+" + _MONTH + r"[a-z]*)|(?:19|20)(?<=\b19|\b20)\d\d\b",
     re.I,
+)
+# The other branches, \b(?:ago\b|yesterday|today|(?:jan|...|dec)[a-z]*\.?\s+\d{1,2}\b) (re.I),
+# also start with a bare character class: the characters that match a branch's first
+# letter under re.I (ASCII upper and lower case, and the long s for "s": what re.I
+# matches, checked over every code point by tests/test_segment.py). Each branch then
+# tests its first letter behind it, case-insensitively, and goes on with the rest.
+_WORD_BRANCHES = ["ago\\b", "yesterday", "today"] + [
+    m + r"[a-z]*\.?\s+\d{1,2}\b" for m in _MONTH[3:-1].split("|")
+]
+_WORD_FIRSTS = "".join(sorted({c for b in _WORD_BRANCHES for c in (b[0], b[0].upper())})) + "\u017f"
+_TIMEISH_WORDS = re.compile(
+    "[" + _WORD_FIRSTS + r"](?<=\b.)(?i:" + "|".join(f"(?<={b[0]}){b[1:]}" for b in _WORD_BRANCHES) + ")"
 )
 _FRAME_CHARS = re.compile(r"[|»›/•·©>]")
 _TERMINAL = frozenset(".!?")
@@ -98,7 +118,7 @@ def _timeish(low: str) -> bool:
         lc = low.casefold()
         if "ago" not in lc and "yesterday" not in lc and "today" not in lc:
             return False
-    return _TIMEISH.search(low) is not None
+    return _TIMEISH_DIGITS.search(low) is not None or _TIMEISH_WORDS.search(low) is not None
 
 
 def _own(kind: str, text: str, titleish: bool, dateline: bool, stop: frozenset[str]) -> list[float]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from worker.pipeline.dedup.index import ArticleRecord, DedupStore, MemoryStore
+from worker.pipeline.dedup.index import ArticleRecord, DedupStore, MemoryStore, RecordHead
 from worker.stream.state.base import RecordStore
 
 
@@ -27,6 +27,10 @@ class MirroredStore:
 
     def get_article(self, article_id: str) -> ArticleRecord | None:
         return self.memory.get_article(article_id)
+
+    def get_heads(self, article_ids: list[str]) -> list[RecordHead | None]:
+        # Reads, like get_article, go to memory: it holds every record the durable store does.
+        return self.memory.get_heads(article_ids)
 
     def put_article(self, article_id: str, record: ArticleRecord) -> None:
         self.memory.put_article(article_id, record)
@@ -85,6 +89,9 @@ class EvictionView:
 
     def get_article(self, article_id: str) -> ArticleRecord | None:
         return self.store.get_article(article_id)
+
+    def get_heads(self, article_ids: list[str]) -> list[RecordHead | None]:
+        return self.store.get_heads(article_ids)
 
     def put_article(self, article_id: str, record: ArticleRecord) -> None:
         self.store.put_article(article_id, record)
