@@ -338,3 +338,56 @@ def test_local_details_choose_between_namesake_towns(text: str, cc: str) -> None
 def test_local_details_alone_tag_no_country() -> None:
     res = tag_regions(None, ["Tickets cost £5; call 903-555-0142 to book."], None)
     assert res.regions == [] and res.focus_country is None
+
+
+# How an article is written (spelling, bare dollar amounts, phone numbers) only chooses
+# between the readings of a namesake town; it never makes a place count by itself.
+def test_spelling_vote_counts_lower_case_words_with_their_endings() -> None:
+    from worker.pipeline.tagging.regions import spelling_vote
+
+    assert spelling_vote("The colours of the theatre were organised by a traveller.") == (0, 4)
+    assert spelling_vote("The colors of the theater were organized by a traveler.") == (4, 0)
+    # proper names keep their home spelling abroad; other words merely begin like a stem
+    assert spelling_vote("The World Health Organization and the Labour Party met in Colorado.") == (0, 0)
+    assert spelling_vote("An organism was found; the licensed vendor renewed his licence.") == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "cc"),
+    [
+        ("Windsor's town council voted to repave the center of the neighborhood.", "US"),
+        ("Windsor's town council voted to repave the centre of the neighbourhood.", "CA"),
+        ("Mansfield city council approved $4 million to repave downtown streets.", "US"),
+        ("Mansfield city council approved 4 million to repave downtown streets.", "GB"),
+        ("Athens city council approved $4 million to repave downtown streets.", "US"),
+        ("Athens city council approved 4 million to repave downtown streets.", "GR"),
+    ],
+)
+def test_spelling_and_dollars_choose_between_namesake_towns(text: str, cc: str) -> None:
+    res = tag_regions(None, [text], None)
+    assert countries(res) == [cc] and res.focus_country == cc
+
+
+@pytest.mark.parametrize(
+    ("text", "cc"),
+    [
+        ("The Braintree school board approved $3 million for new buses.", "US"),
+        ("The Braintree school board approved three million for new buses.", "GB"),
+        ("The Grimsby library will open late on Thursday; call (905) 555-0199 for details.", "CA"),
+        ("The Grimsby library will open late on Thursday; ask at the desk for details.", "GB"),
+    ],
+)
+def test_small_town_fallback_takes_the_hinted_reading(text: str, cc: str) -> None:
+    assert tag_regions(None, [text], None).focus_country == cc
+
+
+def test_hints_never_make_a_place_count_nor_move_a_region() -> None:
+    res = tag_regions(
+        None,
+        ["Health officials in Kenya reported 40 new cases and asked for $2 million in aid; a charity from Braintree sent nurses."],
+        None,
+    )
+    assert countries(res) == ["KE"]
+    # a province keeps its reading beside dollars and American spelling
+    res = tag_regions(None, ["Ontario will spend $40 million on roads and a new transit center."], None)
+    assert countries(res) == ["CA"]
