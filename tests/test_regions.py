@@ -391,3 +391,10 @@ def test_hints_never_make_a_place_count_nor_move_a_region() -> None:
     # a province keeps its reading beside dollars and American spelling
     res = tag_regions(None, ["Ontario will spend $40 million on roads and a new transit center."], None)
     assert countries(res) == ["CA"]
+
+
+def test_a_named_region_of_its_country_frees_a_town_from_its_famous_namesake() -> None:
+    res = tag_regions(None, ["Snow closed schools across Ontario on Monday, and buses in London stayed in the depot."], None)
+    assert countries(res) == ["CA"]
+    res = tag_regions(None, ["Snow closed schools on Monday, and buses in London stayed in the depot."], None)
+    assert countries(res) == ["GB"]

@@ -20,13 +20,15 @@ How it decides, and why:
    a naive gazetteer, which tags every "Paris" as France. An article that names only
    small towns (local news) falls back to the country of their best-known readings.
    Towns of one US state vouch for each other ("Paris" beside "Dallas" is Paris, Texas),
+   and elsewhere a named first-level region vouches for its country's towns ("London"
+   beside "Ontario", even against the capital of the same name),
    and a local article's everyday details lend support to this choice only (prices in
    pounds sterling, North American phone numbers; see _local_cues). How the article is
    written (American or Commonwealth spelling, bare dollar amounts, phone numbers; see
    _hints) is weaker still: it only picks between the readings of a namesake town that
-   counts anyway (Mansfield, Ohio or Nottinghamshire), and in the small-town fallback. World regions named
-   after a country ("Latin America") and currencies ("US$") name no country; AP state
-   abbreviations that are no English word ("Fla.") count anywhere.
+   counts anyway (Mansfield, Ohio or Nottinghamshire), and in the small-town fallback.
+   World regions named after a country ("Latin America") and currencies ("US$") name no
+   country; AP state abbreviations that are no English word ("Fla.") count anywhere.
 4. Salience: a title mention weighs 3, one in the lead (the body's first LEAD_CHARS) 2,
    any other 1; the focus is the top country (the EU only when no country is named). A
    country named only by an adjective, once, past the lead ("Italian food") is dropped.
@@ -66,6 +68,7 @@ EU_NOT_FOCUS = False
 FALLBACK_MIN, FALLBACK_SHARE = 1.0, 0.5  # see _fallback; chosen on the tuning halves
 DOMINATED_LOCAL = 2.0  # local support a town needs against a namesake country or metropolis (see _choose)
 DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
+REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
 
 _COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
@@ -318,20 +321,20 @@ def _standalone(x: Sense, one_country: bool = False) -> bool:
 
 def _choose(
     m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str] = frozenset(),
-    hints: dict[str, float] | None = None,
+    hints: dict[str, float] | None = None, regions_named: frozenset[str] | set[str] = frozenset(),
 ) -> Sense | None:
     """The reading of ``m`` the article supports, or None. ``hints`` (see _hints) only
     choose between a namesake town's readings once the mention counts without them as a
     town or capital (Athens, Georgia or Greece; a region or a country keeps its reading)."""
-    best = _choose_reading(m, support, sub, states, town_states, None)
+    best = _choose_reading(m, support, sub, states, town_states, None, regions_named)
     if best is None or not hints or len(m.senses) == 1 or best.kind not in _HINTABLE:
         return best
-    return _choose_reading(m, support, sub, states, town_states, hints) or best
+    return _choose_reading(m, support, sub, states, town_states, hints, regions_named) or best
 
 
 def _choose_reading(
     m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str],
-    hints: dict[str, float] | None,
+    hints: dict[str, float] | None, regions_named: frozenset[str] | set[str] = frozenset(),
 ) -> Sense | None:
     senses = m.senses
     if len(senses) == 1:
@@ -349,6 +352,10 @@ def _choose_reading(
     best_ev = 0.0
     for x in senses:
         bonus = 3.0 if (m.comma_next == x.cc or (x.state and x.state in states)) else 0.0
+        if not bonus and not x.state and x.cc in regions_named and x.kind in _TOWNISH:
+            # a first-level region of the town's country named in the article ("London"
+            # beside "Ontario"); US towns know their state and use that instead
+            bonus = REGION_BONUS
         if x.kind in _COUNTRY_LEVEL:
             ev = support.get(x.cc, 0.0)
         else:
@@ -440,8 +447,11 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
 
     chosen: list[Sense | None] = [None] * len(mentions)
     town_states: set[str] = set()
+    # countries whose first-level regions the article names (see _choose)
+    regions_named = {m.anchor.cc for m in mentions if m.anchor is not None and m.anchor.kind == ADMIN1} if REGION_BONUS else set()
     for _ in range(2):  # second pass lets towns accepted in the first support their neighbours
         next_states: set[str] = set()
+        next_regions = set(regions_named)
         extra_support = dict(support)
         extra_sub = dict(sub)
         for i, m in enumerate(mentions):
@@ -450,8 +460,10 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
                 if x.state and x.kind in _TOWNISH:
                     next_states.add(x.state)
                 continue
-            x = chosen[i] = _choose(m, support, sub, states, town_states, hints)
+            x = chosen[i] = _choose(m, support, sub, states, town_states, hints, regions_named)
             if x is not None:
+                if x.kind == ADMIN1 and REGION_BONUS:
+                    next_regions.add(x.cc)
                 if x.state and x.kind in _TOWNISH:
                     next_states.add(x.state)
                 extra_support[x.cc] = extra_support.get(x.cc, 0.0) + 0.5
@@ -461,6 +473,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
         # US states of the towns accepted in this pass: a namesake town in the same state
         # is a neighbour ("Paris" beside "Dallas" is Paris, Texas)
         town_states = next_states
+        regions_named = next_regions
 
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
