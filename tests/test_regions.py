@@ -398,3 +398,11 @@ def test_a_named_region_of_its_country_frees_a_town_from_its_famous_namesake() -
     assert countries(res) == ["CA"]
     res = tag_regions(None, ["Snow closed schools on Monday, and buses in London stayed in the depot."], None)
     assert countries(res) == ["GB"]
+
+
+def test_english_counties_are_regions_of_great_britain() -> None:
+    res = tag_regions(None, ["The rally crossed the moors of Yorkshire and ended at a farm in Cheshire."], None)
+    assert countries(res) == ["GB"]
+    # a namesake town with its state named stays American
+    res = tag_regions(None, ["Firefighters in Cheshire, Conn., put out a barn fire on Sunday."], None)
+    assert countries(res) == ["US"]
