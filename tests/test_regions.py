@@ -406,3 +406,13 @@ def test_english_counties_are_regions_of_great_britain() -> None:
     # a namesake town with its state named stays American
     res = tag_regions(None, ["Firefighters in Cheshire, Conn., put out a barn fire on Sunday."], None)
     assert countries(res) == ["US"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789-() a.", max_size=40))
+def test_phone_fast_path_agrees_with_the_pattern(text: str) -> None:
+    from worker.pipeline.tagging.regions import _PHONE, _has_phone
+
+    assert _has_phone(text) == bool(_PHONE.search(text))
+    for sample in ("call 903-555-0142 now", "(905) 555-0199", "(905)555-0199", "1903-555-0142", "903-555-01423"):
+        assert _has_phone(sample) == bool(_PHONE.search(sample))
