@@ -338,3 +338,81 @@ def test_local_details_choose_between_namesake_towns(text: str, cc: str) -> None
 def test_local_details_alone_tag_no_country() -> None:
     res = tag_regions(None, ["Tickets cost £5; call 903-555-0142 to book."], None)
     assert res.regions == [] and res.focus_country is None
+
+
+# How an article is written (spelling, bare dollar amounts, phone numbers) only chooses
+# between the readings of a namesake town; it never makes a place count by itself.
+def test_spelling_vote_counts_lower_case_words_with_their_endings() -> None:
+    from worker.pipeline.tagging.regions import spelling_vote
+
+    assert spelling_vote("The colours of the theatre were organised by a traveller.") == (0, 4)
+    assert spelling_vote("The colors of the theater were organized by a traveler.") == (4, 0)
+    # proper names keep their home spelling abroad; other words merely begin like a stem
+    assert spelling_vote("The World Health Organization and the Labour Party met in Colorado.") == (0, 0)
+    assert spelling_vote("An organism was found; the licensed vendor renewed his licence.") == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "cc"),
+    [
+        ("Windsor's town council voted to repave the center of the neighborhood.", "US"),
+        ("Windsor's town council voted to repave the centre of the neighbourhood.", "CA"),
+        ("Mansfield city council approved $4 million to repave downtown streets.", "US"),
+        ("Mansfield city council approved 4 million to repave downtown streets.", "GB"),
+        ("Athens city council approved $4 million to repave downtown streets.", "US"),
+        ("Athens city council approved 4 million to repave downtown streets.", "GR"),
+    ],
+)
+def test_spelling_and_dollars_choose_between_namesake_towns(text: str, cc: str) -> None:
+    res = tag_regions(None, [text], None)
+    assert countries(res) == [cc] and res.focus_country == cc
+
+
+@pytest.mark.parametrize(
+    ("text", "cc"),
+    [
+        ("The Braintree school board approved $3 million for new buses.", "US"),
+        ("The Braintree school board approved three million for new buses.", "GB"),
+        ("The Grimsby library will open late on Thursday; call (905) 555-0199 for details.", "CA"),
+        ("The Grimsby library will open late on Thursday; ask at the desk for details.", "GB"),
+    ],
+)
+def test_small_town_fallback_takes_the_hinted_reading(text: str, cc: str) -> None:
+    assert tag_regions(None, [text], None).focus_country == cc
+
+
+def test_hints_never_make_a_place_count_nor_move_a_region() -> None:
+    res = tag_regions(
+        None,
+        ["Health officials in Kenya reported 40 new cases and asked for $2 million in aid; a charity from Braintree sent nurses."],
+        None,
+    )
+    assert countries(res) == ["KE"]
+    # a province keeps its reading beside dollars and American spelling
+    res = tag_regions(None, ["Ontario will spend $40 million on roads and a new transit center."], None)
+    assert countries(res) == ["CA"]
+
+
+def test_a_named_region_of_its_country_frees_a_town_from_its_famous_namesake() -> None:
+    res = tag_regions(None, ["Snow closed schools across Ontario on Monday, and buses in London stayed in the depot."], None)
+    assert countries(res) == ["CA"]
+    res = tag_regions(None, ["Snow closed schools on Monday, and buses in London stayed in the depot."], None)
+    assert countries(res) == ["GB"]
+
+
+def test_english_counties_are_regions_of_great_britain() -> None:
+    res = tag_regions(None, ["The rally crossed the moors of Yorkshire and ended at a farm in Cheshire."], None)
+    assert countries(res) == ["GB"]
+    # a namesake town with its state named stays American
+    res = tag_regions(None, ["Firefighters in Cheshire, Conn., put out a barn fire on Sunday."], None)
+    assert countries(res) == ["US"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789-() a.", max_size=40))
+def test_phone_fast_path_agrees_with_the_pattern(text: str) -> None:
+    from worker.pipeline.tagging.regions import _PHONE, _has_phone
+
+    assert _has_phone(text) == bool(_PHONE.search(text))
+    for sample in ("call 903-555-0142 now", "(905) 555-0199", "(905)555-0199", "1903-555-0142", "903-555-01423"):
+        assert _has_phone(sample) == bool(_PHONE.search(sample))

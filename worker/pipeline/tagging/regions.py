@@ -20,10 +20,15 @@ How it decides, and why:
    a naive gazetteer, which tags every "Paris" as France. An article that names only
    small towns (local news) falls back to the country of their best-known readings.
    Towns of one US state vouch for each other ("Paris" beside "Dallas" is Paris, Texas),
+   and elsewhere a named first-level region vouches for its country's towns ("London"
+   beside "Ontario", even against the capital of the same name),
    and a local article's everyday details lend support to this choice only (prices in
-   pounds sterling, North American phone numbers; see _local_cues). World regions named
-   after a country ("Latin America") and currencies ("US$") name no country; AP state
-   abbreviations that are no English word ("Fla.") count anywhere.
+   pounds sterling, North American phone numbers; see _local_cues). How the article is
+   written (American or Commonwealth spelling, bare dollar amounts, phone numbers; see
+   _hints) is weaker still: it only picks between the readings of a namesake town that
+   counts anyway (Mansfield, Ohio or Nottinghamshire), and in the small-town fallback.
+   World regions named after a country ("Latin America") and currencies ("US$") name no
+   country; AP state abbreviations that are no English word ("Fla.") count anywhere.
 4. Salience: a title mention weighs 3, one in the lead (the body's first LEAD_CHARS) 2,
    any other 1; the focus is the top country (the EU only when no country is named). A
    country named only by an adjective, once, past the lead ("Italian food") is dropped.
@@ -39,9 +44,12 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+import ahocorasick_rs
+
+from worker.pipeline.lazy import Lazy
 from worker.pipeline.tagging.gazetteer import (
     ABBREV, ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, DEMONYM, GIVEN_NAMES, METONYM, SUBNATIONAL, SURNAMES,
-    WEAK_NAMES, Gazetteer, Sense, get_gazetteer, read_words,
+    WEAK_NAMES, Gazetteer, Sense, get_gazetteer, read_table, read_words,
 )
 
 MAX_SCAN_CHARS = 400_000  # beyond this an article adds no new countries, only cost
@@ -53,11 +61,14 @@ LEAD_CHARS = 400  # how much of the first paragraph is the lead; chosen on the t
 MAX_EVIDENCE = 10
 ADJECTIVE_WEIGHT = 0.5
 CUE_WEIGHT = 1.0  # support a local cue (see _local_cues) lends, for choosing between namesakes
+HINT_WEIGHT = 0.5  # how much a hint (see _hints) weighs against a namesake's real support
+SPELLING_HINT, DOLLAR_HINT, PHONE_HINT = 1.0, 1.0, 1.0  # relative strength of each hint
 ADJECTIVE_ONLY_MAX = 1.0  # a country named only by adjectives up to this weight is colour (see tag_regions)
 EU_NOT_FOCUS = False
 FALLBACK_MIN, FALLBACK_SHARE = 1.0, 0.5  # see _fallback; chosen on the tuning halves
 DOMINATED_LOCAL = 2.0  # local support a town needs against a namesake country or metropolis (see _choose)
 DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
+REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
 
 _COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
@@ -74,6 +85,7 @@ _SAYING = frozenset(read_words("regions_saying_verbs.txt"))  # "Hamilton said": 
 _PLAIN_ABBREV = frozenset(read_words("regions_us_state_abbrev_plain.txt"))
 _SEAT_KINDS = frozenset({CAPITAL, METONYM})
 _TOWNISH = frozenset({CITY, ADMIN2})
+_HINTABLE = frozenset({CITY, ADMIN2, CAPITAL})  # readings a hint may trade for a namesake town
 _ADMIN2_SUFFIXES = (" County", " Parish", " Borough", "shire", " Province", " District")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]{0,30}")
 
@@ -309,6 +321,20 @@ def _standalone(x: Sense, one_country: bool = False) -> bool:
 
 def _choose(
     m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str] = frozenset(),
+    hints: dict[str, float] | None = None, regions_named: frozenset[str] | set[str] = frozenset(),
+) -> Sense | None:
+    """The reading of ``m`` the article supports, or None. ``hints`` (see _hints) only
+    choose between a namesake town's readings once the mention counts without them as a
+    town or capital (Athens, Georgia or Greece; a region or a country keeps its reading)."""
+    best = _choose_reading(m, support, sub, states, town_states, None, regions_named)
+    if best is None or not hints or len(m.senses) == 1 or best.kind not in _HINTABLE:
+        return best
+    return _choose_reading(m, support, sub, states, town_states, hints, regions_named) or best
+
+
+def _choose_reading(
+    m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str],
+    hints: dict[str, float] | None, regions_named: frozenset[str] | set[str] = frozenset(),
 ) -> Sense | None:
     senses = m.senses
     if len(senses) == 1:
@@ -326,6 +352,10 @@ def _choose(
     best_ev = 0.0
     for x in senses:
         bonus = 3.0 if (m.comma_next == x.cc or (x.state and x.state in states)) else 0.0
+        if not bonus and not x.state and x.cc in regions_named and x.kind in _TOWNISH:
+            # a first-level region of the town's country named in the article ("London"
+            # beside "Ontario"); US towns know their state and use that instead
+            bonus = REGION_BONUS
         if x.kind in _COUNTRY_LEVEL:
             ev = support.get(x.cc, 0.0)
         else:
@@ -338,6 +368,8 @@ def _choose(
             if dominated and not bonus and local < DOMINATED_LOCAL:
                 continue
             ev = local + 0.25 * support.get(x.cc, 0.0) + bonus
+            if hints is not None and x.kind in _TOWNISH:
+                ev += hints.get(x.cc, 0.0)
         score = ev + _PRIOR[x.kind] + min(x.pop, 50_000_000) * 1e-10
         if score > best_score:
             best, best_score, best_ev = x, score, ev
@@ -378,8 +410,9 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
         spans.append((at, LEAD_WEIGHT if i == 0 else 1.0))
         body.append(para)
         at += len(para) + 2
-    if body and at <= 2 * MAX_SCAN_CHARS:
-        _scan(gaz, "\n\n".join(body), spans, False, mentions)
+    joined = "\n\n".join(body) if at <= 2 * MAX_SCAN_CHARS else ""
+    if body and joined:
+        _scan(gaz, joined, spans, False, mentions)
     else:  # a huge article: bound each scan's text (and memory) as before
         for para, (_, weight) in zip(body, spans):
             if len(mentions) >= MAX_MENTIONS:
@@ -390,6 +423,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     for m in mentions[n_title:]:
         if m.pos >= LEAD_CHARS and m.weight == LEAD_WEIGHT:
             m.weight = 1.0
+    hints = _hints(joined) if joined and HINT_WEIGHT else {}
     dateline_cc = resolve_place(dateline) if dateline else None
 
     support: dict[str, float] = {}
@@ -413,8 +447,11 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
 
     chosen: list[Sense | None] = [None] * len(mentions)
     town_states: set[str] = set()
+    # countries whose first-level regions the article names (see _choose)
+    regions_named = {m.anchor.cc for m in mentions if m.anchor is not None and m.anchor.kind == ADMIN1} if REGION_BONUS else set()
     for _ in range(2):  # second pass lets towns accepted in the first support their neighbours
         next_states: set[str] = set()
+        next_regions = set(regions_named)
         extra_support = dict(support)
         extra_sub = dict(sub)
         for i, m in enumerate(mentions):
@@ -423,8 +460,10 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
                 if x.state and x.kind in _TOWNISH:
                     next_states.add(x.state)
                 continue
-            x = chosen[i] = _choose(m, support, sub, states, town_states)
+            x = chosen[i] = _choose(m, support, sub, states, town_states, hints, regions_named)
             if x is not None:
+                if x.kind == ADMIN1 and REGION_BONUS:
+                    next_regions.add(x.cc)
                 if x.state and x.kind in _TOWNISH:
                     next_states.add(x.state)
                 extra_support[x.cc] = extra_support.get(x.cc, 0.0) + 0.5
@@ -434,6 +473,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
         # US states of the towns accepted in this pass: a namesake town in the same state
         # is a neighbour ("Paris" beside "Dallas" is Paris, Texas)
         town_states = next_states
+        regions_named = next_regions
 
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
@@ -462,7 +502,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
             if m.name not in ev and len(ev) < MAX_EVIDENCE:
                 ev.append(m.name)
     if not scores and FALLBACK_MIN > 0:
-        _fallback(mentions, scores, evidence, first)
+        _fallback(mentions, scores, evidence, first, hints)
     total = sum(scores.values())
     ranked = sorted(scores, key=lambda c: (-scores[c], first[c]))
     # Salience: a country named only by an adjective, once, past the lead ("Italian food",
@@ -490,6 +530,17 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
 
 
 _PHONE = re.compile(r"\b\d{3}-\d{3}-\d{4}\b|\(\d{3}\) ?\d{3}-\d{4}")  # North American numbering plan
+
+
+def _has_phone(text: str) -> bool:
+    """``_PHONE.search(text)``, tried only around a hyphen between three digits and four
+    (a regex scan of a whole article costs more than the rest of the hints together)."""
+    i = text.find("-", 3)
+    while i != -1:
+        if text[i - 3 : i].isdigit() and text[i + 1 : i + 5].isdigit() and _PHONE.search(text, max(0, i - 12), i + 6):
+            return True
+        i = text.find("-", i + 1)
+    return False
 _POUND = re.compile(r"£ ?\d")
 
 
@@ -504,13 +555,101 @@ def _local_cues(body: list[str]) -> list[str]:
             out.append("GB")
             break
     for para in body:
-        if "-" in para and _PHONE.search(para):
+        if _has_phone(para):
             out.append("US")
             break
     return out
 
 
-def _fallback(mentions: list[_Mention], scores: dict[str, float], evidence: dict[str, list[str]], first: dict[str, int]) -> None:
+_DOLLAR = re.compile(r"(?<![A-Za-z$])\$ ?\d")  # a bare dollar amount, not "US$" or "C$"
+_NANP = ("US", "CA")  # the North American numbering plan
+_DOLLAR_CCS = {"US": 1.0, "CA": 0.5, "AU": 0.5}  # where a bare "$" is most often written
+# where Commonwealth spelling is the norm (Canada mixes, but writes "colour", "centre", "defence")
+_COMMONWEALTH = ("GB", "IE", "AU", "NZ", "CA", "ZA", "IN")
+_SPELLING_ENDINGS = frozenset(
+    ("", "s", "es", "ed", "d", "ing", "e", "er", "ers", "ation", "ations", "able", "ably", "ful", "ly", "al")
+)
+
+
+def _build_spelling() -> tuple[ahocorasick_rs.AhoCorasick, list[tuple[int, str]]]:
+    """One automaton over both spellings of every pair in regions_spelling.tsv; per form,
+    its side (0 American, 1 Commonwealth) and which endings it takes."""
+    forms: list[str] = []
+    info: list[tuple[int, str]] = []
+    for us, cw in read_table("regions_spelling.tsv").items():
+        for side, form in ((0, us.strip()), (1, cw.strip())):
+            mode = "endings"
+            if form[-1] in "*=":
+                mode, form = ("any" if form[-1] == "*" else "exact"), form[:-1]
+            forms.append(form)
+            info.append((side, mode))
+    # a DFA: five times faster than the default on a few hundred short patterns, small in memory
+    auto = ahocorasick_rs.AhoCorasick(
+        forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest, implementation=ahocorasick_rs.Implementation.DFA
+    )
+    return auto, info
+
+
+_spelling = Lazy(_build_spelling)
+
+
+def spelling_vote(text: str) -> tuple[int, int]:
+    """(American, Commonwealth) spellings among the lower-case words of ``text``."""
+    auto, info = _spelling()
+    votes = [0, 0]
+    n = len(text)
+    for idx, s, e in auto.find_matches_as_indexes(text):
+        if s > 0 and text[s - 1].isalpha():
+            continue
+        side, mode = info[idx]
+        j = e
+        while j < n and text[j].isalpha():
+            j += 1
+        if mode == "any" or text[e:j] in _SPELLING_ENDINGS and (mode == "endings" or j == e):
+            votes[side] += 1
+    return votes[0], votes[1]
+
+
+def _hints(text: str) -> dict[str, float]:
+    """Countries the way an article is written points to: American or Commonwealth
+    spelling, bare dollar amounts, North American phone numbers. Weaker than a local cue
+    (see _local_cues): they only choose between the readings of a namesake town that
+    counts anyway (Mansfield, Ohio or Nottinghamshire) and in the small-town fallback;
+    they never make a place count, nor move a dateline (a wire story filed from Geneva
+    may well spell the American way)."""
+    hints: dict[str, float] = {}
+    if SPELLING_HINT:
+        us, cw = spelling_vote(text)
+        if us != cw:
+            for cc in ("US",) if us > cw else _COMMONWEALTH:
+                hints[cc] = hints.get(cc, 0.0) + SPELLING_HINT
+    if DOLLAR_HINT and "$" in text and _DOLLAR.search(text):
+        for cc, w in _DOLLAR_CCS.items():
+            hints[cc] = hints.get(cc, 0.0) + DOLLAR_HINT * w
+    if PHONE_HINT and _has_phone(text):
+        for cc in _NANP:
+            hints[cc] = hints.get(cc, 0.0) + PHONE_HINT
+    if not hints:
+        return hints
+    top = max(hints.values())
+    return {cc: HINT_WEIGHT * w / top for cc, w in hints.items()}
+
+
+def _hinted(senses: tuple[Sense, ...], hints: dict[str, float]) -> Sense | None:
+    """The town reading the hints prefer, if any of them points to one."""
+    best, best_w = None, 0.0
+    for x in senses:
+        if x.kind in _TOWNISH:
+            w = hints.get(x.cc, 0.0)
+            if w > best_w or (w == best_w and best is not None and w > 0 and x.pop > best.pop):
+                best, best_w = x, w
+    return best
+
+
+def _fallback(
+    mentions: list[_Mention], scores: dict[str, float], evidence: dict[str, list[str]], first: dict[str, int],
+    hints: dict[str, float] | None = None,
+) -> None:
     """An article that names only small towns (local news: "Pineville", "Rocky Hill") is
     still about somewhere: the country of most of the towns' best-known readings, if it
     holds at least FALLBACK_MIN of the (title- and lead-weighted) mentions and
@@ -520,7 +659,9 @@ def _fallback(mentions: list[_Mention], scores: dict[str, float], evidence: dict
     for order, m in enumerate(mentions):
         if m.reading.has_country:  # "Indian", "Jordan": set aside for want of support, not towns
             continue
-        cc = max(m.senses, key=lambda x: (_PRIOR[x.kind], x.pop)).cc  # the best-known reading
+        # the hinted town reading, else the best-known reading
+        x = _hinted(m.senses, hints) if hints and len(m.senses) > 1 else None
+        cc = (x or max(m.senses, key=lambda x: (_PRIOR[x.kind], x.pop))).cc
         votes[cc] = votes.get(cc, 0.0) + m.weight
         names.setdefault(cc, [])
         first.setdefault(cc, order)
