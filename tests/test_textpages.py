@@ -215,3 +215,46 @@ def test_fast_paths_give_the_reference_values() -> None:
     feats += [[v * 1.5 - 0.25 for v in f] for f in feats]
     assert model.title_scores(feats) == [model.title_score(f) for f in feats]
     assert model.title_scores([]) == []
+
+
+def _title_units(texts: list[tuple[str, str, bool]]) -> list:
+    from worker.pipeline.segment.split import _Unit
+
+    out = []
+    for kind, text, dropped in texts:
+        u = _Unit(kind, text)
+        u.dropped = dropped
+        out.append(u)
+    return out
+
+
+def test_a_site_name_after_the_headline_goes_only_where_the_page_shows_it() -> None:
+    from worker.pipeline.segment.split import _bare_title
+
+    title = "River Ferry Returns After Repairs | Estuary Courier"
+    # The bare headline printed on the page: the suffix is the site's name.
+    units = _title_units([("text", title, True), ("text", "River Ferry Returns After Repairs", True)])
+    assert _bare_title(title, 0, units) == "River Ferry Returns After Repairs"
+    # The site's name printed in the page's furniture (a copyright footer).
+    units = _title_units([("text", title, True), ("text", "The ferry is back, the office said today.", False),
+                          ("text", "© 2025 Estuary Courier. All rights reserved.", True)])
+    assert _bare_title(title, 0, units) == "River Ferry Returns After Repairs"
+    # No such evidence: the title stays whole.
+    units = _title_units([("text", title, True), ("text", "The ferry is back, the office said today.", False)])
+    assert _bare_title(title, 0, units) == title
+    # The name only in kept body text is no evidence (a headline may quote it).
+    units = _title_units([("text", title, True), ("text", "The Estuary Courier reported the ferry is back.", False)])
+    assert _bare_title(title, 0, units) == title
+    # A lower-case tail is part of the headline, not a name.
+    t2 = "How to replace brake pads – from a certified mechanic"
+    units = _title_units([("text", t2, True), ("text", "How to replace brake pads", True)])
+    assert _bare_title(t2, 0, units) == t2
+
+
+def test_a_breadcrumb_trail_is_not_part_of_the_headline() -> None:
+    from worker.pipeline.segment.split import _bare_title
+
+    units = _title_units([("text", "Home » Blog » Ten Ways To Fix A Bike", False)])
+    assert _bare_title("Home » Blog » Ten Ways To Fix A Bike", 0, units) == "Ten Ways To Fix A Bike"
+    # A last step too short to be a headline keeps the line as it is.
+    assert _bare_title("Home › Blog › Bikes", 0, units) == "Home › Blog › Bikes"

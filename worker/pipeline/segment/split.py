@@ -667,7 +667,7 @@ def _retitle(out: list[Segment], arts: list[_Article], units: list[_Unit], body:
                 best, best_z = j, z
         if best is None:
             continue
-        title = units[best].text
+        title = _bare_title(units[best].text, best, units)
         if seg.title == title:
             continue
         seg.title = title
@@ -676,6 +676,53 @@ def _retitle(out: list[Segment], arts: list[_Article], units: list[_Unit], body:
         if len(kept) < len(seg.paragraphs) and kept:
             stats.drop(CLEANUP, "title_repeated_in_body", len(seg.paragraphs) - len(kept))
             seg.paragraphs[:] = kept
+
+
+# A page's <title> is often "Headline | Site", "Headline - Site" or "Home » Section » Headline".
+_TITLE_SUFFIX = re.compile(r"\s(?:\||–|—|-|·|::)\s")
+_CRUMB = re.compile(r"\s[»›]\s")
+_SITE_WORDS = 5  # a site name is at most this many words
+
+
+def _has_phrase(text_key: str, phrase_key: str) -> bool:
+    """``phrase_key`` occurs in ``text_key`` as whole words."""
+    k = text_key.find(phrase_key)
+    while k >= 0:
+        end = k + len(phrase_key)
+        if (k == 0 or not text_key[k - 1].isalnum()) and (end == len(text_key) or not text_key[end].isalnum()):
+            return True
+        k = text_key.find(phrase_key, k + 1)
+    return False
+
+
+def _bare_title(title: str, at: int, units: list[_Unit]) -> str:
+    """``title`` without its breadcrumb trail ("Home » Blog » ...") and without a trailing
+    site name ("... | Site"), the latter only where the page says so: the headline without
+    it is printed elsewhere on the page (or is the start of such a line), or the site name
+    is printed elsewhere on the page."""
+    parts = _CRUMB.split(title)
+    if len(parts) > 1 and parts[-1].count(" ") >= 2:
+        title = parts[-1]
+    seps = list(_TITLE_SUFFIX.finditer(title))
+    if not seps:
+        return title
+    m = seps[-1]
+    head, tail = title[: m.start()].strip(), title[m.end():].strip()
+    if not tail or tail.count(" ") + 1 > _SITE_WORDS or head.count(" ") < 1:
+        return title
+    if any(w[:1].islower() for w in tail.split()):
+        return title  # a name is capitalised; "- from our reporter" is part of the headline
+    head_key, tail_key = comparison_key(head), comparison_key(tail)
+    for j, u in enumerate(units):
+        if j == at or u.kind not in (_TEXT, _BULLET, _SEP):
+            continue
+        if u.kind == _TEXT and len(u.text) < 300:
+            key = comparison_key(u.text)
+            if key == head_key or (len(key) >= 0.6 * len(head_key) and head_key.startswith(key)):
+                return head
+        if len(tail_key) >= 3 and (u.dropped or u.kind == _SEP) and _has_phrase(comparison_key(u.text), tail_key):
+            return head
+    return title
 
 
 def candidate_articles(
