@@ -101,15 +101,23 @@ def encode_record(record: ArticleRecord) -> bytes:
     )
 
 
+def _checked(data: bytes) -> bytes:
+    """``data`` as bytes if it is a record of this layout, else ``ValueError`` (a value of
+    another type, or state written by an older version, must be rebuilt, not misread)."""
+    if type(data) is not bytes:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise ValueError(f"a dedup record is bytes, not {type(data).__name__}")
+        data = bytes(data)
+    if not data or data[0] & _VERSION_MASK != VERSION_BYTE:
+        raise ValueError("not a dedup record of this layout")
+    return data
+
+
 def decode_record(data: bytes) -> ArticleRecord:
     """The inverse of :func:`encode_record`. Raises ``ValueError`` for anything else: a
     value of another type or layout (state written by an older version must be rebuilt,
     not misread), or truncated bytes."""
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise ValueError(f"a dedup record is bytes, not {type(data).__name__}")
-    data = bytes(data)
-    if not data or data[0] & _VERSION_MASK != VERSION_BYTE:
-        raise ValueError("not a dedup record of this layout")
+    data = _checked(data)
     try:
         return _decode(data)
     except (struct.error, IndexError, UnicodeDecodeError) as exc:
@@ -136,12 +144,7 @@ def decode_head(data: bytes) -> RecordHead:
     """The :class:`RecordHead` of an :func:`encode_record` value, equal to the same fields of
     :func:`decode_record`, without building the ids and feature slices a look-up mostly
     does not need. ``ValueError`` for a value of another type or layout, or truncated."""
-    if type(data) is not bytes:
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise ValueError(f"a dedup record is bytes, not {type(data).__name__}")
-        data = bytes(data)
-    if not data or data[0] & _VERSION_MASK != VERSION_BYTE:
-        raise ValueError("not a dedup record of this layout")
+    data = _checked(data)
     try:
         flags = data[0]
         ts, shingles = _TS_SHINGLES.unpack_from(data, 1)
