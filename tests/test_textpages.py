@@ -205,6 +205,21 @@ def test_fast_paths_give_the_reference_values() -> None:
     units = page_units(COPIED_PAGE) + [("text", t, False, False) for t in texts]
     units += [("sep", "Price: $12 or €9 £5 and $ 4", True, False), ("bullet", "- 3 hours ago | Share »", False, True)]
     assert lines._own_matrix(units, stop).tolist() == [lines._own(k, t, ti, d, stop) for k, t, ti, d in units]
+    # The page-wide scans: first characters that are capitals or digits outside ASCII (or
+    # title case, which is not upper), empty blocks, matches at block edges (the joined
+    # page must not let a pattern run from one block into the next), long blocks, and
+    # blocks holding the separator itself (then the page is read block by block).
+    odd = [
+        "\u00c9t\u00e9 \u00b2 \u01c5a \u2162 \u03a3\u03a3 3 hours", "", " ", "ago", "12", ":30 pm today",
+        "Jan", "5 www.site", ".com was", "@x # y", "x" * 3990 + " The Of of 2024 \u00c9", "yesterday 19", "99",
+        "\u017fept 4 | a » b",
+    ]
+    page = [("text", t, False, False) for t in odd]
+    assert lines._own_matrix(page, stop).tolist() == [lines._own(k, t, ti, d, stop) for k, t, ti, d in page]
+    page += [("text", "the\u00a0of\u2003The \u201cand\u201d", False, False)]  # whitespace bytes.split misses
+    assert lines._own_matrix(page, stop).tolist() == [lines._own(k, t, ti, d, stop) for k, t, ti, d in page]
+    page += [("text", "a\x00b The of", False, False)]
+    assert lines._own_matrix(page, stop).tolist() == [lines._own(k, t, ti, d, stop) for k, t, ti, d in page]
     model = lines.MODEL()
     assert model is not None and model.title is not None
     from worker.pipeline.segment.split import candidate_articles, title_candidates
@@ -258,3 +273,12 @@ def test_a_breadcrumb_trail_is_not_part_of_the_headline() -> None:
     assert _bare_title("Home » Blog » Ten Ways To Fix A Bike", 0, units) == "Ten Ways To Fix A Bike"
     # A last step too short to be a headline keeps the line as it is.
     assert _bare_title("Home › Blog › Bikes", 0, units) == "Home › Blog › Bikes"
+
+
+def test_page_scan_character_lists_are_complete() -> None:
+    """The stopword count's page-wide byte path is exact only if _ODD_SPACE_CHARS is every
+    whitespace character bytes.split misses and _QUOTES every non-ASCII edge character."""
+    missed = "".join(chr(i) for i in range(0x110000)
+                     if chr(i).isspace() and chr(i) not in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+    assert lines._ODD_SPACE_CHARS == missed
+    assert set(lines._QUOTES) == {chr(k) for k in lines._PUNCT_EDGES if k > 127}

@@ -19,6 +19,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -96,6 +99,11 @@ _WORDS = re.compile(r"[^\s.,;:!?\"'“”‘’()\[\]{}]+")
 
 
 _DIGIT = re.compile(r"[0-9]")
+# _PUNCT_EDGES' characters outside ASCII, and the whitespace bytes.split does not split at
+# (every other character str.isspace accepts; tests/test_segment.py checks the list).
+_QUOTES = "“”‘’"
+_ODD_SPACE_CHARS = "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_ODD_SPACE = re.compile("[" + _ODD_SPACE_CHARS + "]")
 # _PUNCT_EDGES for ASCII bytes; \x1c-\x1f become spaces too, because str.split splits
 # there and bytes.split does not.
 _PUNCT_BYTES = bytes(32 if chr(i) in ".,;:!?\"'()[]{}" or 0x1C <= i <= 0x1F else i for i in range(256))
@@ -169,55 +177,142 @@ def _own(kind: str, text: str, titleish: bool, dateline: bool, stop: frozenset[s
     ]
 
 
+# Joins a page's blocks so that one regex scan or one split serves them all. Normalised
+# text never holds it (control characters become spaces); a page that does is read block
+# by block instead.
+_SEP = "\x00"
+_SEP_B = b"\x00"
+_FIRST = itemgetter(0)
+
+
+def _page_hits(pattern: "re.Pattern[str]", joined: str, starts: np.ndarray, m: int) -> np.ndarray:
+    """Number of matches of ``pattern`` in each block of ``joined`` (the blocks joined by
+    _SEP, block k starting at ``starts[k]``), from one scan of the page. A pattern that
+    cannot match _SEP finds in the joined text exactly the matches it finds in each block
+    on its own: _SEP is neither a word character (``\\b`` and look-behinds see the edge
+    they see at either end of a string) nor whitespace."""
+    pos = [x.start() for x in pattern.finditer(joined)]
+    if not pos:
+        return np.zeros(m, dtype=np.int64)
+    return np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=m)
+
+
+def _token_sums(flags: np.ndarray, seps: np.ndarray) -> np.ndarray:
+    """Per-block sums of ``flags`` over a page's token list in which the tokens at
+    ``seps`` (ascending) separate the blocks."""
+    c = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+    return c[np.concatenate((seps, [len(flags)]))] - c[np.concatenate(([0], seps + 1))]
+
+
 def _own_matrix(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[str]) -> np.ndarray:
     """``[_own(*u, stop) for u in units]`` as a matrix, built a column at a time: one
-    list comprehension per quantity costs less than a call and an 18-element list per
-    block, and the arithmetic is the same IEEE operations in the same order, so every
-    value is the same float (``_own`` stays as the reference the tests compare with)."""
+    list comprehension or array operation per quantity costs less than a call and an
+    18-element list per block, and the arithmetic is the same IEEE operations in the same
+    order, so every value is the same float (``_own`` stays as the reference the tests
+    compare with). Where a quantity is a count of tokens or regex matches, the page's
+    blocks are joined by _SEP and scanned once, and the counts are split per block by
+    position: a few C calls per page instead of several per block."""
     kinds = [u[0] for u in units]
     texts = [u[1] for u in units]
+    m = len(units)
     heads = [t[:4000] for t in texts]
-    toks = [h.split() for h in heads]
-    n_tok = [len(x) or 1 for x in toks]
-    bstop = _bytes_stop(stop)
-    is_stop_b, is_stop = bstop.__contains__, stop.__contains__
-    nstop = [
-        sum(map(is_stop_b, lo.encode().translate(_PUNCT_BYTES).split())) if lo.isascii()
-        else sum(map(is_stop, _WORDS.findall(lo)))
-        for lo in (h.casefold() for h in heads)
-    ]
-    isupper, isdigit = str.isupper, str.isdigit
-    firsts = [[w[0] for w in x] for x in toks]
-    ncap = [sum(map(isupper, f)) for f in firsts]
-    nnum = [sum(map(isdigit, f)) for f in firsts]
+    lows = [t[:400] for t in texts]
+    spaced = (" " + _SEP + " ").join(heads)
+    if spaced.count(_SEP) != m - 1:
+        return np.array([_own(*u, stop) for u in units], dtype=np.float64).reshape(m, 18)
+    joined = _SEP.join(lows)
+    # Tokens (str.split) of every block, _SEP tokens in between; their first characters
+    # as code points: ASCII capitals and digits are tested as arrays, other characters
+    # with str.isupper/str.isdigit.
+    toks = spaced.split()
+    firsts = "".join(map(_FIRST, toks))
+    cp = np.frombuffer(firsts.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    seps = np.flatnonzero(cp == 0)
+    upper = (cp >= 65) & (cp <= 90)
+    digit = (cp >= 48) & (cp <= 57)
+    for i in np.flatnonzero(cp >= 128).tolist():
+        upper[i] = firsts[i].isupper()
+        digit[i] = firsts[i].isdigit()
+    n_tok_raw = np.diff(np.concatenate(([-1], seps, [len(toks)]))) - 1
+    n_tok = [k or 1 for k in n_tok_raw.tolist()]
+    ncap = _token_sums(upper, seps)
+    nnum = _token_sums(digit, seps)
     for i, h in enumerate(heads):
         if "$" in h or "€" in h or "£" in h:
-            nnum[i] += sum(1 for w in toks[i] if w[0] in "$€£" and w[1:2].isdigit())
+            nnum[i] += sum(1 for w in h.split() if w[0] in "$€£" and w[1:2].isdigit())
+    # Stopwords: the casefolded words (split at whitespace and edge punctuation) of every
+    # block, looked up in one C-level map (casefold maps each character on its own, so the
+    # page's casefold is the blocks' casefolds joined).
+    fold = spaced.casefold()
+    if fold.isascii():
+        words = fold.encode().translate(_PUNCT_BYTES).split()
+        codes = _stop_codes(_bytes_stop(stop), _SEP_B)
+    elif _ODD_SPACE.search(fold) is None:
+        # Only ASCII whitespace (normalised text has no other): the typographic quotes
+        # become spaces, and UTF-8 bytes split as the ASCII ones do (a multi-byte
+        # character holds no ASCII byte), against the stopwords in UTF-8.
+        for q in _QUOTES:
+            if q in fold:
+                fold = fold.replace(q, " ")
+        words = fold.encode("utf-8", "surrogatepass").translate(_PUNCT_BYTES).split()
+        codes = _stop_codes(_utf8_stop(stop), _SEP_B)
+    else:
+        words = _WORDS.findall(fold)
+        codes = _stop_codes(stop, _SEP)
+    wc = np.fromiter(map(codes.get, words, repeat(0)), dtype=np.int8, count=len(words))
+    nstop = _token_sums(wc == 1, np.flatnonzero(wc == 2))
+    starts = np.concatenate(([0], np.cumsum([len(lo) + 1 for lo in lows[:-1]], dtype=np.int64)))
     stripped = [t.rstrip(_CLOSERS) for t in texts]
-    lows = [t[:400] for t in texts]
     n = np.asarray(n_tok, dtype=np.float64)
-    m = len(units)
     a = np.empty((m, 18))
     a[:, 0] = [math.log1p(k) for k in n_tok]
     a[:, 1] = n >= 12
-    a[:, 2] = np.asarray(nstop, dtype=np.float64) / n
+    a[:, 2] = nstop.astype(np.float64) / n
     a[:, 3] = [1.0 if t and t[-1] in _TERMINAL else 0.0 for t in stripped]
-    a[:, 4] = np.minimum(np.asarray(ncap, dtype=np.float64) / n, 1.0)
-    a[:, 5] = np.minimum(np.asarray(nnum, dtype=np.float64) / n, 1.0)
-    a[:, 6] = [1.0 if ("." in lo or "@" in lo or "#" in lo or ":" in lo) and _LINKISH.search(lo) else 0.0 for lo in lows]
-    a[:, 7] = [1.0 if _timeish(lo) else 0.0 for lo in lows]
+    a[:, 4] = np.minimum(ncap.astype(np.float64) / n, 1.0)
+    a[:, 5] = np.minimum(nnum.astype(np.float64) / n, 1.0)
+    a[:, 6] = _page_hits(_LINKISH, joined, starts, m) > 0
+    a[:, 7] = [1.0 if _timeish(lo) else 0.0 for lo in lows]  # gated per block: faster than a page scan
     a[:, 8] = [k == SEP for k in kinds]
     a[:, 9] = [k == RELATED for k in kinds]
     a[:, 10] = [k == BULLET for k in kinds]
     a[:, 11] = [bool(u[2]) for u in units]
     a[:, 12] = [bool(u[3]) for u in units]
-    a[:, 13] = [min(len(_FRAME_CHARS.findall(lo)), 5) / 5.0 for lo in lows]
+    a[:, 13] = np.minimum(_page_hits(_FRAME_CHARS, joined, starts, m), 5) / 5.0
     letters = np.asarray([len(h) for h in heads], dtype=np.float64) - n + 1
     a[:, 14] = np.minimum(letters / n, 15.0) / 10.0
     a[:, 15] = [t[:1].islower() for t in texts]
     a[:, 16] = np.minimum(np.asarray([t.count(",", 0, 2000) for t in texts], dtype=np.float64) / n * 5, 1.0)
     a[:, 17] = [t.endswith(":") for t in stripped]
     return a
+
+
+_UTF8_STOPS: dict[frozenset[str], frozenset[bytes]] = {}
+
+
+def _utf8_stop(stop: frozenset[str]) -> frozenset[bytes]:
+    """The stopwords in UTF-8."""
+    b = _UTF8_STOPS.get(stop)
+    if b is None:
+        if len(_UTF8_STOPS) > 8:
+            _UTF8_STOPS.clear()
+        b = _UTF8_STOPS[stop] = frozenset(w.encode("utf-8", "surrogatepass") for w in stop)
+    return b
+
+
+_STOP_CODES: dict[tuple[frozenset, bool], dict] = {}
+
+
+def _stop_codes(stop: frozenset, sep: "str | bytes") -> dict:
+    """Stopword -> 1 and the block separator -> 2, for one map over a page's words."""
+    key = (stop, isinstance(sep, bytes))
+    d = _STOP_CODES.get(key)
+    if d is None:
+        if len(_STOP_CODES) > 8:
+            _STOP_CODES.clear()
+        d = _STOP_CODES[key] = dict.fromkeys(stop, 1)
+        d[sep] = 2
+    return d
 
 
 def window_mean(v: np.ndarray, k: int) -> np.ndarray:
@@ -240,11 +335,9 @@ def features(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[str] 
     words = np.expm1(a[:, 0])
     total = words.sum() or 1.0
     before = (np.cumsum(words) - words / 2) / total
-    keys: dict[str, int] = {}
-    for _k, t, _ti, _d in units:
-        key = t.casefold()
-        keys[key] = keys.get(key, 0) + 1
-    repeated = np.array([1.0 if keys[t.casefold()] > 1 else 0.0 for _k, t, _ti, _d in units])
+    folded = [u[1].casefold() for u in units]
+    keys = Counter(folded)
+    repeated = np.array([1.0 if keys[k] > 1 else 0.0 for k in folded])
     logw, stp, term = a[:, 0], a[:, 2], a[:, 3]
 
     def shift(v: np.ndarray, k: int, fill: float) -> np.ndarray:
