@@ -389,3 +389,14 @@ def test_timeish_examples() -> None:
         assert _timeish(yes.casefold()) and _timeish(yes), yes
     for no in ("page 12 of 40", "a2019", "20190", "agony", "x12:34", "", "no dates here"):
         assert not _timeish(no), no
+
+
+def test_function_word_test_is_the_set_look_up() -> None:
+    """ends_in_function_word looks the last word up without testing its case: exact only
+    while every function word is lower case."""
+    from worker.pipeline.segment.paragraphs import TRAILING_FUNCTION_WORDS, ends_in_function_word
+
+    assert all(w and w[0].islower() for w in TRAILING_FUNCTION_WORDS)
+    for text, want in [("Moscow has also", True), ("Not Leant On", False), ("the", True), ("", False),
+                       ("said the (of", False), ("a b of,", True), ("x The", False), ("end of\u201d", True)]:
+        assert ends_in_function_word(text) is want, text

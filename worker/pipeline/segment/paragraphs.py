@@ -75,15 +75,15 @@ def starts_lower(text: str) -> bool:
     return c.islower() or (c in ",;)]" and len(text) > 0)
 
 
-def _last_word(text: str) -> str:
-    i = text.rfind(" ")
-    return text[i + 1:].strip(_CLOSERS + ",;:")
+_LAST_WORD_STRIP = _CLOSERS + ",;:"
 
 
 def ends_in_function_word(text: str) -> bool:
-    """"Moscow has also" (a broken sentence), but not "Not Leant On" (title case)."""
-    w = _last_word(text)
-    return bool(w) and w[0].islower() and w in TRAILING_FUNCTION_WORDS
+    """"Moscow has also" (a broken sentence), but not "Not Leant On" (title case).
+
+    Every function word is lower case, so the look-up alone decides (a capitalised or
+    empty last word is never in the set; tests/test_segment.py checks the set)."""
+    return text[text.rfind(" ") + 1:].strip(_LAST_WORD_STRIP) in TRAILING_FUNCTION_WORDS
 
 
 def _first_word_len(text: str) -> int:
@@ -132,11 +132,9 @@ def title_shaped(text: str) -> bool:
     if not (c.isupper() or c.isdigit() or (c in "\"'“‘([" and text[1:2].isalnum())):
         return False
     nwords = text.count(" ") + 1
-    if nwords > 22:
+    if nwords > 22 or " | " in text:
         return False
-    if ends_in_function_word(text) or " | " in text:
-        return False
-    return True
+    return not ends_in_function_word(text)
 
 
 def block_paragraphs(lines: list[Line], width: int | None) -> list[str]:

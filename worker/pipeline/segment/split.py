@@ -93,8 +93,12 @@ class _Unit:
     def __init__(self, kind: str, text: str) -> None:
         self.kind = kind
         self.text = text
-        self.titleish = kind == _TEXT and title_shaped(text) and not has_dateline(text)
-        self.dateline = kind == _TEXT and not self.titleish and has_dateline(text)
+        # A dateline paragraph is never a headline (one dateline test serves both).
+        if kind == _TEXT:
+            self.dateline = has_dateline(text)
+            self.titleish = not self.dateline and title_shaped(text)
+        else:
+            self.titleish = self.dateline = False
         self.dropped = False
         self.score = 0.0  # the block model's log-odds of article text
         self.site_repeat = False  # printed on many pages of this site: never a title
