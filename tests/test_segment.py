@@ -400,3 +400,10 @@ def test_function_word_test_is_the_set_look_up() -> None:
     for text, want in [("Moscow has also", True), ("Not Leant On", False), ("the", True), ("", False),
                        ("said the (of", False), ("a b of,", True), ("x The", False), ("end of\u201d", True)]:
         assert ends_in_function_word(text) is want, text
+
+
+def test_comparison_key_fast_path_for_single_spaced_ascii() -> None:
+    from worker.pipeline.text.normalize import _KEY_TABLE
+
+    for s in ["", " ", "a  b", " a", "a ", "a\tb", "a\x1fb\x1c", "A `Quoted` Line", "x\x7fy", "a\x0bb", "One two. Three"]:
+        assert comparison_key(s) == " ".join(s.translate(_KEY_TABLE).casefold().split()), repr(s)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from operator import itemgetter
 from typing import Sequence
 
 from worker.pipeline.segment.cohesion import content_words
@@ -27,6 +28,7 @@ TITLE_FEATURES = (
 WINDOW_BEFORE = 40
 WINDOW_AFTER = 3
 _FRAME = re.compile(r"\s[|–—-]\s|\s::\s")
+_FIRST = itemgetter(0)
 
 
 class Block:
@@ -64,8 +66,9 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
     whose first body block is ``anchor``; ``extra``: a title the walk found printed below
     the body (outside the window), scored too."""
     out = []
+    nb = len(blocks)
     lo = max(0, anchor - WINDOW_BEFORE)
-    hi = min(len(blocks), anchor + WINDOW_AFTER + 1)
+    hi = min(nb, anchor + WINDOW_AFTER + 1)
     first_key = comparison_key(first_line) if first_line else ""
     walk_key = comparison_key(walk_title) if walk_title else None
     rank = 0
@@ -74,20 +77,24 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
         b = blocks[j]
         if b.kind != "text":
             continue
-        nw = b.text.count(" ") + 1
-        if nw > 30 or len(b.text) < 4:
+        text = b.text
+        nw = text.count(" ") + 1
+        if nw > 30 or len(text) < 4:
             continue
-        key = comparison_key(b.text)
+        key = comparison_key(text)
         if j <= anchor and b.titleish:
             rank += 1
-        ws = b.text.split()
-        cap = sum(1 for w in ws if w[:1].isupper()) / len(ws)
-        t = b.text.rstrip("\"'”’)")
+        ws = text.split()
+        cap = sum(map(str.isupper, map(_FIRST, ws))) / len(ws)  # split's words are never empty
+        t = text.rstrip("\"'”’)")
         d = anchor - j
-        near = [blocks[k] for k in range(j + 1, min(j + 4, len(blocks)))]
-        date_near = any(x.timeish for x in near)
+        date_near = False
+        for k in range(j + 1, min(j + 4, nb)):
+            if blocks[k].timeish:
+                date_near = True
+                break
         prev_w = blocks[j - 1].text.count(" ") + 1 if j > 0 else 0
-        next_w = blocks[j + 1].text.count(" ") + 1 if j + 1 < len(blocks) else 0
+        next_w = blocks[j + 1].text.count(" ") + 1 if j + 1 < nb else 0
         cw = b.content
         ncw = len(cw) or 1
         out.append((j, [
@@ -107,8 +114,8 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
             float(date_near),
             float(key == walk_key),
             float(rank if j <= anchor and b.titleish else 0),
-            float(bool(_FRAME.search(b.text))),
-            float(":" in b.text[1:-1]),
+            float(bool(_FRAME.search(text))),
+            float(":" in text[1:-1]),
             math.log1p(prev_w),
             math.log1p(next_w),
             len(cw & body_words) / ncw,

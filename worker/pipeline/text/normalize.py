@@ -108,7 +108,12 @@ def comparison_key(s: str) -> str:
     any non-ASCII character; a handful of ``in``/``replace`` scans (C loops, and no-ops
     for characters that are absent) is several times faster on news paragraphs.
     """
-    return " ".join(_fold_key_chars(s).casefold().split())
+    f = _fold_key_chars(s).casefold()
+    # Printable ASCII has no whitespace but " ": single-spaced without edge spaces, it is
+    # its own collapse (most keys are of normalised text: no string object per word).
+    if f.isascii() and f.isprintable() and "  " not in f and f[:1] != " " and f[-1:] != " ":
+        return f
+    return " ".join(f.split())
 
 
 def normalized_comparison_key(s: str) -> str:
