@@ -407,3 +407,10 @@ def test_comparison_key_fast_path_for_single_spaced_ascii() -> None:
 
     for s in ["", " ", "a  b", " a", "a ", "a\tb", "a\x1fb\x1c", "A `Quoted` Line", "x\x7fy", "a\x0bb", "One two. Three"]:
         assert comparison_key(s) == " ".join(s.translate(_KEY_TABLE).casefold().split()), repr(s)
+
+
+def test_paragraph_dedup_byte_deletion_equals_the_translate_table() -> None:
+    from worker.pipeline.segment.repeats import _DROP_BYTES, _DROP_PUNCT
+
+    ascii_all = "".join(chr(c) for c in range(128))
+    assert ascii_all.encode().translate(None, _DROP_BYTES).decode() == ascii_all.translate(_DROP_PUNCT)

@@ -17,6 +17,7 @@ _N = 3
 # matches the sentence it was cut from ('"We were lucky," he said.').
 _DROP_PUNCT = str.maketrans("", "", "\"'.,;:!?()[]{}«»…*")
 _DROP_RE = re.compile("[" + re.escape("\"'.,;:!?()[]{}«»…*") + "]")
+_DROP_BYTES = bytes(c for c in range(128) if _DROP_PUNCT.get(c, c) is None)  # the ASCII ones
 _MIN_WORDS_FOR_CONTAINMENT = 4
 _ARTICLE_DUP_SHARE = 0.8
 
@@ -52,9 +53,10 @@ class ParagraphDeduper:
             key = comparison_key(paragraph)
         if key in self._keys:
             return True
-        # A dict-driven translate is per-character work once a non-ASCII character is in
-        # the text; the regex deletes the same characters in one C scan.
-        ws = (key.translate(_DROP_PUNCT) if key.isascii() else _DROP_RE.sub("", key)).split()
+        # A dict-driven translate is per-character work (on ASCII too, as it deletes); a
+        # bytes deletion on ASCII, or the regex otherwise, drops the same characters in
+        # one C scan.
+        ws = (key.encode().translate(None, _DROP_BYTES).decode() if key.isascii() else _DROP_RE.sub("", key)).split()
         if len(ws) >= _MIN_WORDS_FOR_CONTAINMENT and self._words.issuperset(ws):
             grams = _grams(ws)
             known = self.grams

@@ -965,7 +965,7 @@ def _finish(
             if not clean and classify_line(para, para) is not None:
                 stats.drop(CLEANUP, "chrome_paragraph")
                 continue
-            if pieces and bullet_text(para) is None and _broken_between(pieces[-1][-1], para):
+            if pieces and _broken_between(pieces[-1][-1], para) and bullet_text(para) is None:
                 pieces[-1].append(para)
             else:
                 pieces.append([para])
