@@ -212,7 +212,7 @@ def test_fast_paths_give_the_reference_values() -> None:
     odd = [
         "\u00c9t\u00e9 \u00b2 \u01c5a \u2162 \u03a3\u03a3 3 hours", "", " ", "ago", "12", ":30 pm today",
         "Jan", "5 www.site", ".com was", "@x # y", "x" * 3990 + " The Of of 2024 \u00c9", "yesterday 19", "99",
-        "\u017fept 4 | a » b",
+        "\u017fept 4 | a » b", "Yesterday", "2 HOURS AGO", "TODAY: news", "Chicago", "Sept 30",
     ]
     page = [("text", t, False, False) for t in odd]
     assert lines._own_matrix(page, stop).tolist() == [lines._own(k, t, ti, d, stop) for k, t, ti, d in page]
