@@ -414,3 +414,22 @@ def test_paragraph_dedup_byte_deletion_equals_the_translate_table() -> None:
 
     ascii_all = "".join(chr(c) for c in range(128))
     assert ascii_all.encode().translate(None, _DROP_BYTES).decode() == ascii_all.translate(_DROP_PUNCT)
+
+
+def test_content_words_fast_path_equals_the_regex_definition() -> None:
+    from worker.pipeline.segment.cohesion import _STOP, _WORD_RE, content_words
+
+    def reference(text: str) -> frozenset[str]:
+        ws = set(_WORD_RE.findall(text[:20000].casefold())) - _STOP
+        return frozenset({w[:-1] if w[-1] == "s" and len(w) > 4 else w for w in ws})
+
+    texts = [
+        "The ministers' talks—in Geneva—resumed on Monday “after” a break… said officials.",
+        "abc1defg under_score ALLCAPS Words words classes boss bosses years others",
+        "\ufb01nance Stra\u00dfe \u017fpeech \u212aelvin caf\u00e9 na\u00efve \u0130stanbul \u0645\u0631\u062d\u0628\u0627",
+        "\u00abquoted\u00bb \u2018single\u2019 \u00a0spaced\u00a0 \u2013 dashes \u2014 here",
+        "", "a b c", "x" * 30 + "s",
+    ]
+    for t in texts:
+        content_words.cache_clear()
+        assert content_words(t) == reference(t), t
