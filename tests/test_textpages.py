@@ -213,6 +213,7 @@ def test_fast_paths_give_the_reference_values() -> None:
         "\u00c9t\u00e9 \u00b2 \u01c5a \u2162 \u03a3\u03a3 3 hours", "", " ", "ago", "12", ":30 pm today",
         "Jan", "5 www.site", ".com was", "@x # y", "x" * 3990 + " The Of of 2024 \u00c9", "yesterday 19", "99",
         "\u017fept 4 | a » b", "Yesterday", "2 HOURS AGO", "TODAY: news", "Chicago", "Sept 30",
+        "a\u3000B\x1cC\u2028d \x85E\tF\u00a0G \ud800H",
     ]
     page = [("text", t, False, False) for t in odd]
     assert lines._own_matrix(page, stop).tolist() == [lines._own(k, t, ti, d, stop) for k, t, ti, d in page]
@@ -281,4 +282,7 @@ def test_page_scan_character_lists_are_complete() -> None:
     missed = "".join(chr(i) for i in range(0x110000)
                      if chr(i).isspace() and chr(i) not in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
     assert lines._ODD_SPACE_CHARS == missed
+    spaces = [c for c in range(0x110000) if chr(c).isspace()]
+    assert max(spaces) < len(lines._IS_SPACE) - 1 and not lines._IS_SPACE[-1]
+    assert [c for c in range(len(lines._IS_SPACE)) if lines._IS_SPACE[c]] == spaces
     assert set(lines._QUOTES) == {chr(k) for k in lines._PUNCT_EDGES if k > 127}

@@ -21,7 +21,6 @@ import math
 import re
 from collections import Counter
 from itertools import repeat
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -182,7 +181,9 @@ def _own(kind: str, text: str, titleish: bool, dateline: bool, stop: frozenset[s
 # by block instead.
 _SEP = "\x00"
 _SEP_B = b"\x00"
-_FIRST = itemgetter(0)
+# str.isspace by code point (every whitespace character is below U+3001; the last entry
+# stands for all above).
+_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3002)], dtype=bool)
 
 
 def _page_hits(pattern: "re.Pattern[str]", joined: str, starts: np.ndarray, m: int) -> np.ndarray:
@@ -221,19 +222,24 @@ def _own_matrix(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[st
     if spaced.count(_SEP) != m - 1:
         return np.array([_own(*u, stop) for u in units], dtype=np.float64).reshape(m, 18)
     joined = _SEP.join(lows)
-    # Tokens (str.split) of every block, _SEP tokens in between; their first characters
-    # as code points: ASCII capitals and digits are tested as arrays, other characters
-    # with str.isupper/str.isdigit.
-    toks = spaced.split()
-    firsts = "".join(map(_FIRST, toks))
-    cp = np.frombuffer(firsts.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # The first characters of the tokens (str.split) of every block, _SEP tokens in
+    # between, found in the page's code points without a string per token: a token starts
+    # at a character that is no whitespace after one that is (or at the start). ASCII
+    # capitals and digits are tested as arrays, other characters with str.isupper and
+    # str.isdigit.
+    cps = np.frombuffer(spaced.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    space = _IS_SPACE[np.minimum(cps, len(_IS_SPACE) - 1)]
+    start = ~space
+    start[1:] &= space[:-1]
+    cp = cps[start]
     seps = np.flatnonzero(cp == 0)
     upper = (cp >= 65) & (cp <= 90)
     digit = (cp >= 48) & (cp <= 57)
     for i in np.flatnonzero(cp >= 128).tolist():
-        upper[i] = firsts[i].isupper()
-        digit[i] = firsts[i].isdigit()
-    n_tok_raw = np.diff(np.concatenate(([-1], seps, [len(toks)]))) - 1
+        c = chr(cp[i])
+        upper[i] = c.isupper()
+        digit[i] = c.isdigit()
+    n_tok_raw = np.diff(np.concatenate(([-1], seps, [len(cp)]))) - 1
     n_tok = [k or 1 for k in n_tok_raw.tolist()]
     ncap = _token_sums(upper, seps)
     nnum = _token_sums(digit, seps)
