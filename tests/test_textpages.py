@@ -285,4 +285,7 @@ def test_page_scan_character_lists_are_complete() -> None:
     spaces = [c for c in range(0x110000) if chr(c).isspace()]
     assert max(spaces) < len(lines._IS_SPACE) - 1 and not lines._IS_SPACE[-1]
     assert [c for c in range(len(lines._IS_SPACE)) if lines._IS_SPACE[c]] == spaces
+    frames = [c for c in range(0x110000) if lines._FRAME_CHARS.match(chr(c))]
+    assert max(frames) < len(lines._IS_FRAME) - 1 and not lines._IS_FRAME[-1]
+    assert [c for c in range(len(lines._IS_FRAME)) if lines._IS_FRAME[c]] == frames
     assert set(lines._QUOTES) == {chr(k) for k in lines._PUNCT_EDGES if k > 127}

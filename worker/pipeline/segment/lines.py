@@ -121,11 +121,15 @@ def _bytes_stop(stop: frozenset[str]) -> frozenset[bytes]:
 
 def _timeish(low: str) -> bool:
     """A date, a time or "3 hours ago" in this text (gated: the full pattern is slow)."""
-    if _DIGIT.search(low) is None:
-        lc = low.casefold()
-        if "ago" not in lc and "yesterday" not in lc and "today" not in lc:
-            return False
+    if _DIGIT.search(low) is None and not _has_time_word(low):
+        return False
     return _TIMEISH_DIGITS.search(low) is not None or _TIMEISH_WORDS.search(low) is not None
+
+
+def _has_time_word(low: str) -> bool:
+    """The other half of _timeish's gate: no date or time without a digit lacks these."""
+    lc = low.casefold()
+    return "ago" in lc or "yesterday" in lc or "today" in lc
 
 
 def _own(kind: str, text: str, titleish: bool, dateline: bool, stop: frozenset[str]) -> list[float]:
@@ -181,9 +185,20 @@ def _own(kind: str, text: str, titleish: bool, dateline: bool, stop: frozenset[s
 # by block instead.
 _SEP = "\x00"
 _SEP_B = b"\x00"
-# str.isspace by code point (every whitespace character is below U+3001; the last entry
-# stands for all above).
-_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3002)], dtype=bool)
+
+
+def _table(chars: str) -> np.ndarray:
+    """A membership table by code point, one entry longer than the largest of ``chars``
+    (callers clip code points to the last entry, which stands for all above)."""
+    t = np.zeros(max(map(ord, chars)) + 2, dtype=bool)
+    t[[ord(c) for c in chars]] = True
+    return t
+
+
+# str.isspace and _FRAME_CHARS by code point (tests/test_textpages.py checks both over
+# every code point).
+_IS_SPACE = _table(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f" + _ODD_SPACE_CHARS)
+_IS_FRAME = _table(_FRAME_CHARS.pattern[1:-1])
 
 
 def _page_hits(pattern: "re.Pattern[str]", joined: str, starts: np.ndarray, m: int) -> np.ndarray:
@@ -268,6 +283,11 @@ def _own_matrix(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[st
     wc = np.fromiter(map(codes.get, words, repeat(0)), dtype=np.int8, count=len(words))
     nstop = _token_sums(wc == 1, np.flatnonzero(wc == 2))
     starts = np.concatenate(([0], np.cumsum([len(lo) + 1 for lo in lows[:-1]], dtype=np.int64)))
+    # The first 400 characters of every block as code points, and the block of each.
+    cpl = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    block_of = np.cumsum(cpl == 0)
+    has_digit = np.zeros(m, dtype=bool)
+    has_digit[block_of[(cpl >= 48) & (cpl <= 57)]] = True
     stripped = [t.rstrip(_CLOSERS) for t in texts]
     n = np.asarray(n_tok, dtype=np.float64)
     a = np.empty((m, 18))
@@ -278,13 +298,14 @@ def _own_matrix(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[st
     a[:, 4] = np.minimum(ncap.astype(np.float64) / n, 1.0)
     a[:, 5] = np.minimum(nnum.astype(np.float64) / n, 1.0)
     a[:, 6] = _page_hits(_LINKISH, joined, starts, m) > 0
-    a[:, 7] = [1.0 if _timeish(lo) else 0.0 for lo in lows]  # gated per block: faster than a page scan
+    # _timeish's own gate first: an ASCII digit (known from the array) or a time word.
+    a[:, 7] = [1.0 if (d or _has_time_word(lo)) and _timeish(lo) else 0.0 for lo, d in zip(lows, has_digit.tolist())]
     a[:, 8] = [k == SEP for k in kinds]
     a[:, 9] = [k == RELATED for k in kinds]
     a[:, 10] = [k == BULLET for k in kinds]
     a[:, 11] = [bool(u[2]) for u in units]
     a[:, 12] = [bool(u[3]) for u in units]
-    a[:, 13] = np.minimum(_page_hits(_FRAME_CHARS, joined, starts, m), 5) / 5.0
+    a[:, 13] = np.minimum(np.bincount(block_of[_IS_FRAME[np.minimum(cpl, len(_IS_FRAME) - 1)]], minlength=m), 5) / 5.0
     letters = np.asarray([len(h) for h in heads], dtype=np.float64) - n + 1
     a[:, 14] = np.minimum(letters / n, 15.0) / 10.0
     a[:, 15] = [t[:1].islower() for t in texts]
