@@ -258,3 +258,57 @@ def test_a_breadcrumb_trail_is_not_part_of_the_headline() -> None:
     assert _bare_title("Home » Blog » Ten Ways To Fix A Bike", 0, units) == "Ten Ways To Fix A Bike"
     # A last step too short to be a headline keeps the line as it is.
     assert _bare_title("Home › Blog › Bikes", 0, units) == "Home › Blog › Bikes"
+
+
+def _training_pages() -> list:
+    """Generated and hand-written pages only (no ../shared): tabular reports, and the
+    stories above between them, one to three articles a page, so that the split and title
+    models have rows."""
+    from eval.textpages import TextPage, tabular_pages
+
+    def story(k: int) -> dict:
+        title, *paras = STORIES[k % len(STORIES)].split("\n\n")
+        return {"title": title, "dateline": None, "paragraphs": paras, "highlights": []}
+
+    tab = tabular_pages(60)
+    pages = [(p, 1.0) for p in tab[:20]]
+    for k in range(40):
+        arts = [story(k), tab[20 + k].articles[0]] + ([story(k + 1)] if k % 2 else [])
+        parts = [STORIES[k % len(STORIES)], tab[20 + k].body.strip()] + ([STORIES[(k + 1) % len(STORIES)]] if k % 2 else [])
+        pages.append((TextPage(f"mix-{k}", _site_page("\n\n".join(parts)), arts, [], "scroll"), 1.0))
+    return pages
+
+
+def test_training_fits_on_its_own_models_not_the_ones_loaded() -> None:
+    """The split and title models must be fitted on what the block models just fitted make
+    of the pages, whatever model the process had loaded (the shipped file): before, a run
+    with --out elsewhere used the shipped block weights. And the same run twice gives the
+    same models."""
+    from eval import train_lines
+
+    pages = _training_pages()
+    stop = lines.STOPWORDS()
+    shipped = json.loads(lines.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    try:
+        lines.MODEL.set(lines.LineModel(shipped))
+        a = train_lines.train(pages, stop, log=lambda *_a: None)
+        # A very different model loaded: blocks all dropped, no split or title model.
+        other = {k: v for k, v in shipped.items() if k not in ("split", "title")}
+        other["stage1"] = {**shipped["stage1"], "bias": -50.0}
+        other["stage2"] = {**shipped["stage2"], "bias": -50.0}
+        lines.MODEL.set(lines.LineModel(other))
+        b = train_lines.train(pages, stop, log=lambda *_a: None)
+    finally:
+        lines.MODEL.reset()
+        lines.STOPWORDS.reset()
+    assert a["split_pairs"] > 0 and a["title"]["trees"] and a["folds"] == train_lines.K_FOLDS
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def test_training_folds_are_fixed_and_by_page() -> None:
+    from eval.train_lines import K_FOLDS, fold_of
+
+    ids = [f"page-{k}" for k in range(500)]
+    folds = [fold_of(i) for i in ids]
+    assert folds == [fold_of(i) for i in ids] and set(folds) == set(range(K_FOLDS))
+    assert min(folds.count(f) for f in range(K_FOLDS)) > 500 / K_FOLDS / 2
