@@ -312,3 +312,30 @@ def test_training_folds_are_fixed_and_by_page() -> None:
     folds = [fold_of(i) for i in ids]
     assert folds == [fold_of(i) for i in ids] and set(folds) == set(range(K_FOLDS))
     assert min(folds.count(f) for f in range(K_FOLDS)) > 500 / K_FOLDS / 2
+
+
+def test_call_to_action_features() -> None:
+    """Second-person and first-person-plural shares and an opening order are features of
+    their own, kept apart from ``_own``/``_own_matrix``."""
+    stop = lines.STOPWORDS()
+    i_you, i_we, i_act, i_short = (lines.FEATURES.index(k) for k in ("you_share", "we_share", "action_start", "action_x_short"))
+    cta, prose, mixed = lines.features([
+        ("text", "Subscribe to our newsletter and get your weekly briefing.", False, False),
+        ("text", "The subscriber count rose after the council voted on Monday, officials said at the meeting.", False, False),
+        ("text", "Weiß: join our café's list, you'll see", False, False),
+    ], stop).tolist()
+    assert cta[i_act] == 1.0 and cta[i_short] == 1.0 and cta[i_you] > 0 and cta[i_we] > 0
+    assert prose[i_act] == prose[i_you] == prose[i_we] == prose[i_short] == 0.0
+    # "you'll" counts as a second-person word; an order must open the block.
+    assert mixed[i_you] > 0 and mixed[i_we] > 0 and mixed[i_act] == 0.0
+    assert lines._action_start("  Sign up for free") and lines._action_start("READ MORE")
+    assert not lines._action_start("Readers said the ferry was late") and not lines._action_start("12 ways to read")
+    assert lines._call_to_action("Follow our blog", 3) == [0.0, 1.0, 1.0]
+
+
+def test_short_blocks_must_clear_a_higher_cut() -> None:
+    model = lines.MODEL()
+    assert model is not None and model.short_words > 0 and model.short_threshold > model.threshold
+    units = [("text", " ".join(["word"] * n), False, False) for n in (1, model.short_words, model.short_words + 1, 40)]
+    cuts = model.cuts(lines.features(units)).tolist()
+    assert cuts == [model.short_threshold, model.short_threshold, model.threshold, model.threshold]
