@@ -339,3 +339,14 @@ def test_short_blocks_must_clear_a_higher_cut() -> None:
     units = [("text", " ".join(["word"] * n), False, False) for n in (1, model.short_words, model.short_words + 1, 40)]
     cuts = model.cuts(lines.features(units)).tolist()
     assert cuts == [model.short_threshold, model.short_threshold, model.threshold, model.threshold]
+
+
+def test_lazy_set_replaces_the_value_without_building() -> None:
+    from worker.pipeline.lazy import Lazy
+
+    built = []
+    lazy = Lazy(lambda: built.append(1) or "built")
+    lazy.set("given")
+    assert lazy() == "given" and not built
+    lazy.reset()
+    assert lazy() == "built" and built == [1]
