@@ -1,6 +1,6 @@
 """Train the text-block classifier of ``worker/pipeline/segment/lines.py``.
 
-Usage: python -m eval.train_lines [DATA] [--out worker/data/text_lines.json]
+Usage: python -m eval.train_lines [DATA] [--out worker/data/text_lines.json] [--stopwords FILE] [--cv]
 
 One reproducible command: the pages are the tuning halves (``eval.split``) of the sets
 built by ``eval/textpages.py`` from ``DATA`` (default ``../shared/data``) whose licence
@@ -10,8 +10,13 @@ reports); nothing of the report halves is read. The BBC News texts (research use
 copyright BBC) and ``segment-dev`` (derived from them) only evaluate. A block is labelled article text when it is (nearly) part of the
 page's true article text, title or highlights. Two logistic stages are fitted by
 Newton's method with an L2 penalty (deterministic: no random start); stage 2 is fitted on
-stage-1 scores computed out of fold, so it learns how far to trust them. The weights file
-records the data's source and licence and this command. The stopword list is derived here
+stage-1 scores computed out of fold, so it learns how far to trust them. The split and
+title models (boosted trees, deterministic) are fitted on out-of-fold input too: K folds
+by a salted hash of the page id, each fold's candidate articles and title candidates cut
+by the models fitted without it (``train``), so they learn from pages as the shipped
+models will see new ones. The same command twice writes the same file. ``--cv`` prints
+tuning-half figures by K-fold cross-validation instead (each fold cut by models trained
+on the others). The weights file records the data's source and licence and this command. The stopword list is derived here
 too: the words of highest document frequency over the English WCXB article texts of the
 tuning half, the length of the list chosen on the tuning half (``derive_stopwords``).
 """
@@ -19,7 +24,7 @@ tuning half, the length of the list chosen on the tuning half (``derive_stopword
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -48,6 +53,13 @@ from worker.pipeline.text.normalize import words  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 OWN_KEEP = 1.0  # stage-1 log-odds above which a block is kept whatever its context (tuned on the tuning halves)
+# A block of at most SHORT_WORDS words must score SHORT_CUT (not 0) to stay: calls to action,
+# newsletter boxes and "You might like" lines sit just above 0 on the strength of the text
+# around them. Applied at run time; the split and title models are fitted without it
+# (SHORT_IN_TRAINING). Chosen by tuning-half cross-validation (--cv).
+SHORT_WORDS = 6
+SHORT_CUT = 0.5
+SHORT_IN_TRAINING = False
 # Every set weighs the same: weighting the synthetic multi-article sets 3x (in place of
 # segment-dev's 6x in round 1, which may not train) gave, on the tuning halves, better
 # seed-shaped and multi-article pages but worse rendered real pages (single: count right
@@ -64,11 +76,14 @@ def _best_match(paragraphs: list[str], truth_sh: list[set[tuple[str, ...]]]) -> 
     return ov.index(m) if m else -1
 
 
-def collect_splits(data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Split evidence between consecutive candidate articles of every tuning-half page,
-    labelled 1 where the two match different true articles."""
-    xs, ys, ws = [], [], []
-    for p, weight in tuning_pages(data):
+def split_rows(pages: list[tuple[textpages.TextPage, float]]) -> tuple[list[list[float]], list[float], list[float]]:
+    """Split evidence between consecutive candidate articles of ``pages`` as the block
+    model in use (``L.MODEL``) cuts them, labelled 1 where the two match different true
+    articles."""
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    ws: list[float] = []
+    for p, weight in pages:
         out, arts, units = candidate_articles(p.body, Stats())
         if len(out) < 2:
             continue
@@ -78,7 +93,7 @@ def collect_splits(data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             xs.append(split_evidence(arts[k - 1], arts[k], units))
             ys.append(1.0 if best[k] != best[k - 1] and best[k] >= 0 and best[k - 1] >= 0 else 0.0)
             ws.append(weight)
-    return np.asarray(xs), np.asarray(ys), np.asarray(ws)
+    return xs, ys, ws
 
 
 def _tokens(text: str) -> list[str]:
@@ -204,15 +219,18 @@ def tuning_pages(data: Path) -> list[tuple[textpages.TextPage, float]]:
 def _best_stump(x: np.ndarray, g: np.ndarray, h: np.ndarray, idx: np.ndarray, lam: float) -> tuple[float, int, float]:
     """(gain, feature, threshold) of the best split of rows ``idx`` (Newton gain)."""
     best = (0.0, -1, 0.0)
-    G, H = g[idx].sum(), h[idx].sum()
+    gi, hi = g[idx], h[idx]
+    G, H = gi.sum(), hi.sum()
     base = G * G / (H + lam)
     for f in range(x.shape[1]):
-        vals = np.unique(np.quantile(x[idx, f], np.linspace(0.05, 0.95, 19)))
+        xi = x[idx, f]
+        vals = np.unique(np.quantile(xi, np.linspace(0.05, 0.95, 19)))
         for t in vals:
-            left = idx[x[idx, f] <= t]
-            if len(left) < 5 or len(left) > len(idx) - 5:
+            mask = xi <= t
+            nl = int(np.count_nonzero(mask))
+            if nl < 5 or nl > len(idx) - 5:
                 continue
-            gl, hl = g[left].sum(), h[left].sum()
+            gl, hl = gi[mask].sum(), hi[mask].sum()
             gain = gl * gl / (hl + lam) + (G - gl) ** 2 / (H - hl + lam) - base
             if gain > best[0]:
                 best = (gain, f, float(t))
@@ -248,8 +266,14 @@ def fit_trees(
                 leaves.append(float(-rate * g[part].sum() / (h[part].sum() + lam)) if len(part) else 0.0)
         tree += leaves
         trees.append([round(v, 6) for v in tree])
-        z = z + np.array([tree_value(tree, row) for row in x])
+        z = z + tree_values(tree, x)
     return base, trees
+
+
+def tree_values(tree: list[float], x: np.ndarray) -> np.ndarray:
+    """``[tree_value(tree, row) for row in x]`` as one array operation (the same values)."""
+    f, t, fl, tl, fr, tr, ll, lr, rl, rr = tree
+    return np.where(x[:, int(f)] <= t, np.where(x[:, int(fl)] <= tl, ll, lr), np.where(x[:, int(fr)] <= tr, rl, rr))
 
 
 def tree_value(tree: list[float], row: Any) -> float:
@@ -259,11 +283,12 @@ def tree_value(tree: list[float], row: Any) -> float:
     return rl if row[int(fr)] <= tr else rr
 
 
-def collect_titles(data: Path) -> list[tuple[list[list[float]], list[float], bool]]:
-    """Per article whose true article has a title: (candidate features, labels, whether
-    the walk's own title is already right)."""
+def title_rows(pages: list[tuple[textpages.TextPage, float]]) -> list[tuple[list[list[float]], list[float], bool]]:
+    """Per article whose true article has a title, as the models in use (``L.MODEL``: the
+    block and split models) cut ``pages``: (candidate features, labels, whether the walk's
+    own title is already right)."""
     out = []
-    for p, _w in tuning_pages(data):
+    for p, _w in pages:
         segs, arts, units = candidate_articles(p.body, Stats())
         segs, arts = _merge_weak_splits(segs, arts, units, Stats())
         truth_sh = [shingles(" ".join(a["paragraphs"])) for a in p.articles]
@@ -278,47 +303,46 @@ def collect_titles(data: Path) -> list[tuple[list[list[float]], list[float], boo
     return out
 
 
-def collect(data: Path) -> list[tuple[np.ndarray, np.ndarray, float, str]]:
-    """(features, labels, page weight, page id) of every tuning-half page."""
+def page_blocks(pages: list[tuple[textpages.TextPage, float]], stop: frozenset[str]) -> list[tuple[np.ndarray, np.ndarray, float, str]]:
+    """(features, labels, page weight, page id) of every page with blocks."""
     out = []
-    if True:
-        for p, weight in tuning_pages(data):
-            units = page_units(p.body)
-            if not units:
-                continue
-            x = L.features(units)
-            y = np.asarray(label_units(units, p), dtype=np.float64)
-            out.append((x, y, weight / max(len(units), 1) ** 0.5, p.page_id))
+    for p, weight in pages:
+        units = page_units(p.body)
+        if not units:
+            continue
+        x = L.features(units, stop)
+        y = np.asarray(label_units(units, p), dtype=np.float64)
+        out.append((x, y, weight / max(len(units), 1) ** 0.5, p.page_id))
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("data", type=Path, nargs="?", default=REPO.parent / "shared" / "data")
-    ap.add_argument("--out", type=Path, default=L.WEIGHTS_FILE)
-    ap.add_argument("--stopwords", type=Path, default=L.STOPWORDS_FILE)
-    args = ap.parse_args(argv)
-    ranked, docs = stopword_ranking(args.data)
-    n_stop, _losses = choose_stop_size(args.data, ranked)
-    write_stopwords(args.stopwords, ranked, n_stop, docs)
-    L.STOPWORDS.reset()
-    print(f"stopwords: top {n_stop} of {len(ranked)} words over {docs} English tuning-half texts -> {args.stopwords}")
-    pages = collect(args.data)
-    xs = np.vstack([p[0] for p in pages])
-    ys = np.concatenate([p[1] for p in pages])
-    ws = np.concatenate([np.full(len(p[1]), p[2]) for p in pages])
-    fold = np.concatenate([np.full(len(p[1]), half("fold:" + p[3]) == TUNE) for p in pages])
+# Folds for out-of-fold training: by a salted hash of the page id (the fixed seed), so the
+# same pages fall in the same fold on every machine and every run.
+K_FOLDS = 5
+_FOLD_SALT = b"newsworker-train-folds-v1:"
+
+
+def fold_of(page_id: str, k: int = K_FOLDS) -> int:
+    return int.from_bytes(hashlib.sha256(_FOLD_SALT + page_id.encode("utf-8")).digest()[:8], "big") % k
+
+
+def fit_blocks(blocks: list[tuple[np.ndarray, np.ndarray, float, str]]) -> dict[str, Any]:
+    """The two logistic block stages fitted on ``blocks``; stage 2 on stage-1 scores
+    computed out of fold (by ``fold_of``), so it learns how far to trust them."""
+    xs = np.vstack([b[0] for b in blocks])
+    ys = np.concatenate([b[1] for b in blocks])
+    ws = np.concatenate([np.full(len(b[1]), b[2]) for b in blocks])
+    fold = np.concatenate([np.full(len(b[1]), fold_of(b[3])) for b in blocks])
     s1 = fit_logistic(xs, ys, ws)
-    # Out-of-fold stage-1 scores for stage 2.
     oof = np.zeros(len(ys))
-    for f in (True, False):
+    for f in sorted(set(fold.tolist())):
         m = fit_logistic(xs[fold != f], ys[fold != f], ws[fold != f])
         sel = fold == f
         oof[sel] = ((xs[sel] - m[0]) / m[1]) @ m[2] + m[3]
     x2s = []
     start = 0
-    for x, y, _w, _pid in pages:
-        x2s.append(L.stage2_features(oof[start:start + len(y)], x))
+    for _x, y, _w, _pid in blocks:
+        x2s.append(L.stage2_features(oof[start:start + len(y)], _x))
         start += len(y)
     x2 = np.vstack(x2s)
     s2 = fit_logistic(x2, ys, ws)
@@ -329,8 +353,173 @@ def main(argv: list[str] | None = None) -> int:
         return {"features": list(names), "mean": [round(float(v), 6) for v in s[0]], "scale": [round(float(v), 6) for v in s[1]],
                 "weights": [round(float(v), 6) for v in s[2]], "bias": round(s[3], 6)}
 
+    short = {"short_words": SHORT_WORDS, "short_threshold": SHORT_CUT} if SHORT_IN_TRAINING else {}
+    return {"threshold": 0.0, "own_keep": OWN_KEEP, **short, "stage1": pack(s1, L.FEATURES), "stage2": pack(s2, L.STAGE2),
+            "blocks": int(len(ys)), "positive_share": round(float(ys.mean()), 4),
+            "train_accuracy": {"stage1": round(acc1, 4), "stage2": round(acc2, 4)}}
+
+
+def use(spec: dict[str, Any], stop: frozenset[str]) -> None:
+    """Make ``spec`` and ``stop`` the models the pipeline uses in this process (not the
+    shipped files: what is fitted next must see what was just fitted)."""
+    L.STOPWORDS.set(stop)
+    L.MODEL.set(L.LineModel(spec))
+
+
+def _trees_spec(features: tuple[str, ...], base: float, trees: list[list[float]], **extra: Any) -> dict[str, Any]:
+    return {"features": list(features), "model": "gradient-boosted depth-2 trees", "base": round(base, 6), "trees": trees, **extra}
+
+
+def _tree_scores(base: float, trees: list[list[float]], rows: Any) -> list[float]:
+    """``[base + sum(tree_value(t, r) for t in trees) for r in rows]``, the trees added in
+    the same order (so the same floats), a tree at a time over all rows."""
+    x = np.asarray(rows, dtype=np.float64)
+    if len(x) == 0:
+        return []
+    acc = np.zeros(len(x))
+    for t in trees:
+        acc = acc + tree_values(t, x)
+    return (base + acc).tolist()
+
+
+def train(pages: list[tuple[textpages.TextPage, float]], stop: frozenset[str], log: Any = print,
+          out_of_fold: bool = True) -> dict[str, Any]:
+    """Every model of ``text_lines.json`` fitted on ``pages`` (deterministic).
+
+    The split and title models learn from what the models before them make of a page; on
+    a page those models were fitted on, that is better than on a new page. So each is
+    fitted on out-of-fold input: the pages are cut into folds (``fold_of``); a fold's
+    candidate articles come from the block model fitted without that fold, its title
+    candidates from the block and split models fitted without it. The title threshold is
+    chosen on out-of-fold title scores. The models shipped are fitted on all the pages."""
+    blocks = page_blocks(pages, stop)
+    spec = fit_blocks(blocks)
+    folds = sorted({fold_of(p.page_id) for p, _w in pages})
+    by_fold = {f: [(p, w) for p, w in pages if fold_of(p.page_id) == f] for f in folds}
+    if out_of_fold:
+        minus = {f: fit_blocks([b for b in blocks if fold_of(b[3]) != f]) for f in folds}
+    else:  # the old way, for comparison only (--cv --in-fold): every fold cut by the models of all pages
+        minus = {f: dict(spec) for f in folds}
+    # Split model: candidate boundaries of each fold as its out-of-fold block model cuts them.
+    srows = {}
+    for f in folds:
+        use(minus[f], stop)
+        srows[f] = split_rows(by_fold[f])
+
+    def split_fit(fs: list[int]) -> tuple[float, list[list[float]]] | None:
+        x = [r for f in fs for r in srows[f][0]]
+        if not x:
+            return None
+        y = [r for f in fs for r in srows[f][1]]
+        w = [r for f in fs for r in srows[f][2]]
+        return fit_trees(np.asarray(x), np.asarray(y), w=np.asarray(w))
+
+    split_all = split_fit(folds)
+    ok = n = 0
+    for f in folds:
+        m = split_fit([g for g in folds if g != f]) if out_of_fold else split_all
+        if m is not None:
+            minus[f]["split"] = _trees_spec(SPLIT_FEATURES, *m)
+            pred = _tree_scores(m[0], m[1], srows[f][0])
+            ok += sum((z > 0) == (y > 0.5) for z, y in zip(pred, srows[f][1]))
+            n += len(pred)
+    n_pairs = sum(len(srows[f][1]) for f in folds)
+    if split_all is not None:
+        spec["split"] = _trees_spec(SPLIT_FEATURES, *split_all)
+        spec["split_pairs"] = n_pairs
+        spec["out_of_fold"] = {"split_accuracy": round(ok / max(n, 1), 4)}
+        log(f"split model: {n_pairs} candidate boundaries, "
+            f"{sum(sum(srows[f][1]) for f in folds) / max(n_pairs, 1):.3f} true; out-of-fold accuracy {ok / max(n, 1):.4f}")
+    # Title model: each fold's candidates as its out-of-fold block and split models cut it.
+    trows = {}
+    for f in folds:
+        use(minus[f], stop)
+        trows[f] = title_rows(by_fold[f])
+
+    def title_fit(fs: list[int]) -> tuple[float, list[list[float]]] | None:
+        x = [feat for f in fs for feats, _l, _w in trows[f] for feat in feats]
+        if not x:
+            return None
+        y = [v for f in fs for _f, labels, _w in trows[f] for v in labels]
+        return fit_trees(np.asarray(x), np.asarray(y), rounds=60)
+
+    title_all = title_fit(folds)
+    oof: list[tuple[list[float], list[float], bool]] = []
+    for f in folds:
+        m = title_fit([g for g in folds if g != f]) if out_of_fold else title_all
+        for feats, labels, walk_ok in trows[f]:
+            oof.append((_tree_scores(m[0], m[1], feats) if m is not None else [], labels, walk_ok))
+    best_thr, best_ok = 0.0, -1
+    for thr in (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0):
+        got = 0
+        for zs, labels, walk_ok in oof:
+            if zs and max(zs) > thr:
+                got += labels[int(np.argmax(zs))] > 0
+            else:
+                got += walk_ok
+        if got > best_ok:
+            best_thr, best_ok = thr, got
+    if title_all is not None:
+        spec["title"] = _trees_spec(TITLE_FEATURES, *title_all, threshold=best_thr)
+        spec.setdefault("out_of_fold", {})["title_exact"] = round(best_ok / max(len(oof), 1), 4)
+        log(f"title model: {len(oof)} titled articles; out-of-fold title exact {best_ok / max(len(oof), 1):.3f} at threshold {best_thr}")
+    spec["folds"] = len(folds)
+    spec["short_words"], spec["short_threshold"] = SHORT_WORDS, SHORT_CUT
+    log(f"{len(blocks)} pages, {spec['blocks']} blocks, positive {spec['positive_share']:.3f}; "
+        f"accuracy stage1 {spec['train_accuracy']['stage1']:.4f} stage2 {spec['train_accuracy']['stage2']:.4f}")
+    return spec
+
+
+def tuning_sets(data: Path) -> dict[str, list[textpages.TextPage]]:
+    return {name: [p for p in textpages.build(data, name) if half(p.page_id) == TUNE] for name in SETS_WEIGHTS}
+
+
+def cross_validate(data: Path, stop: frozenset[str], out_of_fold: bool = True) -> dict[str, dict[str, float]]:
+    """Tuning-half figures of ``eval/textpages.py`` by K-fold cross-validation: each
+    fold's pages are cut by models trained (by :func:`train`, folds nested) on the other
+    folds only. The stopword list is the one derived from the whole tuning half."""
+    sets = tuning_sets(data)
+    pages = [(p, SETS_WEIGHTS[name]) for name, ps in sets.items() for p in ps]
+    rows: dict[str, list[dict[str, float]]] = {name: [] for name in sets}
+    for f in range(K_FOLDS):
+        spec = train([(p, w) for p, w in pages if fold_of(p.page_id) != f], stop, log=lambda *_a: None, out_of_fold=out_of_fold)
+        use(spec, stop)
+        for name, ps in sets.items():
+            rows[name] += [textpages.score(p, textpages._ours(p)) for p in ps if fold_of(p.page_id) == f]
+        print(f"cv: fold {f + 1}/{K_FOLDS} done", file=sys.stderr)
+    out = {}
+    for name, rs in rows.items():
+        n = len(rs) or 1
+        titled = [r for r in rs if r["has_title"]]
+        out[name] = {"pages": len(rs), "f1": sum(r["f1"] for r in rs) / n, "count_ok": sum(r["count_ok"] for r in rs) / n,
+                     "no_without": sum(r["no_without"] for r in rs) / n,
+                     "title_exact": sum(r["title_exact"] for r in titled) / (len(titled) or 1)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data", type=Path, nargs="?", default=REPO.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=L.WEIGHTS_FILE)
+    ap.add_argument("--stopwords", type=Path, default=L.STOPWORDS_FILE)
+    ap.add_argument("--cv", action="store_true", help="print tuning-half cross-validated figures instead of training")
+    ap.add_argument("--in-fold", action="store_true", help="with --cv: fit split and title models in fold (the old way)")
+    args = ap.parse_args(argv)
+    ranked, docs = stopword_ranking(args.data)
+    n_stop, _losses = choose_stop_size(args.data, ranked)
+    stop = frozenset(ranked[:n_stop])
+    if args.cv:
+        res = cross_validate(args.data, stop, out_of_fold=not args.in_fold)
+        print("| set | pages | body F1 | count right | no `without` snippet | title exact |")
+        for name, r in res.items():
+            print(f"| {name} | {r['pages']} | {r['f1']:.3f} | {r['count_ok']:.3f} | {r['no_without']:.3f} | {r['title_exact']:.3f} |")
+        return 0
+    write_stopwords(args.stopwords, ranked, n_stop, docs)
+    print(f"stopwords: top {n_stop} of {len(ranked)} words over {docs} English tuning-half texts -> {args.stopwords}")
+    fitted = train(tuning_pages(args.data), stop)
     spec = {
-        "what": "text-block classifier of worker/pipeline/segment/lines.py: two logistic stages (block features; context smoothing)",
+        "what": "text-block classifier of worker/pipeline/segment/lines.py: two logistic stages (block features; context "
+                "smoothing), and the split and title models of split.py and titles.py (fitted out of fold)",
         "trained_with": "python -m eval.train_lines DATA (DATA = the shared development data folder)",
         "training_data": "tuning halves (eval.split) of eval/textpages.py sets " + ", ".join(SETS_WEIGHTS) + ": WCXB v1.0 dev "
                          "pages rendered to text, and seed-shaped and brief pages built from WCXB labelled titles and article "
@@ -340,50 +529,10 @@ def main(argv: list[str] | None = None) -> int:
                      "tuning-half WCXB article texts (derived here, CC-BY-4.0 source)",
         "licence": "weights and stopword list: ours (Apache-2.0, as the project); derived from CC-BY-4.0 WCXB pages and "
                    "labels (attribution: WCXB v1.0 authors)",
-        "blocks": int(len(ys)), "positive_share": round(float(ys.mean()), 4),
-        "train_accuracy": {"stage1": round(acc1, 4), "stage2": round(acc2, 4)},
-        "date": _dt.date.today().isoformat(),
-        "threshold": 0.0,
-        "own_keep": OWN_KEEP,
-        "stage1": pack(s1, L.FEATURES),
-        "stage2": pack(s2, L.STAGE2),
+        **fitted,
     }
     args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
-    # The split model sees the candidate articles the block model leads to: train it second.
-    L.MODEL.reset()
-    sx, sy, sw = collect_splits(args.data)
-    base, trees = fit_trees(sx, sy, w=sw)
-    pred = np.array([base + sum(tree_value(t, row) for t in trees) for row in sx])
-    acc3 = float(((pred > 0) == (sy > 0.5)).mean())
-    spec["split"] = {"features": list(SPLIT_FEATURES), "model": "gradient-boosted depth-2 trees", "base": round(base, 6), "trees": trees}
-    spec["train_accuracy"]["split"] = round(acc3, 4)
-    spec["split_pairs"] = int(len(sy))
-    args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
-    L.MODEL.reset()
-    print(f"split model: {len(sy)} candidate boundaries, {sy.mean():.3f} true; accuracy {acc3:.4f}")
-    # Titles: scored among the blocks near each article's start.
-    arts = collect_titles(args.data)
-    tx = np.asarray([f for feats, _l, _w in arts for f in feats])
-    ty = np.asarray([y for _f, labels, _w in arts for y in labels])
-    tbase, ttrees = fit_trees(tx, ty, rounds=60)
-    best_thr, best_ok = 0.0, -1
-    for thr in (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0):
-        ok = 0
-        for feats, labels, walk_ok in arts:
-            zs = [tbase + sum(tree_value(t, f) for t in ttrees) for f in feats]
-            if zs and max(zs) > thr:
-                ok += labels[int(np.argmax(zs))] > 0
-            else:
-                ok += walk_ok
-        if ok > best_ok:
-            best_thr, best_ok = thr, ok
-    spec["title"] = {"features": list(TITLE_FEATURES), "model": "gradient-boosted depth-2 trees", "base": round(tbase, 6),
-                     "trees": ttrees, "threshold": best_thr}
-    spec["train_accuracy"]["title_exact"] = round(best_ok / max(len(arts), 1), 4)
-    args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
-    L.MODEL.reset()
-    print(f"title model: {len(arts)} titled articles, {len(ty)} candidates; title exact {best_ok / max(len(arts), 1):.3f} at threshold {best_thr}")
-    print(f"{len(pages)} pages, {len(ys)} blocks, positive {ys.mean():.3f}; accuracy stage1 {acc1:.4f} stage2 {acc2:.4f} -> {args.out}")
+    print(f"-> {args.out}")
     return 0
 
 

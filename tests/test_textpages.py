@@ -289,3 +289,95 @@ def test_page_scan_character_lists_are_complete() -> None:
     assert max(frames) < len(lines._IS_FRAME) - 1 and not lines._IS_FRAME[-1]
     assert [c for c in range(len(lines._IS_FRAME)) if lines._IS_FRAME[c]] == frames
     assert set(lines._QUOTES) == {chr(k) for k in lines._PUNCT_EDGES if k > 127}
+
+
+def _training_pages() -> list:
+    """Generated and hand-written pages only (no ../shared): tabular reports, and the
+    stories above between them, one to three articles a page, so that the split and title
+    models have rows."""
+    from eval.textpages import TextPage, tabular_pages
+
+    def story(k: int) -> dict:
+        title, *paras = STORIES[k % len(STORIES)].split("\n\n")
+        return {"title": title, "dateline": None, "paragraphs": paras, "highlights": []}
+
+    tab = tabular_pages(60)
+    pages = [(p, 1.0) for p in tab[:20]]
+    for k in range(40):
+        arts = [story(k), tab[20 + k].articles[0]] + ([story(k + 1)] if k % 2 else [])
+        parts = [STORIES[k % len(STORIES)], tab[20 + k].body.strip()] + ([STORIES[(k + 1) % len(STORIES)]] if k % 2 else [])
+        pages.append((TextPage(f"mix-{k}", _site_page("\n\n".join(parts)), arts, [], "scroll"), 1.0))
+    return pages
+
+
+def test_training_fits_on_its_own_models_not_the_ones_loaded() -> None:
+    """The split and title models must be fitted on what the block models just fitted make
+    of the pages, whatever model the process had loaded (the shipped file): before, a run
+    with --out elsewhere used the shipped block weights. And the same run twice gives the
+    same models."""
+    from eval import train_lines
+
+    pages = _training_pages()
+    stop = lines.STOPWORDS()
+    shipped = json.loads(lines.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    try:
+        lines.MODEL.set(lines.LineModel(shipped))
+        a = train_lines.train(pages, stop, log=lambda *_a: None)
+        # A very different model loaded: blocks all dropped, no split or title model.
+        other = {k: v for k, v in shipped.items() if k not in ("split", "title")}
+        other["stage1"] = {**shipped["stage1"], "bias": -50.0}
+        other["stage2"] = {**shipped["stage2"], "bias": -50.0}
+        lines.MODEL.set(lines.LineModel(other))
+        b = train_lines.train(pages, stop, log=lambda *_a: None)
+    finally:
+        lines.MODEL.reset()
+        lines.STOPWORDS.reset()
+    assert a["split_pairs"] > 0 and a["title"]["trees"] and a["folds"] == train_lines.K_FOLDS
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def test_training_folds_are_fixed_and_by_page() -> None:
+    from eval.train_lines import K_FOLDS, fold_of
+
+    ids = [f"page-{k}" for k in range(500)]
+    folds = [fold_of(i) for i in ids]
+    assert folds == [fold_of(i) for i in ids] and set(folds) == set(range(K_FOLDS))
+    assert min(folds.count(f) for f in range(K_FOLDS)) > 500 / K_FOLDS / 2
+
+
+def test_call_to_action_features() -> None:
+    """Second-person and first-person-plural shares and an opening order are features of
+    their own, kept apart from ``_own``/``_own_matrix``."""
+    stop = lines.STOPWORDS()
+    i_you, i_we, i_act, i_short = (lines.FEATURES.index(k) for k in ("you_share", "we_share", "action_start", "action_x_short"))
+    cta, prose, mixed = lines.features([
+        ("text", "Subscribe to our newsletter and get your weekly briefing.", False, False),
+        ("text", "The subscriber count rose after the council voted on Monday, officials said at the meeting.", False, False),
+        ("text", "Weiß: join our café's list, you'll see", False, False),
+    ], stop).tolist()
+    assert cta[i_act] == 1.0 and cta[i_short] == 1.0 and cta[i_you] > 0 and cta[i_we] > 0
+    assert prose[i_act] == prose[i_you] == prose[i_we] == prose[i_short] == 0.0
+    # "you'll" counts as a second-person word; an order must open the block.
+    assert mixed[i_you] > 0 and mixed[i_we] > 0 and mixed[i_act] == 0.0
+    assert lines._action_start("  Sign up for free") and lines._action_start("READ MORE")
+    assert not lines._action_start("Readers said the ferry was late") and not lines._action_start("12 ways to read")
+    assert lines._call_to_action("Follow our blog", 3) == [0.0, 1.0, 1.0]
+
+
+def test_short_blocks_must_clear_a_higher_cut() -> None:
+    model = lines.MODEL()
+    assert model is not None and model.short_words > 0 and model.short_threshold > model.threshold
+    units = [("text", " ".join(["word"] * n), False, False) for n in (1, model.short_words, model.short_words + 1, 40)]
+    cuts = model.cuts(lines.features(units)).tolist()
+    assert cuts == [model.short_threshold, model.short_threshold, model.threshold, model.threshold]
+
+
+def test_lazy_set_replaces_the_value_without_building() -> None:
+    from worker.pipeline.lazy import Lazy
+
+    built = []
+    lazy = Lazy(lambda: built.append(1) or "built")
+    lazy.set("given")
+    assert lazy() == "given" and not built
+    lazy.reset()
+    assert lazy() == "built" and built == [1]

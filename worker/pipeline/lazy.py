@@ -33,6 +33,12 @@ class Lazy(Generic[T]):
                     self._ready = True
         return self._value  # type: ignore[return-value]
 
+    def set(self, value: T) -> None:
+        """Use ``value`` from now on, without building (a training script that fits a
+        model and must use that one, not the file on disk, for what it fits next)."""
+        with self._lock:
+            self._value, self._ready = value, True
+
     def reset(self) -> None:
         """Forget the value (tests that swap the underlying data)."""
         with self._lock:

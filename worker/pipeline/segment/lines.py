@@ -5,9 +5,10 @@ Why learned and generic: furniture differs on every site (menus, captions, comme
 threads, "Updated 3 hours ago", sponsored teasers), so a list of phrases never ends. What
 carries over is the shape of a block: how many words it has, how many of them are
 function words, whether it ends a sentence, how many tokens are capitalised, numeric,
-link- or time-like, where it sits on the page, and what its neighbours are. A logistic
-model scores each block from those features (stage 1); a second logistic model re-scores
-it from its own score and its neighbours' scores (stage 2, the context smoothing).
+link- or time-like, whether it speaks to the reader or opens with an order (a call to
+action), where it sits on the page, and what its neighbours are. A logistic model
+scores each block from those features (stage 1); a second logistic model re-scores it
+from its own score and its neighbours' scores (stage 2, the context smoothing).
 Weights come from ``eval/train_lines.py`` (``worker/data/text_lines.json`` records the
 data, its licence and the command); the stopword list ``worker/data/stopwords-en.txt`` is
 derived by the same script (the most frequent words, by document frequency, of the
@@ -64,6 +65,17 @@ _TIMEISH_WORDS = re.compile(
     "[" + _WORD_FIRSTS + r"](?<=\b.)(?i:" + "|".join(f"(?<={b[0]}){b[1:]}" for b in _WORD_BRANCHES) + ")"
 )
 _FRAME_CHARS = re.compile(r"[|»›/•·©>]")
+# Calls to action and promotions speak to the reader ("your"), for the site ("our") and
+# open with an order ("Subscribe", "Sign up", "Read more"); article prose rarely does all
+# three. Generic English words, not any site's phrases. Group 1 is a second-person word,
+# group 2 a first-person plural one.
+_YOU_WE = re.compile(r"\b(?:(you|your|yours|yourself|yourselves)|(we|our|ours|ourselves))\b", re.I)
+_ACTION = frozenset(
+    """sign subscribe click read follow share download watch join get see learn explore discover find start try
+    register book buy shop order save contact listen view visit compare donate support check browse request
+    schedule log login tap call email claim unlock upgrade continue enter apply""".split()
+)
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
 _TERMINAL = frozenset(".!?")
 _CLOSERS = "\"'”’)]»"
 
@@ -75,6 +87,7 @@ FEATURES = (
     "prev_log_words", "prev_stop", "prev_terminal", "next_log_words", "next_stop", "next_terminal",
     "win_log_words", "win_stop",
     "long_x_stop", "long_x_terminal", "terminal_x_stop", "log_words_sq", "tail_x_long", "head_x_long", "timeish_x_short",
+    "you_share", "we_share", "action_start", "action_x_short",
 )
 STAGE2 = ("logit", "prev_logit", "next_logit", "win1", "win3", "win8", "max_before", "max_after", "log_words", "titleish", "sep")
 
@@ -342,6 +355,22 @@ def _stop_codes(stop: frozenset, sep: "str | bytes") -> dict:
     return d
 
 
+def _action_start(text: str) -> bool:
+    """The block opens with an order to the reader ("Subscribe ...", "Sign up", "Read more")."""
+    m = _FIRST_WORD.search(text, 0, 40)
+    return m is not None and m.start() <= 3 and m.group().casefold() in _ACTION
+
+
+def _call_to_action(text: str, n_tok: int) -> list[float]:
+    """Call-to-action features of a block of ``n_tok`` tokens: the shares (x5, capped at
+    1) of second-person and first-person-plural words in its first 4000 characters, and
+    whether it opens with an order. Kept apart from ``_own`` (one regex scan of its own)."""
+    found = _YOU_WE.findall(text, 0, 4000)
+    n = n_tok or 1
+    nyou = sum(1 for y, _w in found if y)
+    return [min(nyou / n * 5, 1.0), min((len(found) - nyou) / n * 5, 1.0), 1.0 if _action_start(text) else 0.0]
+
+
 def window_mean(v: np.ndarray, k: int) -> np.ndarray:
     """Mean of ``v`` over each element's window of ``k`` on either side (cut at the edges)."""
     n = len(v)
@@ -365,6 +394,7 @@ def features(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[str] 
     folded = [u[1].casefold() for u in units]
     keys = Counter(folded)
     repeated = np.array([1.0 if keys[k] > 1 else 0.0 for k in folded])
+    cta = np.asarray([_call_to_action(u[1], int(k)) for u, k in zip(units, np.rint(words))]).reshape(m, 3)
     logw, stp, term = a[:, 0], a[:, 2], a[:, 3]
 
     def shift(v: np.ndarray, k: int, fill: float) -> np.ndarray:
@@ -387,6 +417,7 @@ def features(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[str] 
         win_w, win_s,
         a[:, 1] * a[:, 2], a[:, 1] * a[:, 3], a[:, 3] * a[:, 2], a[:, 0] ** 2,
         (before > 0.9) * a[:, 1], (before < 0.05) * a[:, 1], a[:, 7] * (1 - a[:, 1]),
+        cta[:, 0], cta[:, 1], cta[:, 2], cta[:, 2] * (1 - a[:, 1]),
     ]
     return np.column_stack(cols)
 
@@ -421,6 +452,10 @@ class LineModel:
         self.b1, self.b2 = float(s1["bias"]), float(s2["bias"])
         self.threshold = float(spec.get("threshold", 0.0))
         self.own_keep = float(spec.get("own_keep", 99.0))
+        # Short blocks (calls to action, newsletter boxes, "You might like") score near the
+        # cut from their neighbours' text; they must clear a higher one (tuned in train_lines).
+        self.short_words = int(spec.get("short_words", 0))
+        self.short_threshold = float(spec.get("short_threshold", self.threshold))
         sp = spec.get("split")
         self.split: tuple[float, list[list[float]]] | None = None
         if sp is not None:
@@ -459,6 +494,14 @@ class LineModel:
         vals = np.where(left, np.where(left2, leaves[:, 0], leaves[:, 1]), np.where(right2, leaves[:, 2], leaves[:, 3]))
         z = np.cumsum(np.column_stack([np.full(len(x), base), vals]), axis=1)[:, -1]
         return z.tolist()
+
+    def cuts(self, x: np.ndarray) -> np.ndarray:
+        """The score each block must reach to be kept: ``short_threshold`` for a block of
+        at most ``short_words`` words, ``threshold`` for the rest."""
+        if self.short_words <= 0 or self.short_threshold == self.threshold:
+            return np.full(len(x), self.threshold)
+        short = x[:, 0] <= math.log1p(self.short_words) + 1e-9
+        return np.where(short, self.short_threshold, self.threshold)
 
     def stage1(self, x: np.ndarray) -> np.ndarray:
         return ((x - self.mu1) / self.sd1) @ self.w1 + self.b1

@@ -270,8 +270,8 @@ def _drop_boilerplate(units: list[_Unit], stats: Stats) -> None:
         stats.did(SEGMENT, "block_model_skipped_language")
         return
     scores = model.scores(x)
-    cut = model.threshold
-    drop = [z < cut and u.kind in (_TEXT, _BULLET) for u, z in zip(units, scores.tolist())]
+    below = (scores < model.cuts(x)).tolist()
+    drop = [b and u.kind in (_TEXT, _BULLET) for u, b in zip(units, below)]
     if all(d or u.kind not in (_TEXT, _BULLET) for d, u in zip(drop, units)):
         stats.did(SEGMENT, "block_model_kept_all")
         return
