@@ -416,3 +416,36 @@ def test_phone_fast_path_agrees_with_the_pattern(text: str) -> None:
     assert _has_phone(text) == bool(_PHONE.search(text))
     for sample in ("call 903-555-0142 now", "(905) 555-0199", "(905)555-0199", "1903-555-0142", "903-555-01423"):
         assert _has_phone(sample) == bool(_PHONE.search(sample))
+
+
+def _evidence(result: RegionResult) -> dict[str, list[str]]:
+    return {r["country"]: r["evidence"] for r in result.regions}
+
+
+def test_a_qualifier_and_later_mentions_keep_the_qualified_reading() -> None:
+    # US towns named Athens and Greece exist, and the article is otherwise about Florida
+    # and California; "Athens, Greece" still settles both names, here and further down.
+    res = tag_regions(
+        None,
+        [
+            "Fans in Hollywood and Miami cheered the news. The singer landed in Athens, Greece, on Monday.",
+            "She will sing in Athens again in May, and then fly home to Hollywood.",
+        ],
+        None,
+    )
+    ev = _evidence(res)
+    assert set(ev.get("GR", [])) == {"Athens", "Greece"}
+    assert "Athens" not in ev["US"] and "Greece" not in ev["US"]
+
+
+def test_a_town_name_used_for_a_person_stays_a_person() -> None:
+    # Anderson, Indiana exists; here it is only ever the actress
+    res = tag_regions(
+        None,
+        [
+            "The Hollywood actress Pamela Anderson arrived in Athens on Monday for a charity visit.",
+            "Anderson held a press conference at a central Athens hotel.",
+        ],
+        None,
+    )
+    assert all("Anderson" not in ev for ev in _evidence(res).values())

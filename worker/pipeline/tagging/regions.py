@@ -68,6 +68,9 @@ EU_NOT_FOCUS = False
 FALLBACK_MIN, FALLBACK_SHARE = 1.0, 0.5  # see _fallback; chosen on the tuning halves
 DOMINATED_LOCAL = 2.0  # local support a town needs against a namesake country or metropolis (see _choose)
 DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
+QUALIFIER_READING = True  # "Athens, Greece": the qualifier takes the reading it qualifies with
+ONE_SENSE = True  # a place qualified once keeps that reading where it is named again
+PERSON_COREF = True  # a town name used as a person's name ("Pamela Anderson") stays a person
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
 
@@ -165,7 +168,7 @@ class _Name:
 
 
 class _Mention:
-    __slots__ = ("name", "reading", "senses", "weight", "needs_support", "comma_next", "pos", "anchor")
+    __slots__ = ("name", "reading", "senses", "weight", "needs_support", "comma_next", "pos", "anchor", "qualifies")
 
     def __init__(self, name: str, reading: _Reading, weight: float, needs_support: bool, pos: int) -> None:
         self.name = name
@@ -174,6 +177,7 @@ class _Mention:
         self.weight = weight
         self.needs_support = needs_support
         self.comma_next: str | None = None  # country of an admin name right after ", " ("Paris, Texas")
+        self.qualifies: Sense | None = None  # the reading this name has as such a qualifier ("Texas")
         self.pos = pos
         self.anchor: Sense | None = None
 
@@ -219,6 +223,7 @@ def _scan(
     spans: list[tuple[int, float]],
     uninformative_all: bool,
     out: list[_Mention],
+    people: set[str] | None = None,
 ) -> None:
     """Mentions in ``text``: one paragraph, or several joined by blank lines.
 
@@ -230,6 +235,8 @@ def _scan(
     matches = gaz.automaton.find_matches_as_indexes(text)
     if not matches:
         return
+    if people is None:
+        people = set()
     names = gaz.name_facts  # built on a name's first match: all 45,000 up front would cost a sixth of a second
     n = len(text)
     last_end = -10
@@ -270,14 +277,20 @@ def _scan(
         person = info.person
         # Person or place? Context decides ("Michael Jordan", "Mr. Chad", "Paris Hilton",
         # "Hamilton said"); the name lists only say which names can be people's names.
+        if people and name in people:  # "Pamela Anderson ... Anderson held": the same person
+            continue
         prev = _prev_word(text, s)
         if prev:
             if prev in _TITLES and (not info.country_level or prev in _PERSONAL_TITLES):
+                if PERSON_COREF and person and info.town_only:
+                    people.add(name)
                 continue
             # a capitalised word just before, not itself part of a place: a first name
             # (in a title-case headline every word is capitalised: only a known name counts)
             if prev[0].isupper() and prev not in _FUNCTION_CAPS and last_end < s - len(prev) - 2:
                 if prev in GIVEN_NAMES or (person and not info.country_level and not uninformative_all):
+                    if PERSON_COREF and person and info.town_only:
+                        people.add(name)
                     continue
         nxt = _next_word(text, e)
         if nxt:
@@ -305,6 +318,8 @@ def _scan(
                 for x in pending.senses:
                     if x.cc in ccs and x.kind in SUBNATIONAL:
                         pending.comma_next = x.cc
+                        if QUALIFIER_READING and len(reading.senses) > 1:
+                            m.qualifies = next(y for y in reading.senses if y.cc == x.cc and y.kind in _QUALIFIER_KINDS)
                         break
         pending, pending_end = m, e
         last_end = e
@@ -396,9 +411,10 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     """Tag one article; never raises on odd text (bad input yields an empty result)."""
     gaz = get_gazetteer()
     mentions: list[_Mention] = []
+    people: set[str] = set()  # town names the article uses as a person's name (see _scan)
     if title:
         title = str(title)
-        _scan(gaz, title[:MAX_SCAN_CHARS], [(0, TITLE_WEIGHT)], _is_titlecase(title), mentions)
+        _scan(gaz, title[:MAX_SCAN_CHARS], [(0, TITLE_WEIGHT)], _is_titlecase(title), mentions, people)
     n_title = len(mentions)
     body: list[str] = []
     spans: list[tuple[int, float]] = []
@@ -412,12 +428,12 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
         at += len(para) + 2
     joined = "\n\n".join(body) if at <= 2 * MAX_SCAN_CHARS else ""
     if body and joined:
-        _scan(gaz, joined, spans, False, mentions)
+        _scan(gaz, joined, spans, False, mentions, people)
     else:  # a huge article: bound each scan's text (and memory) as before
         for para, (_, weight) in zip(body, spans):
             if len(mentions) >= MAX_MENTIONS:
                 break
-            _scan(gaz, para, [(0, weight)], False, mentions)
+            _scan(gaz, para, [(0, weight)], False, mentions, people)
     # The lead is the opening of the body, not a whole first paragraph: unsegmented text
     # (one long paragraph) would otherwise weigh every name as lead.
     for m in mentions[n_title:]:
@@ -426,6 +442,17 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     hints = _hints(joined) if joined and HINT_WEIGHT else {}
     dateline_cc = resolve_place(dateline) if dateline else None
 
+    if ONE_SENSE:
+        # One sense per discourse: a place qualified once ("Athens, Greece") is the same
+        # place where the article names it again unqualified.
+        qualified: dict[str, str] = {}
+        for m in mentions:
+            if m.comma_next is not None:
+                qualified.setdefault(m.name, m.comma_next)
+        if qualified:
+            for m in mentions:
+                if m.comma_next is None:
+                    m.comma_next = qualified.get(m.name)
     support: dict[str, float] = {}
     sub: dict[str, float] = {}
     states: set[str] = set()
@@ -433,7 +460,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
         state = m.reading.state
         if state is not None:
             states.add(state)
-        a = m.anchor = None if m.needs_support else m.reading.anchor
+        a = m.anchor = m.qualifies or (None if m.needs_support else m.reading.anchor)
         if a is not None:
             support[a.cc] = support.get(a.cc, 0.0) + 1.0
             if a.kind in SUBNATIONAL:
