@@ -21,6 +21,7 @@ import json
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Sequence
@@ -119,17 +120,10 @@ _ODD_SPACE = re.compile("[" + _ODD_SPACE_CHARS + "]")
 # _PUNCT_EDGES for ASCII bytes; \x1c-\x1f become spaces too, because str.split splits
 # there and bytes.split does not.
 _PUNCT_BYTES = bytes(32 if chr(i) in ".,;:!?\"'()[]{}" or 0x1C <= i <= 0x1F else i for i in range(256))
-_BYTES_STOPS: dict[frozenset[str], frozenset[bytes]] = {}
-
-
+@lru_cache(maxsize=8)
 def _bytes_stop(stop: frozenset[str]) -> frozenset[bytes]:
     """The ASCII stopwords as bytes (a non-ASCII stopword never matches an ASCII word)."""
-    b = _BYTES_STOPS.get(stop)
-    if b is None:
-        if len(_BYTES_STOPS) > 8:
-            _BYTES_STOPS.clear()
-        b = _BYTES_STOPS[stop] = frozenset(w.encode() for w in stop if w.isascii())
-    return b
+    return frozenset(w.encode() for w in stop if w.isascii())
 
 
 def _timeish(low: str) -> bool:
@@ -327,31 +321,17 @@ def _own_matrix(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[st
     return a
 
 
-_UTF8_STOPS: dict[frozenset[str], frozenset[bytes]] = {}
-
-
+@lru_cache(maxsize=8)
 def _utf8_stop(stop: frozenset[str]) -> frozenset[bytes]:
     """The stopwords in UTF-8."""
-    b = _UTF8_STOPS.get(stop)
-    if b is None:
-        if len(_UTF8_STOPS) > 8:
-            _UTF8_STOPS.clear()
-        b = _UTF8_STOPS[stop] = frozenset(w.encode("utf-8", "surrogatepass") for w in stop)
-    return b
+    return frozenset(w.encode("utf-8", "surrogatepass") for w in stop)
 
 
-_STOP_CODES: dict[tuple[frozenset, bool], dict] = {}
-
-
+@lru_cache(maxsize=8)
 def _stop_codes(stop: frozenset, sep: "str | bytes") -> dict:
     """Stopword -> 1 and the block separator -> 2, for one map over a page's words."""
-    key = (stop, isinstance(sep, bytes))
-    d = _STOP_CODES.get(key)
-    if d is None:
-        if len(_STOP_CODES) > 8:
-            _STOP_CODES.clear()
-        d = _STOP_CODES[key] = dict.fromkeys(stop, 1)
-        d[sep] = 2
+    d = dict.fromkeys(stop, 1)
+    d[sep] = 2
     return d
 
 
