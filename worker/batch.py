@@ -18,7 +18,8 @@ from worker.config import Settings
 from worker.inputs import InputItem, read_inputs
 from worker.pipeline.dedup.index import DedupIndex
 from worker.pipeline.model import OutRecord
-from worker.pipeline.process import dead_letter_record, decide_all, handle_input
+from worker.heap import load_settled
+from worker.pipeline.process import dead_letter_record, decide_all, handle_input, warm_up
 from worker.pipeline.segment.sitelines import SiteLineSketch
 from worker.pipeline.stats import Stats
 
@@ -62,6 +63,7 @@ def check_paths(paths: list[str]) -> str | None:
 def process_paths(paths: list[str], out: BinaryIO, stdin: BinaryIO, settings: Settings) -> BatchRun:
     run = BatchRun(settings)
     topics = settings.topics
+    load_settled(warm_up)  # what the first page would load anyway; see worker/heap.py
     for item in read_inputs(paths, stdin, settings.limits):
         for record in run.run_one(item):
             out.write(orjson.dumps({"topic": topics.for_role(record.role), "key": record.key, "value": record.value}))

@@ -24,6 +24,7 @@ from worker.pipeline.intake.decode import identity_of
 from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import Origin, PageError
 from worker.pipeline.segment.sitelines import SiteLineSketch
+from worker.heap import load_settled
 from worker.pipeline.process import PageOutcome, handle_input, warm_up
 from worker.stream.metrics import Metrics
 
@@ -42,7 +43,7 @@ def _init_child() -> None:
     signal.set_wakeup_fd(-1)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)
-    warm_up()
+    load_settled(warm_up)
 
 
 _SITES: SiteLineSketch | None = None  # this child's own per-site line sketch, when enabled

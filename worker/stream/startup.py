@@ -36,6 +36,7 @@ import faust
 from faust.tables.manager import TableManager
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread, Consumer
 
+from worker.heap import load_settled
 from worker.pipeline.process import warm_up
 
 log = logging.getLogger("newsworker")
@@ -77,7 +78,7 @@ class WarmUp:
     def _run(self) -> None:
         started = time.perf_counter()
         try:
-            warm_up()
+            load_settled(warm_up)  # full collections would otherwise walk the loaded tables (worker/heap.py)
         except BaseException as exc:  # noqa: BLE001 - the first page then pays (and reports) it
             self.error = exc
             log.warning("warm-up failed; the first page will load the core itself: %r", exc)
