@@ -23,7 +23,7 @@ from typing import Any
 
 from bench import run_report
 from testkit.pagegen import generate
-from bench.run_core import article_texts, kafka_volume, run_core
+from bench.run_core import article_texts, concurrent_core, kafka_volume, run_core
 from bench.run_machine import load_average, machine_info
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,7 +67,10 @@ METHOD = [
     "of the run's topics (record batches as produced, with the worker's NEWSWORKER_COMPRESSION, default zstd), per raw "
     "page and against the raw topic's own size (the raw pages are produced uncompressed). `python -m bench.variants` "
     "compares codecs and routing choices the same way.",
-    "Two workers' per-worker efficiency: pages per worker CPU-second (both processes' CPU) against one worker's.",
+    "Two workers' per-worker efficiency: pages per worker CPU-second (both processes' CPU) against one worker's. "
+    "Beside it, the same comparison without Kafka or our shell (`bench/run_core.concurrent_core`): the core alone in one "
+    "process, then in two processes at once on the same pages, pages per CPU-second of each; on a machine with as many "
+    "cores as processes this is 1.0, and what it falls short of that is contention for the machine, not the worker.",
     "Real pages (`bench/real_pages.py`, development data from ../shared/data, outside the repo): the WCXB dev pages "
     "rendered to plain text with all their furniture (10-18 KB, as `bench/text_bench.py`) and the same pages' HTML; "
     "the whole core per page (intake, segmentation or extraction, cleanup, tagging, fingerprint, dedup against the "
@@ -108,6 +111,8 @@ def measure(args: argparse.Namespace, log: Any) -> dict[str, Any]:
     result["core"]["text_default_templates"] = run_core(generate(min(size["core"], 1500), seed=SEED)).summary()
     log("core: HTML pages")
     result["core"]["html"] = run_core(html).summary()
+    log("core: one process, then two at once (the machine's share of the two-worker gap)")
+    result["core"]["concurrent"] = concurrent_core(text if size["two"] == len(text.messages) else generate(size["two"], seed=SEED, varied=True))
     log("naive baseline: text and HTML pages")
     result["naive"]["text"] = run_naive(generate(size["naive"], seed=SEED, varied=True))
     result["naive"]["html"] = run_naive(generate(size["naive"], seed=SEED, html_rate=1.0, varied=True))
@@ -200,6 +205,9 @@ def ratios(r: dict[str, Any]) -> dict[str, float]:
             # (wall-clock scaling cannot show on two cores shared with the broker).
             out["two_vs_one_per_cpu_s"] = round(two.get("pages_per_worker_cpu_s", 0.0)
                                                 / max(1e-9, one.get("pages_per_worker_cpu_s", 0.0)), 3)
+        conc = core.get("concurrent")
+        if conc and e2e.get("two_workers"):
+            out["two_core_processes_vs_one"] = conc["efficiency"]
         if one.get("kafka_bytes"):
             out["kafka_written_vs_raw"] = one["kafka_bytes"]["written_vs_raw"]
     return out

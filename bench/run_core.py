@@ -118,3 +118,38 @@ def kafka_volume(pages: PageSet) -> dict[str, float]:
     return {"pages": len(pages.messages), "raw_bytes_per_page": round(raw / n), "candidate_records_per_page": round(cand_n / n, 2),
             "candidate_bytes_per_page": round(cand / n), "output_records_per_page": round(out_n / n, 2),
             "output_bytes_per_page": round(out / n), "output_dumps_us_per_page": round(dumps / n * 1e6, 1)}
+
+
+def _core_child(pages: PageSet, barrier: Any, out: Any) -> None:
+    barrier.wait()
+    run = run_core(pages)
+    out.put(run.pages_per_cpu_s)
+
+
+def concurrent_core(pages: PageSet, processes: int = 2) -> dict[str, Any]:
+    """The core alone in one process, then in ``processes`` at once (each the same pages,
+    no Kafka): pages per CPU-second of each. Why: the two-worker efficiency row compares a
+    pair of workers with one, and on a small machine the pair also competes for caches,
+    memory bandwidth and the broker's cores. This is the same comparison without our
+    shell, so the share of the gap that is the machine's can be read beside it."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")  # children inherit the warmed-up core
+
+    def run(n: int) -> list[float]:
+        barrier, queue = ctx.Barrier(n), ctx.Queue()
+        procs = [ctx.Process(target=_core_child, args=(pages, barrier, queue)) for _ in range(n)]
+        for p in procs:
+            p.start()
+        rates = [queue.get(timeout=1800) for _ in procs]
+        for p in procs:
+            p.join()
+        return rates
+
+    warm_up()
+    alone = run(1)[0]
+    together = run(processes)
+    mean = sum(together) / len(together)
+    return {"pages": len(pages.messages), "processes": processes, "alone_pages_per_cpu_s": round(alone, 1),
+            "together_pages_per_cpu_s": [round(x, 1) for x in together],
+            "efficiency": round(mean / max(1e-9, alone), 3)}

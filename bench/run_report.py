@@ -91,6 +91,11 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                         f"{r['ratios']['two_vs_one_per_cpu_s']:.2f}",
                         f"{_f(two.get('pages_per_worker_cpu_s'))} vs {_f(one.get('pages_per_worker_cpu_s')) if one else '-'} pages per "
                         f"worker CPU-second (CPU {two.get('worker_cpu_s')} s for both)"))
+    conc = core.get("concurrent")
+    if conc:
+        out.append(("5 scale-out", "control: core in 2 processes at once / 1 (pages per CPU-s)", f"{conc['efficiency']:.2f}",
+                    f"{' and '.join(_f(x) for x in conc['together_pages_per_cpu_s'])} vs {_f(conc['alone_pages_per_cpu_s'])} "
+                    f"pages per CPU-second, {conc['pages']} pages each, no Kafka: the machine's own ceiling for the row above"))
     mem = r.get("dedup_memory")
     real = r.get("real_pages")
     if real:

@@ -37,6 +37,10 @@ def test_core_and_naive_sections_have_positive_rates(quick_run) -> None:
             assert row["pages_per_cpu_s"] > 0 and row["pages_per_s_wall"] > 0
     assert result["core"]["text"]["articles"] > 0
     assert result["ratios"]["core_vs_naive_text"] > 0 and result["ratios"]["core_vs_naive_html"] > 0
+    conc = result["core"]["concurrent"]  # the two-worker row's control: the core in 2 processes at once
+    assert conc["processes"] == 2 and len(conc["together_pages_per_cpu_s"]) == 2
+    assert conc["alone_pages_per_cpu_s"] > 0 and all(x > 0 for x in conc["together_pages_per_cpu_s"])
+    assert conc["efficiency"] > 0 and result["ratios"]["two_core_processes_vs_one"] == conc["efficiency"]
 
 
 def test_end_to_end_sections_account_for_every_page(quick_run) -> None:
