@@ -99,3 +99,15 @@ def test_the_chosen_codec_is_installed() -> None:
     from aiokafka import codec
 
     assert codec.has_zstd() and codec.has_lz4()
+
+
+def test_standby_replicas_reach_the_faust_app() -> None:
+    from worker.stream.app import NewsWorker
+
+    assert Settings().standby_replicas == 1  # faust's own default: a warm copy for quick takeover
+    for env, expected in (({}, 1), ({"NEWSWORKER_STANDBY_REPLICAS": "0"}, 0)):
+        worker = NewsWorker(Settings.from_env({**env, "NEWSWORKER_BOOTSTRAP_SERVERS": "localhost:1"}))
+        try:
+            assert worker.app.conf.table_standby_replicas == expected
+        finally:
+            worker.close()

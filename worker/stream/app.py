@@ -87,6 +87,7 @@ class NewsWorker:
             producer_compression_type=settings.compression_type(),  # JSON articles shrink several-fold (bench.variants)
             producer_request_timeout=settings.delivery_timeout_s,  # a batch not acknowledged by then fails
             broker_commit_interval=1.0,
+            table_standby_replicas=settings.standby_replicas,
             web_enabled=settings.web_enabled,
             web_host=settings.web_host,
             web_bind=settings.web_host,
