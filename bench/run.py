@@ -68,7 +68,9 @@ METHOD = [
     "page and against the raw topic's own size (the raw pages are produced uncompressed). `python -m bench.variants` "
     "compares codecs and routing choices the same way.",
     "Two workers' per-worker efficiency: pages per worker CPU-second (both processes' CPU) against one worker's. "
-    "Beside it, the same comparison without Kafka or our shell (`bench/run_core.concurrent_core`): the core alone in one "
+    "The default keeps a standby copy of the dedup table on the second worker (NEWSWORKER_STANDBY_REPLICAS=1, faust's "
+    "default), which replays every article the owner remembers; a second pair runs without it to show that cost. "
+    "Beside them, the same comparison without Kafka or our shell (`bench/run_core.concurrent_core`): the core alone in one "
     "process, then in two processes at once on the same pages, pages per CPU-second of each; on a machine with as many "
     "cores as processes this is 1.0, and what it falls short of that is contention for the machine, not the worker.",
     "Real pages (`bench/real_pages.py`, development data from ../shared/data, outside the repo): the WCXB dev pages "
@@ -171,6 +173,10 @@ def measure_e2e(args: argparse.Namespace, size: dict[str, int], result: dict[str
             two, group, _ = e2e.max_throughput(broker, pages, 2, log_dir)
             group.stop()
             result["e2e"]["two_workers"] = two
+            log(f"2 workers without a dedup standby (NEWSWORKER_STANDBY_REPLICAS=0): burst of {len(pages.messages)} pages")
+            two0, group, _ = e2e.max_throughput(broker, pages, 2, log_dir, standby_replicas=0)
+            group.stop()
+            result["e2e"]["two_workers_no_standby"] = two0
         if size["profile"] and e2e.py_spy() is not None:
             from bench.run_profile import py_spy_stacks, summarise
 
@@ -205,6 +211,9 @@ def ratios(r: dict[str, Any]) -> dict[str, float]:
             # (wall-clock scaling cannot show on two cores shared with the broker).
             out["two_vs_one_per_cpu_s"] = round(two.get("pages_per_worker_cpu_s", 0.0)
                                                 / max(1e-9, one.get("pages_per_worker_cpu_s", 0.0)), 3)
+        if e2e.get("two_workers_no_standby"):
+            out["two_no_standby_vs_one_per_cpu_s"] = round(e2e["two_workers_no_standby"].get("pages_per_worker_cpu_s", 0.0)
+                                                           / max(1e-9, one.get("pages_per_worker_cpu_s", 0.0)), 3)
         conc = core.get("concurrent")
         if conc and e2e.get("two_workers"):
             out["two_core_processes_vs_one"] = conc["efficiency"]

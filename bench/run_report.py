@@ -91,6 +91,12 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                         f"{r['ratios']['two_vs_one_per_cpu_s']:.2f}",
                         f"{_f(two.get('pages_per_worker_cpu_s'))} vs {_f(one.get('pages_per_worker_cpu_s')) if one else '-'} pages per "
                         f"worker CPU-second (CPU {two.get('worker_cpu_s')} s for both)"))
+    two0 = e2e.get("two_workers_no_standby")
+    if two0 and "two_no_standby_vs_one_per_cpu_s" in r["ratios"]:
+        out.append(("5 scale-out", "per-worker efficiency, 2 workers without a dedup standby / 1",
+                    f"{r['ratios']['two_no_standby_vs_one_per_cpu_s']:.2f}",
+                    f"NEWSWORKER_STANDBY_REPLICAS=0: {_f(two0.get('pages_per_worker_cpu_s'))} pages per worker CPU-second, "
+                    f"{_f(two0['pages_per_s'])} pages/s; the default (1) keeps a warm copy for takeover"))
     conc = core.get("concurrent")
     if conc:
         out.append(("5 scale-out", "control: core in 2 processes at once / 1 (pages per CPU-s)", f"{conc['efficiency']:.2f}",

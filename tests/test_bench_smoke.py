@@ -45,7 +45,7 @@ def test_core_and_naive_sections_have_positive_rates(quick_run) -> None:
 
 def test_end_to_end_sections_account_for_every_page(quick_run) -> None:
     e2e = quick_run[0]["e2e"]
-    for name in ("one_worker", "two_workers", "passthrough"):
+    for name in ("one_worker", "two_workers", "two_workers_no_standby", "passthrough"):
         assert e2e[name]["pages"] == 30
         assert e2e[name]["pages_per_s"] > 0
         assert e2e[name]["broker_append_time"] is True, f"{name}: outputs were not stamped by the broker"
@@ -56,7 +56,7 @@ def test_end_to_end_sections_account_for_every_page(quick_run) -> None:
         assert 0 < lat["p50_ms"] <= lat["p95_ms"] <= lat["p99_ms"] <= lat["max_ms"]
         assert lat["offered_rate"] > 0
     ratios = quick_run[0]["ratios"]
-    for key in ("e2e_vs_core_wall", "e2e_vs_core_cpu", "e2e_vs_passthrough", "two_vs_one"):
+    for key in ("e2e_vs_core_wall", "e2e_vs_core_cpu", "e2e_vs_passthrough", "two_vs_one", "two_no_standby_vs_one_per_cpu_s"):
         assert ratios[key] > 0
 
 
