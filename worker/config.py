@@ -223,7 +223,7 @@ class Settings:
         "a worker's sketch is lost in a crash, so a replayed page could come out with other text and other article ids"))
     standby_replicas: int = field(default=1, metadata=env(
         "STANDBY_REPLICAS", "workers that keep a warm copy of the dedup table to take over in seconds (faust's default 1; "
-        "0 saves each standby replaying every remembered article, but a new owner then rebuilds it from the changelog)"))
+        "0: no standby reads the changelog, and a new owner rebuilds the table from it)"))
     fast_group_timeouts: bool = field(default=False, metadata=env("FAST_GROUP_TIMEOUTS", "short session/heartbeat timeouts (embedded broker, tests)"))
     delivery_timeout_s: float = field(default=60.0, metadata=env("DELIVERY_TIMEOUT_S", "how long the producer tries to deliver a record before it counts as failed"))
     limits: Limits = field(default_factory=Limits)
