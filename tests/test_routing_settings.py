@@ -111,3 +111,14 @@ def test_standby_replicas_reach_the_faust_app() -> None:
             assert worker.app.conf.table_standby_replicas == expected
         finally:
             worker.close()
+
+
+def test_linger_reaches_the_worker_producer() -> None:
+    from worker.stream.app import NewsWorker
+
+    assert Settings().linger_ms == 5.0
+    worker = NewsWorker(Settings.from_env({"NEWSWORKER_LINGER_MS": "1", "NEWSWORKER_BOOTSTRAP_SERVERS": "localhost:1"}))
+    try:
+        assert worker.app.producer.linger_ms == 1  # faust takes seconds; aiokafka gets milliseconds
+    finally:
+        worker.close()

@@ -218,6 +218,8 @@ class Settings:
         "COMPRESSION", "codec of produced batches: zstd, lz4, gzip, snappy or none (consumers must support it; Kafka >= 2.1 for zstd)"))
     batch_window_ms: float = field(default=10.0, metadata=env(
         "BATCH_WINDOW_MS", "the analyze agent takes pages in batches of what arrives within this many ms (at most 256); 0: one at a time"))
+    linger_ms: float = field(default=5.0, metadata=env(
+        "LINGER_MS", "how long the worker's producer waits to fill a batch before sending it (Kafka's linger.ms): more bytes per request, that much more latency per hop"))
     site_lines: bool = field(default=False, metadata=env(
         "SITE_LINES", "drop text lines that recur on many pages of one site (a bounded per-site sketch, 12 MiB); off by default because "
         "a worker's sketch is lost in a crash, so a replayed page could come out with other text and other article ids"))

@@ -81,7 +81,7 @@ class NewsWorker:
             consumer_max_fetch_size=RAW_TOPIC_MAX_MESSAGE_BYTES,
             producer_max_request_size=RAW_TOPIC_MAX_MESSAGE_BYTES,
             producer_acks=-1,
-            producer_linger=0.005,
+            producer_linger=settings.linger_ms / 1000.0,  # faust takes seconds
             producer_max_batch_size=512 * 1024,  # articles are ~5 KB; the 16 KB default sends a request per 3 records
             producer_partitioner=KeyHashPartitioner(),  # Kafka's murmur2 choice, each key hashed once
             producer_compression_type=settings.compression_type(),  # JSON articles shrink several-fold (bench.variants)
