@@ -49,7 +49,7 @@ Tried against that gap, on the out-of-fold WCXB and BBC tuning figures, and not 
 moved the short figures beyond their noise (a few items) without costing whole articles more:
 title weight 2 or 5; ``C`` 1, 2 or 8 (``C`` 2 with title weight 2 gave short +0.003 WCXB, +0.007
 BBC, whole -0.007 WCXB, +0.004 BBC); lexicon term weight 4; the short variant at double weight;
-current-events weight 0.6; plural folding (``-s``/``-ies`` to one feature); title words also as
+current-events weight 0.6; taxonomy and lexicon-bag weight 0.5 or 2; plural folding (``-s``/``-ies`` to one feature); title words also as
 separate title-only features; and a Platt curve with a length term (out of fold, short items'
 low scores proved *under*-confident, not over, and the fit lowered BBC short). On the BBC tuning
 half most short errors whose whole article is right are headlines that read as another topic
