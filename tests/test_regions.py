@@ -449,3 +449,17 @@ def test_a_town_name_used_for_a_person_stays_a_person() -> None:
         None,
     )
     assert all("Anderson" not in ev for ev in _evidence(res).values())
+
+
+def test_a_list_of_countries_is_not_a_qualifier() -> None:
+    # a town called China exists in Japan; "China, Japan, and ..." is still a list
+    res = tag_regions(
+        None,
+        ["Many countries, among them China, Japan, and the United Kingdom, have warned the agency to be cautious."],
+        None,
+    )
+    assert {"CN", "JP", "GB"} <= set(countries(res))
+    assert "China" in _evidence(res)["CN"]
+    # a state still qualifies a town named after a country
+    res = tag_regions(None, ["The plant in Lebanon, Tenn., will close in May."], None)
+    assert countries(res) == ["US"]

@@ -71,6 +71,7 @@ DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
 QUALIFIER_READING = True  # "Athens, Greece": the qualifier takes the reading it qualifies with
 ONE_SENSE = True  # a place qualified once keeps that reading where it is named again
 PERSON_COREF = True  # a town name used as a person's name ("Pamela Anderson") stays a person
+LIST_NOT_QUALIFIER = True  # "China, Japan": a country name is not qualified by another country
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
 
@@ -119,7 +120,7 @@ class _Reading:
     """What a gazetteer name's readings imply, computed once per name rather than on
     every match: the per-match work is then a handful of attribute reads."""
 
-    __slots__ = ("senses", "anchor", "state", "has_country", "top_pop", "qualifier_ccs")
+    __slots__ = ("senses", "anchor", "state", "has_country", "top_pop", "qualifier_ccs", "region_qualifier_ccs")
 
     def __init__(self, name: str, senses: tuple[Sense, ...]) -> None:
         self.senses = senses
@@ -132,6 +133,7 @@ class _Reading:
             self.has_country = kind in _COUNTRY_LEVEL
             self.top_pop = x.pop if kind in (CAPITAL, CITY) else 0
             self.qualifier_ccs = _QUALIFIER_CCS[x.cc] if kind in _QUALIFIER_KINDS else _NO_CCS
+            self.region_qualifier_ccs = self.qualifier_ccs if kind != COUNTRY else _NO_CCS
             return
         self.anchor = _anchor(name, senses)
         self.state = None
@@ -139,6 +141,7 @@ class _Reading:
         self.top_pop = max((x.pop for x in senses if x.kind in (CAPITAL, CITY)), default=0)
         # countries this name can qualify a preceding place with ("Paris, Texas")
         self.qualifier_ccs = frozenset(x.cc for x in senses if x.kind in _QUALIFIER_KINDS)
+        self.region_qualifier_ccs = frozenset(x.cc for x in senses if x.kind in _QUALIFIER_KINDS and x.kind != COUNTRY)
 
 
 class _Name:
@@ -314,6 +317,10 @@ def _scan(
         m = _Mention(name, reading, weight, needs_support, s)
         if comma_before and pending is not None and pending_end == s - 2:
             ccs = reading.qualifier_ccs
+            if ccs and LIST_NOT_QUALIFIER and pending.reading.has_country:
+                # "China, Japan, and the United Kingdom" is a list: a country name is
+                # qualified by a state or region ("Lebanon, Tenn."), never by a country
+                ccs = reading.region_qualifier_ccs
             if ccs:
                 for x in pending.senses:
                     if x.cc in ccs and x.kind in SUBNATIONAL:
