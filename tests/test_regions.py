@@ -463,3 +463,17 @@ def test_a_list_of_countries_is_not_a_qualifier() -> None:
     # a state still qualifies a town named after a country
     res = tag_regions(None, ["The plant in Lebanon, Tenn., will close in May."], None)
     assert countries(res) == ["US"]
+
+
+def test_towns_of_one_state_vouch_for_a_namesake_of_a_country() -> None:
+    # Lebanon, Hershey and Palmyra are all towns of Pennsylvania: local news, not the Levant
+    res = tag_regions(
+        None,
+        ["The library in Lebanon will hold its spring book sale on Saturday.",
+         "Volunteers from Hershey and Palmyra have sorted the donations."],
+        None,
+    )
+    assert res.focus_country == "US" and "LB" not in countries(res)
+    # one such neighbour is not enough against a capital: Paris stays in France
+    res = tag_regions(None, ["The president flew to Paris on Friday.", "Earlier he had spoken at a rally in Dallas."], None)
+    assert res.focus_country == "FR" and "US" in countries(res)

@@ -74,6 +74,7 @@ PERSON_COREF = True  # a town name used as a person's name ("Pamela Anderson") s
 LIST_NOT_QUALIFIER = True  # "China, Japan": a country name is not qualified by another country
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
+CO_STATE, CO_STATE_MAX = 1.0, 2  # support per other name that can be a town of the same state, and its cap
 
 _COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
 _PRIOR = {COUNTRY: 1.0, METONYM: 1.0, DEMONYM: 0.9, CAPITAL: 0.4, ADMIN1: 0.3, CITY: 0.1, ADMIN2: 0.1, ABBREV: 0.3}
@@ -102,6 +103,11 @@ class RegionResult:
 
 
 _QUALIFIER_KINDS = frozenset({COUNTRY, ADMIN1, ABBREV})
+
+
+def _POP(x: Sense) -> int:
+    return x.pop
+
 _NO_CCS: frozenset[str] = frozenset()
 
 
@@ -120,10 +126,17 @@ class _Reading:
     """What a gazetteer name's readings imply, computed once per name rather than on
     every match: the per-match work is then a handful of attribute reads."""
 
-    __slots__ = ("senses", "anchor", "state", "has_country", "top_pop", "qualifier_ccs", "region_qualifier_ccs")
+    __slots__ = ("senses", "anchor", "state", "has_country", "top_pop", "qualifier_ccs", "region_qualifier_ccs",
+                 "town_states", "vouch_state", "vouch_pop")
 
     def __init__(self, name: str, senses: tuple[Sense, ...]) -> None:
         self.senses = senses
+        # US states this name can be a town of, and the one it vouches for (see _co_states)
+        self.town_states = frozenset(x.state for x in senses if x.state and x.kind in _TOWNISH)
+        top = max(senses, key=_POP)
+        vouch = self.town_states and top.state and top.kind in _TOWNISH
+        self.vouch_state = top.state if vouch else None
+        self.vouch_pop = top.pop
         if len(senses) == 1:  # nine names in ten: the same facts without set building
             x = senses[0]
             kind = x.kind
@@ -171,7 +184,7 @@ class _Name:
 
 
 class _Mention:
-    __slots__ = ("name", "reading", "senses", "weight", "needs_support", "comma_next", "pos", "anchor", "qualifies")
+    __slots__ = ("name", "reading", "senses", "weight", "needs_support", "comma_next", "pos", "anchor", "qualifies", "vouches")
 
     def __init__(self, name: str, reading: _Reading, weight: float, needs_support: bool, pos: int) -> None:
         self.name = name
@@ -183,6 +196,7 @@ class _Mention:
         self.qualifies: Sense | None = None  # the reading this name has as such a qualifier ("Texas")
         self.pos = pos
         self.anchor: Sense | None = None
+        self.vouches = True  # may vouch for a namesake town of the same state (see _co_located)
 
 
 def _prev_word(text: str, start: int) -> str:
@@ -315,6 +329,8 @@ def _scan(
             if uninformative or not info.country_level:
                 needs_support = True
         m = _Mention(name, reading, weight, needs_support, s)
+        if info.common or info.weak:
+            m.vouches = False
         if comma_before and pending is not None and pending_end == s - 2:
             ccs = reading.qualifier_ccs
             if ccs and LIST_NOT_QUALIFIER and pending.reading.has_country:
@@ -344,19 +360,21 @@ def _standalone(x: Sense, one_country: bool = False) -> bool:
 def _choose(
     m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str] = frozenset(),
     hints: dict[str, float] | None = None, regions_named: frozenset[str] | set[str] = frozenset(),
+    co_states: dict[str, dict[str, int]] | None = None,
 ) -> Sense | None:
     """The reading of ``m`` the article supports, or None. ``hints`` (see _hints) only
     choose between a namesake town's readings once the mention counts without them as a
     town or capital (Athens, Georgia or Greece; a region or a country keeps its reading)."""
-    best = _choose_reading(m, support, sub, states, town_states, None, regions_named)
+    best = _choose_reading(m, support, sub, states, town_states, None, regions_named, co_states)
     if best is None or not hints or len(m.senses) == 1 or best.kind not in _HINTABLE:
         return best
-    return _choose_reading(m, support, sub, states, town_states, hints, regions_named) or best
+    return _choose_reading(m, support, sub, states, town_states, hints, regions_named, co_states) or best
 
 
 def _choose_reading(
     m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str],
     hints: dict[str, float] | None, regions_named: frozenset[str] | set[str] = frozenset(),
+    co_states: dict[str, dict[str, int]] | None = None,
 ) -> Sense | None:
     senses = m.senses
     if len(senses) == 1:
@@ -364,6 +382,8 @@ def _choose_reading(
         ev = support.get(x.cc, 0.0)
         if m.comma_next == x.cc or (x.state and x.state in states):
             ev += 1
+        if co_states and x.state and x.kind in _TOWNISH:
+            ev += _co_located(m.name, x.state, co_states)
         if ev > 0 or (_standalone(x, True) and not m.needs_support):
             return x
         return None
@@ -385,8 +405,14 @@ def _choose_reading(
             # qualification ("Lebanon, Tenn.") or a strongly local article.
             dominated = x.kind != ADMIN1 and (has_country or top_pop >= DOMINATED_RATIO * max(x.pop, 1))
             local = sub.get(x.cc, 0.0)
-            if x.state and x.state in town_states:  # a neighbour in the same state: "Paris ... Dallas"
-                local += STATE_NEIGHBOUR
+            if x.state:
+                # a neighbour in the same state ("Paris ... Dallas"): an accepted town, or
+                # names that can be towns of that state together (the larger, not both:
+                # the first may be accepted only thanks to the second)
+                near = STATE_NEIGHBOUR if x.state in town_states else 0.0
+                if co_states and x.kind in _TOWNISH:
+                    near = max(near, _co_located(m.name, x.state, co_states))
+                local += near
             if dominated and not bonus and local < DOMINATED_LOCAL:
                 continue
             ev = local + 0.25 * support.get(x.cc, 0.0) + bonus
@@ -400,6 +426,54 @@ def _choose_reading(
     if best_ev > 0 or (_standalone(best) and not m.needs_support):
         return best
     return None
+
+
+def _co_located(name: str, state: str, co_states: dict[str, dict[str, int]]) -> float:
+    """Support a US town reading gets from other names of the article that can be towns
+    of the same state (see _co_states)."""
+    others = co_states.get(state)
+    if not others:
+        return 0.0
+    return CO_STATE * min(others.get(name, 0), CO_STATE_MAX)
+
+
+def _co_states(mentions: list[_Mention]) -> dict[str, dict[str, int]]:
+    """state -> {name: how many other names of the article can be towns of that state
+    with it}. Two names count together when one of them vouches for the state, which a
+    name does only for the state of its best-known reading and only if that is a US town
+    ("Dallas", "Hershey"; not "Oxford", "Washington" nor "Lebanon"): "Lebanon" beside
+    "Hershey" and "Palmyra" is Lebanon, Pennsylvania, while one neighbour ("Paris" beside
+    "Dallas") is too little against a country or capital (DOMINATED_LOCAL). Common words
+    and weak names neither give nor get this support."""
+    vouching: dict[str, str] = {}
+    for m in mentions:
+        r = m.reading
+        if r.vouch_state is not None and m.vouches and not r.has_country and m.name not in vouching:
+            # a name that may be a person's ("Dallas", "Joshua") vouches only as a big city
+            if not m.needs_support or r.vouch_pop >= STANDALONE_CITY_POP:
+                vouching[m.name] = r.vouch_state
+    if not vouching:
+        return {}
+    wanted = set(vouching.values())
+    holders: dict[str, set[str]] = {}  # state -> names with a town reading there
+    for m in mentions:
+        if m.vouches and m.reading.town_states:
+            for state in m.reading.town_states & wanted:
+                holders.setdefault(state, set()).add(m.name)
+    out: dict[str, dict[str, int]] = {}
+    for state, names in holders.items():
+        if len(names) < 2:
+            continue
+        vouchers = sum(vouching.get(n) == state for n in names)
+        if not vouchers:
+            continue
+        counts = {}
+        for n in names:
+            c = len(names) - 1 if vouching.get(n) == state else vouchers
+            if c:
+                counts[n] = c
+        out[state] = counts
+    return out
 
 
 def _anchor(name: str, senses: tuple[Sense, ...]) -> Sense | None:
@@ -483,6 +557,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     town_states: set[str] = set()
     # countries whose first-level regions the article names (see _choose)
     regions_named = {m.anchor.cc for m in mentions if m.anchor is not None and m.anchor.kind == ADMIN1} if REGION_BONUS else set()
+    co_states = _co_states(mentions) if CO_STATE else {}
     for _ in range(2):  # second pass lets towns accepted in the first support their neighbours
         next_states: set[str] = set()
         next_regions = set(regions_named)
@@ -494,7 +569,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
                 if x.state and x.kind in _TOWNISH:
                     next_states.add(x.state)
                 continue
-            x = chosen[i] = _choose(m, support, sub, states, town_states, hints, regions_named)
+            x = chosen[i] = _choose(m, support, sub, states, town_states, hints, regions_named, co_states)
             if x is not None:
                 if x.kind == ADMIN1 and REGION_BONUS:
                     next_regions.add(x.cc)
