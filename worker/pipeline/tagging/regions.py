@@ -19,9 +19,12 @@ How it decides, and why:
    support are dropped. This document-level vote is what lifts country-set F1 well above
    a naive gazetteer, which tags every "Paris" as France. An article that names only
    small towns (local news) falls back to the country of their best-known readings.
-   Towns of one US state vouch for each other ("Paris" beside "Dallas" is Paris, Texas),
-   and elsewhere a named first-level region vouches for its country's towns ("London"
-   beside "Ontario", even against the capital of the same name),
+   Towns of one US state vouch for each other: an accepted town for its namesake
+   neighbours ("Paris" beside an accepted "Dallas"), and names that can be towns of the
+   same state for each other before either is accepted ("Lebanon" beside "Hershey" and
+   "Palmyra" is in Pennsylvania; see _co_states). Elsewhere a named first-level region
+   vouches for its country's towns ("London" beside "Ontario", even against the capital
+   of the same name),
    and a local article's everyday details lend support to this choice only (prices in
    pounds sterling, North American phone numbers; see _local_cues). How the article is
    written (American or Commonwealth spelling, bare dollar amounts, phone numbers; see
@@ -29,6 +32,14 @@ How it decides, and why:
    counts anyway (Mansfield, Ohio or Nottinghamshire), and in the small-town fallback.
    World regions named after a country ("Latin America") and currencies ("US$") name no
    country; AP state abbreviations that are no English word ("Fla.") count anywhere.
+   Three rules settle a name for the whole article (each with its switch below):
+   QUALIFIER_READING: in "Athens, Greece" the qualifier takes the reading it qualifies
+   with (Greece the country, not Greece, New York), and the qualified name takes the
+   qualifier's country; a country name followed by another country is a list, not a
+   qualified town ("China, Japan", LIST_NOT_QUALIFIER). ONE_SENSE: a place qualified once
+   keeps that reading where the article names it again bare (one sense per discourse).
+   PERSON_COREF: a town name once used as a person's name ("Pamela Anderson", "Mr.
+   Anderson") stays that person's name later in the article ("Anderson held").
 4. Salience: a title mention weighs 3, one in the lead (the body's first LEAD_CHARS) 2,
    any other 1; the focus is the top country (the EU only when no country is named). A
    country named only by an adjective, once, past the lead ("Italian food") is dropped.
