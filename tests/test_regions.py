@@ -477,3 +477,20 @@ def test_towns_of_one_state_vouch_for_a_namesake_of_a_country() -> None:
     # one such neighbour is not enough against a capital: Paris stays in France
     res = tag_regions(None, ["The president flew to Paris on Friday.", "Earlier he had spoken at a rally in Dallas."], None)
     assert res.focus_country == "FR" and "US" in countries(res)
+
+
+def test_a_place_named_as_a_municipality_is_a_town() -> None:
+    # a country has no city council: with a bare dollar amount, the town is American
+    text = ["The Jordan City Council voted on Monday to repave the main road, the mayor said.", "The work will cost $40,000."]
+    res = tag_regions(None, text, None)
+    assert res.focus_country == "US" and "JO" not in countries(res)
+    # a capital's namesake town with American hints ...
+    res = tag_regions(None, ["Paris City Council met on Tuesday.", "The new center will cost $2 million, the city manager said."], None)
+    assert res.focus_country == "US"
+    # ... but not when nothing points to a town, nor when the article names the capital's country
+    assert tag_regions(None, ["Paris City Council met on Tuesday to discuss the budget."], None).focus_country == "FR"
+    res = tag_regions(None, ["Paris City Council voted to ban cars from the river quays, French officials said.",
+                             "The plan will cost $40 million."], None)
+    assert res.focus_country == "FR"
+    # without the municipal phrase the country keeps its reading
+    assert tag_regions(None, ["The Jordan government voted on Monday.", "The work will cost $40,000."], None).focus_country == "JO"

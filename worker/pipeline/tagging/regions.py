@@ -60,7 +60,7 @@ import ahocorasick_rs
 from worker.pipeline.lazy import Lazy
 from worker.pipeline.tagging.gazetteer import (
     ABBREV, ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, DEMONYM, GIVEN_NAMES, METONYM, SUBNATIONAL, SURNAMES,
-    WEAK_NAMES, Gazetteer, Sense, get_gazetteer, read_table, read_words,
+    WEAK_NAMES, Gazetteer, Sense, _data_lines, get_gazetteer, read_table, read_words,
 )
 
 MAX_SCAN_CHARS = 400_000  # beyond this an article adds no new countries, only cost
@@ -82,6 +82,7 @@ DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
 QUALIFIER_READING = True  # "Athens, Greece": the qualifier takes the reading it qualifies with
 ONE_SENSE = True  # a place qualified once keeps that reading where it is named again
 PERSON_COREF = True  # a town name used as a person's name ("Pamela Anderson") stays a person
+MUNICIPAL = True  # "Paris City Council": a town, free of its namesake country or capital (see _choose_reading)
 LIST_NOT_QUALIFIER = True  # "China, Japan": a country name is not qualified by another country
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
@@ -97,6 +98,8 @@ _FUNCTION_CAPS = frozenset(read_words("regions_function_caps.txt"))
 # capitalised words that may follow a place in an institution or place name
 _PLACE_NEXT = frozenset(read_words("regions_place_next.txt"))
 _SAYING = frozenset(read_words("regions_saying_verbs.txt"))  # "Hamilton said": a person
+# "Paris City Council", "Palestine Independent School District": a town reported on locally
+_MUNICIPAL = tuple(" " + line.strip() for line in _data_lines("regions_municipal.txt"))
 # AP state abbreviations that are no English word or title: a state anywhere ("a Fla. economist")
 _PLAIN_ABBREV = frozenset(read_words("regions_us_state_abbrev_plain.txt"))
 _SEAT_KINDS = frozenset({CAPITAL, METONYM})
@@ -195,7 +198,8 @@ class _Name:
 
 
 class _Mention:
-    __slots__ = ("name", "reading", "senses", "weight", "needs_support", "comma_next", "pos", "anchor", "qualifies", "vouches")
+    __slots__ = ("name", "reading", "senses", "weight", "needs_support", "comma_next", "pos", "anchor", "qualifies", "vouches",
+                 "municipal")
 
     def __init__(self, name: str, reading: _Reading, weight: float, needs_support: bool, pos: int) -> None:
         self.name = name
@@ -208,6 +212,7 @@ class _Mention:
         self.pos = pos
         self.anchor: Sense | None = None
         self.vouches = True  # may vouch for a namesake town of the same state (see _co_located)
+        self.municipal = False  # named as a municipality ("Paris City Council"; see _choose_reading)
 
 
 def _prev_word(text: str, start: int) -> str:
@@ -342,6 +347,8 @@ def _scan(
         m = _Mention(name, reading, weight, needs_support, s)
         if info.common or info.weak:
             m.vouches = False
+        if MUNICIPAL and len(reading.senses) > 1 and text.startswith(_MUNICIPAL, e):
+            m.municipal = True
         if comma_before and pending is not None and pending_end == s - 2:
             ccs = reading.qualifier_ccs
             if ccs and LIST_NOT_QUALIFIER and pending.reading.has_country:
@@ -403,7 +410,10 @@ def _choose_reading(
     best: Sense | None = None
     best_score = -1.0
     best_ev = 0.0
+    municipal = m.municipal
     for x in senses:
+        if municipal and x.kind in _COUNTRY_LEVEL:  # a country has no city council
+            continue
         bonus = 3.0 if (m.comma_next == x.cc or (x.state and x.state in states)) else 0.0
         if not bonus and not x.state and x.cc in regions_named and x.kind in _TOWNISH:
             # a first-level region of the town's country named in the article ("London"
@@ -424,7 +434,7 @@ def _choose_reading(
                 if co_states and x.kind in _TOWNISH:
                     near = max(near, _co_located(m.name, x.state, co_states))
                 local += near
-            if dominated and not bonus and local < DOMINATED_LOCAL:
+            if dominated and not bonus and local < DOMINATED_LOCAL and not (municipal and x.kind in _TOWNISH):
                 continue
             ev = local + 0.25 * support.get(x.cc, 0.0) + bonus
             if hints is not None and x.kind in _TOWNISH:
@@ -545,6 +555,24 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
             for m in mentions:
                 if m.comma_next is None:
                     m.comma_next = qualified.get(m.name)
+    if MUNICIPAL:
+        # a name once used as a municipality is that town throughout (one sense per discourse)
+        towns = {m.name for m in mentions if m.municipal}
+        if towns:
+            # ...unless the article names the country of its big namesake otherwise, in any
+            # form ("Paris City Council ... French officials" is Paris, France)
+            namers: dict[str, set[str]] = {}
+            for m in mentions:
+                if m.reading.has_country:
+                    for x in m.senses:
+                        if x.kind in _COUNTRY_LEVEL:
+                            namers.setdefault(x.cc, set()).add(m.name)
+            for name in list(towns):
+                senses = next(m.senses for m in mentions if m.name == name)
+                if any(x.kind not in _TOWNISH and namers.get(x.cc, set()) - {name} for x in senses):
+                    towns.discard(name)
+            for m in mentions:
+                m.municipal = m.name in towns
     support: dict[str, float] = {}
     sub: dict[str, float] = {}
     states: set[str] = set()
@@ -777,11 +805,17 @@ def _fallback(
     votes: dict[str, float] = {}
     names: dict[str, list[str]] = {}
     for order, m in enumerate(mentions):
-        if m.reading.has_country:  # "Indian", "Jordan": set aside for want of support, not towns
-            continue
+        senses = m.senses
+        if m.reading.has_country:  # "Indian", "Jordan": set aside for want of support, not towns...
+            if not m.municipal:
+                continue
+            # ...unless named as a municipality ("Jordan City Council")
+            senses = tuple(x for x in senses if x.kind not in _COUNTRY_LEVEL)
         # the hinted town reading, else the best-known reading
-        x = _hinted(m.senses, hints) if hints and len(m.senses) > 1 else None
-        cc = (x or max(m.senses, key=lambda x: (_PRIOR[x.kind], x.pop))).cc
+        x = _hinted(senses, hints) if hints and len(senses) > 1 else None
+        if x is None and senses is not m.senses and len({y.cc for y in senses}) > 1:
+            continue  # a municipality, but nothing says which country's
+        cc = (x or max(senses, key=lambda x: (_PRIOR[x.kind], x.pop))).cc
         votes[cc] = votes.get(cc, 0.0) + m.weight
         names.setdefault(cc, [])
         first.setdefault(cc, order)
@@ -789,7 +823,7 @@ def _fallback(
             names[cc].append(m.name)
     if not votes:
         return
-    total = sum(m.weight for m in mentions if not m.reading.has_country)
+    total = sum(m.weight for m in mentions if m.municipal or not m.reading.has_country)
     best = max(votes, key=lambda cc: (votes[cc], -first[cc]))
     if votes[best] >= FALLBACK_MIN and votes[best] >= FALLBACK_SHARE * total:
         scores[best] = votes[best]
