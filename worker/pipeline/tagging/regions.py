@@ -40,6 +40,10 @@ How it decides, and why:
    keeps that reading where the article names it again bare (one sense per discourse).
    PERSON_COREF: a town name once used as a person's name ("Pamela Anderson", "Mr.
    Anderson") stays that person's name later in the article ("Anderson held").
+   MUNICIPAL: a name once followed by a local-government phrase ("Paris City Council",
+   "Palestine Independent School District"; regions_municipal.txt) is a town throughout:
+   its country reading goes, and a capital's namesake town may win on the hints, unless
+   the article names the capital's country otherwise ("... French officials").
 4. Salience: a title mention weighs 3, one in the lead (the body's first LEAD_CHARS) 2,
    any other 1; the focus is the top country (the EU only when no country is named). A
    country named only by an adjective, once, past the lead ("Italian food") is dropped.
