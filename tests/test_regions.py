@@ -494,3 +494,16 @@ def test_a_place_named_as_a_municipality_is_a_town() -> None:
     assert res.focus_country == "FR"
     # without the municipal phrase the country keeps its reading
     assert tag_regions(None, ["The Jordan government voted on Monday.", "The work will cost $40,000."], None).focus_country == "JO"
+
+
+def test_a_region_name_used_for_a_person_stays_a_person() -> None:
+    # Miranda is a state of Venezuela; here it is only ever the composer
+    res = tag_regions(
+        "Lin-Manuel Miranda cancels shows",
+        ["Miranda told fans on Thursday that he needs rest.", "Miranda's next show opens in Chicago in May."],
+        None,
+    )
+    assert countries(res) == ["US"]
+    # a country's name is not taken for the person's later on
+    res = tag_regions(None, ["Israel Katz spoke on Monday.", "Israel will send aid to Turkey."], None)
+    assert "IL" in countries(res)

@@ -86,6 +86,7 @@ DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
 QUALIFIER_READING = True  # "Athens, Greece": the qualifier takes the reading it qualifies with
 ONE_SENSE = True  # a place qualified once keeps that reading where it is named again
 PERSON_COREF = True  # a town name used as a person's name ("Pamela Anderson") stays a person
+COREF_REGIONS = True  # ...and so does a region or capital name ("Lin-Manuel Miranda"), not a country
 MUNICIPAL = True  # "Paris City Council": a town, free of its namesake country or capital (see _choose_reading)
 LIST_NOT_QUALIFIER = True  # "China, Japan": a country name is not qualified by another country
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
@@ -319,14 +320,14 @@ def _scan(
         prev = _prev_word(text, s)
         if prev:
             if prev in _TITLES and (not info.country_level or prev in _PERSONAL_TITLES):
-                if PERSON_COREF and person and info.town_only:
+                if PERSON_COREF and person and (info.town_only or COREF_REGIONS and not info.country_level):
                     people.add(name)
                 continue
             # a capitalised word just before, not itself part of a place: a first name
             # (in a title-case headline every word is capitalised: only a known name counts)
             if prev[0].isupper() and prev not in _FUNCTION_CAPS and last_end < s - len(prev) - 2:
                 if prev in GIVEN_NAMES or (person and not info.country_level and not uninformative_all):
-                    if PERSON_COREF and person and info.town_only:
+                    if PERSON_COREF and person and (info.town_only or COREF_REGIONS and not info.country_level):
                         people.add(name)
                     continue
         nxt = _next_word(text, e)
