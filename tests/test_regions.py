@@ -507,3 +507,12 @@ def test_a_region_name_used_for_a_person_stays_a_person() -> None:
     # a country's name is not taken for the person's later on
     res = tag_regions(None, ["Israel Katz spoke on Monday.", "Israel will send aid to Turkey."], None)
     assert "IL" in countries(res)
+
+
+def test_a_name_quoted_on_its_own_is_a_title() -> None:
+    res = tag_regions(None, ["The troupe will stage “Hamilton” in Chicago next spring, and later \"Oklahoma.\""], None)
+    assert all("Hamilton" not in ev and "Oklahoma" not in ev for ev in _evidence(res).values())
+    assert countries(res) == ["US"]
+    # a quotation that merely begins with a place still names it
+    res = tag_regions(None, ["“Paris is lovely in spring,” she said."], None)
+    assert countries(res) == ["FR"]

@@ -32,14 +32,16 @@ How it decides, and why:
    counts anyway (Mansfield, Ohio or Nottinghamshire), and in the small-town fallback.
    World regions named after a country ("Latin America") and currencies ("US$") name no
    country; AP state abbreviations that are no English word ("Fla.") count anywhere.
+   A name quoted on its own ("the musical “Hamilton”") is the title of a work.
    Three rules settle a name for the whole article (each with its switch below):
    QUALIFIER_READING: in "Athens, Greece" the qualifier takes the reading it qualifies
    with (Greece the country, not Greece, New York), and the qualified name takes the
    qualifier's country; a country name followed by another country is a list, not a
    qualified town ("China, Japan", LIST_NOT_QUALIFIER). ONE_SENSE: a place qualified once
    keeps that reading where the article names it again bare (one sense per discourse).
-   PERSON_COREF: a town name once used as a person's name ("Pamela Anderson", "Mr.
-   Anderson") stays that person's name later in the article ("Anderson held").
+   PERSON_COREF: a town, region or capital name once used as a person's name ("Pamela
+   Anderson", "Mr. Anderson", "Lin-Manuel Miranda") stays that person's name later in the
+   article ("Anderson held"); country names excepted.
    MUNICIPAL: a name once followed by a local-government phrase ("Paris City Council",
    "Palestine Independent School District"; regions_municipal.txt) is a town throughout:
    its country reading goes, and a capital's namesake town may win on the hints, unless
@@ -86,6 +88,7 @@ DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
 QUALIFIER_READING = True  # "Athens, Greece": the qualifier takes the reading it qualifies with
 ONE_SENSE = True  # a place qualified once keeps that reading where it is named again
 PERSON_COREF = True  # a town name used as a person's name ("Pamela Anderson") stays a person
+QUOTED_TITLE = True  # a name quoted on its own ("Hamilton") names a work, not a place
 COREF_REGIONS = True  # ...and so does a region or capital name ("Lin-Manuel Miranda"), not a country
 MUNICIPAL = True  # "Paris City Council": a town, free of its namesake country or capital (see _choose_reading)
 LIST_NOT_QUALIFIER = True  # "China, Japan": a country name is not qualified by another country
@@ -111,6 +114,9 @@ _SEAT_KINDS = frozenset({CAPITAL, METONYM})
 _TOWNISH = frozenset({CITY, ADMIN2})
 _HINTABLE = frozenset({CITY, ADMIN2, CAPITAL})  # readings a hint may trade for a namesake town
 _ADMIN2_SUFFIXES = (" County", " Parish", " Borough", "shire", " Province", " District")
+_OPEN_QUOTES = "\"“"
+_CLOSE_QUOTES = "\"”"
+_CLOSE_QUOTES_AFTER = _CLOSE_QUOTES + ".,!?"
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]{0,30}")
 
 
@@ -299,6 +305,11 @@ def _scan(
             last_end = -10  # as if the paragraph were scanned on its own
         if e < n and text[e] == "$":  # a currency: "US$", "HK$"
             continue
+        if QUOTED_TITLE and s > 0 and text[s - 1] in _OPEN_QUOTES and e < n and text[e] in _CLOSE_QUOTES_AFTER:
+            # a name quoted on its own is a title ("the musical “Hamilton”"), not a place
+            j = e + 1 if text[e] in ".,!?" else e
+            if j < n and text[j] in _CLOSE_QUOTES:
+                continue
         info = names[idx]
         if info is None:
             info = names[idx] = _Name(gaz, idx)
