@@ -516,3 +516,8 @@ def test_a_name_quoted_on_its_own_is_a_title() -> None:
     # a quotation that merely begins with a place still names it
     res = tag_regions(None, ["“Paris is lovely in spring,” she said."], None)
     assert countries(res) == ["FR"]
+
+
+def test_an_airline_named_after_a_country_is_not_the_country() -> None:
+    res = tag_regions("Air France and Lufthansa meet in Brussels", ["The airlines met in Brussels, Belgium, on Monday."], None)
+    assert "FR" not in countries(res) and res.focus_country == "BE"

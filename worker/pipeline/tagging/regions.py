@@ -32,7 +32,8 @@ How it decides, and why:
    counts anyway (Mansfield, Ohio or Nottinghamshire), and in the small-town fallback.
    World regions named after a country ("Latin America") and currencies ("US$") name no
    country; AP state abbreviations that are no English word ("Fla.") count anywhere.
-   A name quoted on its own ("the musical “Hamilton”") is the title of a work.
+   A name quoted on its own ("the musical “Hamilton”") is the title of a work, and
+   one right after "Air" an airline ("Air France").
    Three rules settle a name for the whole article (each with its switch below):
    QUALIFIER_READING: in "Athens, Greece" the qualifier takes the reading it qualifies
    with (Greece the country, not Greece, New York), and the qualified name takes the
@@ -88,6 +89,7 @@ DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
 QUALIFIER_READING = True  # "Athens, Greece": the qualifier takes the reading it qualifies with
 ONE_SENSE = True  # a place qualified once keeps that reading where it is named again
 PERSON_COREF = True  # a town name used as a person's name ("Pamela Anderson") stays a person
+AIRLINE = True  # "Air France" names an airline
 QUOTED_TITLE = True  # a name quoted on its own ("Hamilton") names a work, not a place
 COREF_REGIONS = True  # ...and so does a region or capital name ("Lin-Manuel Miranda"), not a country
 MUNICIPAL = True  # "Paris City Council": a town, free of its namesake country or capital (see _choose_reading)
@@ -330,6 +332,8 @@ def _scan(
             continue
         prev = _prev_word(text, s)
         if prev:
+            if AIRLINE and prev == "Air":  # an airline ("Air France", "Air India"), not a place
+                continue
             if prev in _TITLES and (not info.country_level or prev in _PERSONAL_TITLES):
                 if PERSON_COREF and person and (info.town_only or COREF_REGIONS and not info.country_level):
                     people.add(name)
