@@ -449,3 +449,75 @@ def test_a_town_name_used_for_a_person_stays_a_person() -> None:
         None,
     )
     assert all("Anderson" not in ev for ev in _evidence(res).values())
+
+
+def test_a_list_of_countries_is_not_a_qualifier() -> None:
+    # a town called China exists in Japan; "China, Japan, and ..." is still a list
+    res = tag_regions(
+        None,
+        ["Many countries, among them China, Japan, and the United Kingdom, have warned the agency to be cautious."],
+        None,
+    )
+    assert {"CN", "JP", "GB"} <= set(countries(res))
+    assert "China" in _evidence(res)["CN"]
+    # a state still qualifies a town named after a country
+    res = tag_regions(None, ["The plant in Lebanon, Tenn., will close in May."], None)
+    assert countries(res) == ["US"]
+
+
+def test_towns_of_one_state_vouch_for_a_namesake_of_a_country() -> None:
+    # Lebanon, Hershey and Palmyra are all towns of Pennsylvania: local news, not the Levant
+    res = tag_regions(
+        None,
+        ["The library in Lebanon will hold its spring book sale on Saturday.",
+         "Volunteers from Hershey and Palmyra have sorted the donations."],
+        None,
+    )
+    assert res.focus_country == "US" and "LB" not in countries(res)
+    # one such neighbour is not enough against a capital: Paris stays in France
+    res = tag_regions(None, ["The president flew to Paris on Friday.", "Earlier he had spoken at a rally in Dallas."], None)
+    assert res.focus_country == "FR" and "US" in countries(res)
+
+
+def test_a_place_named_as_a_municipality_is_a_town() -> None:
+    # a country has no city council: with a bare dollar amount, the town is American
+    text = ["The Jordan City Council voted on Monday to repave the main road, the mayor said.", "The work will cost $40,000."]
+    res = tag_regions(None, text, None)
+    assert res.focus_country == "US" and "JO" not in countries(res)
+    # a capital's namesake town with American hints ...
+    res = tag_regions(None, ["Paris City Council met on Tuesday.", "The new center will cost $2 million, the city manager said."], None)
+    assert res.focus_country == "US"
+    # ... but not when nothing points to a town, nor when the article names the capital's country
+    assert tag_regions(None, ["Paris City Council met on Tuesday to discuss the budget."], None).focus_country == "FR"
+    res = tag_regions(None, ["Paris City Council voted to ban cars from the river quays, French officials said.",
+                             "The plan will cost $40 million."], None)
+    assert res.focus_country == "FR"
+    # without the municipal phrase the country keeps its reading
+    assert tag_regions(None, ["The Jordan government voted on Monday.", "The work will cost $40,000."], None).focus_country == "JO"
+
+
+def test_a_region_name_used_for_a_person_stays_a_person() -> None:
+    # Miranda is a state of Venezuela; here it is only ever the composer
+    res = tag_regions(
+        "Lin-Manuel Miranda cancels shows",
+        ["Miranda told fans on Thursday that he needs rest.", "Miranda's next show opens in Chicago in May."],
+        None,
+    )
+    assert countries(res) == ["US"]
+    # a country's name is not taken for the person's later on
+    res = tag_regions(None, ["Israel Katz spoke on Monday.", "Israel will send aid to Turkey."], None)
+    assert "IL" in countries(res)
+
+
+def test_a_name_quoted_on_its_own_is_a_title() -> None:
+    res = tag_regions(None, ["The troupe will stage “Hamilton” in Chicago next spring, and later \"Oklahoma.\""], None)
+    assert all("Hamilton" not in ev and "Oklahoma" not in ev for ev in _evidence(res).values())
+    assert countries(res) == ["US"]
+    # a quotation that merely begins with a place still names it
+    res = tag_regions(None, ["“Paris is lovely in spring,” she said."], None)
+    assert countries(res) == ["FR"]
+
+
+def test_an_airline_named_after_a_country_is_not_the_country() -> None:
+    res = tag_regions("Air France and Lufthansa meet in Brussels", ["The airlines met in Brussels, Belgium, on Monday."], None)
+    assert "FR" not in countries(res) and res.focus_country == "BE"

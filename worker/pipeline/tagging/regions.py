@@ -19,9 +19,12 @@ How it decides, and why:
    support are dropped. This document-level vote is what lifts country-set F1 well above
    a naive gazetteer, which tags every "Paris" as France. An article that names only
    small towns (local news) falls back to the country of their best-known readings.
-   Towns of one US state vouch for each other ("Paris" beside "Dallas" is Paris, Texas),
-   and elsewhere a named first-level region vouches for its country's towns ("London"
-   beside "Ontario", even against the capital of the same name),
+   Towns of one US state vouch for each other: an accepted town for its namesake
+   neighbours ("Paris" beside an accepted "Dallas"), and names that can be towns of the
+   same state for each other before either is accepted ("Lebanon" beside "Hershey" and
+   "Palmyra" is in Pennsylvania; see _co_states). Elsewhere a named first-level region
+   vouches for its country's towns ("London" beside "Ontario", even against the capital
+   of the same name),
    and a local article's everyday details lend support to this choice only (prices in
    pounds sterling, North American phone numbers; see _local_cues). How the article is
    written (American or Commonwealth spelling, bare dollar amounts, phone numbers; see
@@ -29,6 +32,21 @@ How it decides, and why:
    counts anyway (Mansfield, Ohio or Nottinghamshire), and in the small-town fallback.
    World regions named after a country ("Latin America") and currencies ("US$") name no
    country; AP state abbreviations that are no English word ("Fla.") count anywhere.
+   A name quoted on its own ("the musical “Hamilton”") is the title of a work, and
+   one right after "Air" an airline ("Air France").
+   Three rules settle a name for the whole article (each with its switch below):
+   QUALIFIER_READING: in "Athens, Greece" the qualifier takes the reading it qualifies
+   with (Greece the country, not Greece, New York), and the qualified name takes the
+   qualifier's country; a country name followed by another country is a list, not a
+   qualified town ("China, Japan", LIST_NOT_QUALIFIER). ONE_SENSE: a place qualified once
+   keeps that reading where the article names it again bare (one sense per discourse).
+   PERSON_COREF: a town, region or capital name once used as a person's name ("Pamela
+   Anderson", "Mr. Anderson", "Lin-Manuel Miranda") stays that person's name later in the
+   article ("Anderson held"); country names excepted.
+   MUNICIPAL: a name once followed by a local-government phrase ("Paris City Council",
+   "Palestine Independent School District"; regions_municipal.txt) is a town throughout:
+   its country reading goes, and a capital's namesake town may win on the hints, unless
+   the article names the capital's country otherwise ("... French officials").
 4. Salience: a title mention weighs 3, one in the lead (the body's first LEAD_CHARS) 2,
    any other 1; the focus is the top country (the EU only when no country is named). A
    country named only by an adjective, once, past the lead ("Italian food") is dropped.
@@ -49,7 +67,7 @@ import ahocorasick_rs
 from worker.pipeline.lazy import Lazy
 from worker.pipeline.tagging.gazetteer import (
     ABBREV, ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, DEMONYM, GIVEN_NAMES, METONYM, SUBNATIONAL, SURNAMES,
-    WEAK_NAMES, Gazetteer, Sense, get_gazetteer, read_table, read_words,
+    WEAK_NAMES, Gazetteer, Sense, _data_lines, get_gazetteer, read_table, read_words,
 )
 
 MAX_SCAN_CHARS = 400_000  # beyond this an article adds no new countries, only cost
@@ -71,8 +89,14 @@ DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
 QUALIFIER_READING = True  # "Athens, Greece": the qualifier takes the reading it qualifies with
 ONE_SENSE = True  # a place qualified once keeps that reading where it is named again
 PERSON_COREF = True  # a town name used as a person's name ("Pamela Anderson") stays a person
+AIRLINE = True  # "Air France" names an airline
+QUOTED_TITLE = True  # a name quoted on its own ("Hamilton") names a work, not a place
+COREF_REGIONS = True  # ...and so does a region or capital name ("Lin-Manuel Miranda"), not a country
+MUNICIPAL = True  # "Paris City Council": a town, free of its namesake country or capital (see _choose_reading)
+LIST_NOT_QUALIFIER = True  # "China, Japan": a country name is not qualified by another country
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
+CO_STATE, CO_STATE_MAX = 1.0, 2  # support per other name that can be a town of the same state, and its cap
 
 _COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
 _PRIOR = {COUNTRY: 1.0, METONYM: 1.0, DEMONYM: 0.9, CAPITAL: 0.4, ADMIN1: 0.3, CITY: 0.1, ADMIN2: 0.1, ABBREV: 0.3}
@@ -84,12 +108,17 @@ _FUNCTION_CAPS = frozenset(read_words("regions_function_caps.txt"))
 # capitalised words that may follow a place in an institution or place name
 _PLACE_NEXT = frozenset(read_words("regions_place_next.txt"))
 _SAYING = frozenset(read_words("regions_saying_verbs.txt"))  # "Hamilton said": a person
+# "Paris City Council", "Palestine Independent School District": a town reported on locally
+_MUNICIPAL = tuple(" " + line.strip() for line in _data_lines("regions_municipal.txt"))
 # AP state abbreviations that are no English word or title: a state anywhere ("a Fla. economist")
 _PLAIN_ABBREV = frozenset(read_words("regions_us_state_abbrev_plain.txt"))
 _SEAT_KINDS = frozenset({CAPITAL, METONYM})
 _TOWNISH = frozenset({CITY, ADMIN2})
 _HINTABLE = frozenset({CITY, ADMIN2, CAPITAL})  # readings a hint may trade for a namesake town
 _ADMIN2_SUFFIXES = (" County", " Parish", " Borough", "shire", " Province", " District")
+_OPEN_QUOTES = "\"“"
+_CLOSE_QUOTES = "\"”"
+_CLOSE_QUOTES_AFTER = _CLOSE_QUOTES + ".,!?"
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]{0,30}")
 
 
@@ -101,6 +130,11 @@ class RegionResult:
 
 
 _QUALIFIER_KINDS = frozenset({COUNTRY, ADMIN1, ABBREV})
+
+
+def _POP(x: Sense) -> int:
+    return x.pop
+
 _NO_CCS: frozenset[str] = frozenset()
 
 
@@ -119,10 +153,17 @@ class _Reading:
     """What a gazetteer name's readings imply, computed once per name rather than on
     every match: the per-match work is then a handful of attribute reads."""
 
-    __slots__ = ("senses", "anchor", "state", "has_country", "top_pop", "qualifier_ccs")
+    __slots__ = ("senses", "anchor", "state", "has_country", "top_pop", "qualifier_ccs", "region_qualifier_ccs",
+                 "town_states", "vouch_state", "vouch_pop")
 
     def __init__(self, name: str, senses: tuple[Sense, ...]) -> None:
         self.senses = senses
+        # US states this name can be a town of, and the one it vouches for (see _co_states)
+        self.town_states = frozenset(x.state for x in senses if x.state and x.kind in _TOWNISH)
+        top = max(senses, key=_POP)
+        vouch = self.town_states and top.state and top.kind in _TOWNISH
+        self.vouch_state = top.state if vouch else None
+        self.vouch_pop = top.pop
         if len(senses) == 1:  # nine names in ten: the same facts without set building
             x = senses[0]
             kind = x.kind
@@ -132,6 +173,7 @@ class _Reading:
             self.has_country = kind in _COUNTRY_LEVEL
             self.top_pop = x.pop if kind in (CAPITAL, CITY) else 0
             self.qualifier_ccs = _QUALIFIER_CCS[x.cc] if kind in _QUALIFIER_KINDS else _NO_CCS
+            self.region_qualifier_ccs = self.qualifier_ccs if kind != COUNTRY else _NO_CCS
             return
         self.anchor = _anchor(name, senses)
         self.state = None
@@ -139,6 +181,7 @@ class _Reading:
         self.top_pop = max((x.pop for x in senses if x.kind in (CAPITAL, CITY)), default=0)
         # countries this name can qualify a preceding place with ("Paris, Texas")
         self.qualifier_ccs = frozenset(x.cc for x in senses if x.kind in _QUALIFIER_KINDS)
+        self.region_qualifier_ccs = frozenset(x.cc for x in senses if x.kind in _QUALIFIER_KINDS and x.kind != COUNTRY)
 
 
 class _Name:
@@ -168,7 +211,8 @@ class _Name:
 
 
 class _Mention:
-    __slots__ = ("name", "reading", "senses", "weight", "needs_support", "comma_next", "pos", "anchor", "qualifies")
+    __slots__ = ("name", "reading", "senses", "weight", "needs_support", "comma_next", "pos", "anchor", "qualifies", "vouches",
+                 "municipal")
 
     def __init__(self, name: str, reading: _Reading, weight: float, needs_support: bool, pos: int) -> None:
         self.name = name
@@ -180,6 +224,8 @@ class _Mention:
         self.qualifies: Sense | None = None  # the reading this name has as such a qualifier ("Texas")
         self.pos = pos
         self.anchor: Sense | None = None
+        self.vouches = True  # may vouch for a namesake town of the same state (see _co_located)
+        self.municipal = False  # named as a municipality ("Paris City Council"; see _choose_reading)
 
 
 def _prev_word(text: str, start: int) -> str:
@@ -261,6 +307,11 @@ def _scan(
             last_end = -10  # as if the paragraph were scanned on its own
         if e < n and text[e] == "$":  # a currency: "US$", "HK$"
             continue
+        if QUOTED_TITLE and s > 0 and text[s - 1] in _OPEN_QUOTES and e < n and text[e] in _CLOSE_QUOTES_AFTER:
+            # a name quoted on its own is a title ("the musical “Hamilton”"), not a place
+            j = e + 1 if text[e] in ".,!?" else e
+            if j < n and text[j] in _CLOSE_QUOTES:
+                continue
         info = names[idx]
         if info is None:
             info = names[idx] = _Name(gaz, idx)
@@ -281,15 +332,17 @@ def _scan(
             continue
         prev = _prev_word(text, s)
         if prev:
+            if AIRLINE and prev == "Air":  # an airline ("Air France", "Air India"), not a place
+                continue
             if prev in _TITLES and (not info.country_level or prev in _PERSONAL_TITLES):
-                if PERSON_COREF and person and info.town_only:
+                if PERSON_COREF and person and (info.town_only or COREF_REGIONS and not info.country_level):
                     people.add(name)
                 continue
             # a capitalised word just before, not itself part of a place: a first name
             # (in a title-case headline every word is capitalised: only a known name counts)
             if prev[0].isupper() and prev not in _FUNCTION_CAPS and last_end < s - len(prev) - 2:
                 if prev in GIVEN_NAMES or (person and not info.country_level and not uninformative_all):
-                    if PERSON_COREF and person and info.town_only:
+                    if PERSON_COREF and person and (info.town_only or COREF_REGIONS and not info.country_level):
                         people.add(name)
                     continue
         nxt = _next_word(text, e)
@@ -312,8 +365,16 @@ def _scan(
             if uninformative or not info.country_level:
                 needs_support = True
         m = _Mention(name, reading, weight, needs_support, s)
+        if info.common or info.weak:
+            m.vouches = False
+        if MUNICIPAL and len(reading.senses) > 1 and text.startswith(_MUNICIPAL, e):
+            m.municipal = True
         if comma_before and pending is not None and pending_end == s - 2:
             ccs = reading.qualifier_ccs
+            if ccs and LIST_NOT_QUALIFIER and pending.reading.has_country:
+                # "China, Japan, and the United Kingdom" is a list: a country name is
+                # qualified by a state or region ("Lebanon, Tenn."), never by a country
+                ccs = reading.region_qualifier_ccs
             if ccs:
                 for x in pending.senses:
                     if x.cc in ccs and x.kind in SUBNATIONAL:
@@ -337,19 +398,21 @@ def _standalone(x: Sense, one_country: bool = False) -> bool:
 def _choose(
     m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str] = frozenset(),
     hints: dict[str, float] | None = None, regions_named: frozenset[str] | set[str] = frozenset(),
+    co_states: dict[str, dict[str, int]] | None = None,
 ) -> Sense | None:
     """The reading of ``m`` the article supports, or None. ``hints`` (see _hints) only
     choose between a namesake town's readings once the mention counts without them as a
     town or capital (Athens, Georgia or Greece; a region or a country keeps its reading)."""
-    best = _choose_reading(m, support, sub, states, town_states, None, regions_named)
+    best = _choose_reading(m, support, sub, states, town_states, None, regions_named, co_states)
     if best is None or not hints or len(m.senses) == 1 or best.kind not in _HINTABLE:
         return best
-    return _choose_reading(m, support, sub, states, town_states, hints, regions_named) or best
+    return _choose_reading(m, support, sub, states, town_states, hints, regions_named, co_states) or best
 
 
 def _choose_reading(
     m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str],
     hints: dict[str, float] | None, regions_named: frozenset[str] | set[str] = frozenset(),
+    co_states: dict[str, dict[str, int]] | None = None,
 ) -> Sense | None:
     senses = m.senses
     if len(senses) == 1:
@@ -357,6 +420,8 @@ def _choose_reading(
         ev = support.get(x.cc, 0.0)
         if m.comma_next == x.cc or (x.state and x.state in states):
             ev += 1
+        if co_states and x.state and x.kind in _TOWNISH:
+            ev += _co_located(m.name, x.state, co_states)
         if ev > 0 or (_standalone(x, True) and not m.needs_support):
             return x
         return None
@@ -365,7 +430,10 @@ def _choose_reading(
     best: Sense | None = None
     best_score = -1.0
     best_ev = 0.0
+    municipal = m.municipal
     for x in senses:
+        if municipal and x.kind in _COUNTRY_LEVEL:  # a country has no city council
+            continue
         bonus = 3.0 if (m.comma_next == x.cc or (x.state and x.state in states)) else 0.0
         if not bonus and not x.state and x.cc in regions_named and x.kind in _TOWNISH:
             # a first-level region of the town's country named in the article ("London"
@@ -378,9 +446,15 @@ def _choose_reading(
             # qualification ("Lebanon, Tenn.") or a strongly local article.
             dominated = x.kind != ADMIN1 and (has_country or top_pop >= DOMINATED_RATIO * max(x.pop, 1))
             local = sub.get(x.cc, 0.0)
-            if x.state and x.state in town_states:  # a neighbour in the same state: "Paris ... Dallas"
-                local += STATE_NEIGHBOUR
-            if dominated and not bonus and local < DOMINATED_LOCAL:
+            if x.state:
+                # a neighbour in the same state ("Paris ... Dallas"): an accepted town, or
+                # names that can be towns of that state together (the larger, not both:
+                # the first may be accepted only thanks to the second)
+                near = STATE_NEIGHBOUR if x.state in town_states else 0.0
+                if co_states and x.kind in _TOWNISH:
+                    near = max(near, _co_located(m.name, x.state, co_states))
+                local += near
+            if dominated and not bonus and local < DOMINATED_LOCAL and not (municipal and x.kind in _TOWNISH):
                 continue
             ev = local + 0.25 * support.get(x.cc, 0.0) + bonus
             if hints is not None and x.kind in _TOWNISH:
@@ -393,6 +467,54 @@ def _choose_reading(
     if best_ev > 0 or (_standalone(best) and not m.needs_support):
         return best
     return None
+
+
+def _co_located(name: str, state: str, co_states: dict[str, dict[str, int]]) -> float:
+    """Support a US town reading gets from other names of the article that can be towns
+    of the same state (see _co_states)."""
+    others = co_states.get(state)
+    if not others:
+        return 0.0
+    return CO_STATE * min(others.get(name, 0), CO_STATE_MAX)
+
+
+def _co_states(mentions: list[_Mention]) -> dict[str, dict[str, int]]:
+    """state -> {name: how many other names of the article can be towns of that state
+    with it}. Two names count together when one of them vouches for the state, which a
+    name does only for the state of its best-known reading and only if that is a US town
+    ("Dallas", "Hershey"; not "Oxford", "Washington" nor "Lebanon"): "Lebanon" beside
+    "Hershey" and "Palmyra" is Lebanon, Pennsylvania, while one neighbour ("Paris" beside
+    "Dallas") is too little against a country or capital (DOMINATED_LOCAL). Common words
+    and weak names neither give nor get this support."""
+    vouching: dict[str, str] = {}
+    for m in mentions:
+        r = m.reading
+        if r.vouch_state is not None and m.vouches and not r.has_country and m.name not in vouching:
+            # a name that may be a person's ("Dallas", "Joshua") vouches only as a big city
+            if not m.needs_support or r.vouch_pop >= STANDALONE_CITY_POP:
+                vouching[m.name] = r.vouch_state
+    if not vouching:
+        return {}
+    wanted = set(vouching.values())
+    holders: dict[str, set[str]] = {}  # state -> names with a town reading there
+    for m in mentions:
+        if m.vouches and m.reading.town_states:
+            for state in m.reading.town_states & wanted:
+                holders.setdefault(state, set()).add(m.name)
+    out: dict[str, dict[str, int]] = {}
+    for state, names in holders.items():
+        if len(names) < 2:
+            continue
+        vouchers = sum(vouching.get(n) == state for n in names)
+        if not vouchers:
+            continue
+        counts = {}
+        for n in names:
+            c = len(names) - 1 if vouching.get(n) == state else vouchers
+            if c:
+                counts[n] = c
+        out[state] = counts
+    return out
 
 
 def _anchor(name: str, senses: tuple[Sense, ...]) -> Sense | None:
@@ -453,6 +575,24 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
             for m in mentions:
                 if m.comma_next is None:
                     m.comma_next = qualified.get(m.name)
+    if MUNICIPAL:
+        # a name once used as a municipality is that town throughout (one sense per discourse)
+        towns = {m.name for m in mentions if m.municipal}
+        if towns:
+            # ...unless the article names the country of its big namesake otherwise, in any
+            # form ("Paris City Council ... French officials" is Paris, France)
+            namers: dict[str, set[str]] = {}
+            for m in mentions:
+                if m.reading.has_country:
+                    for x in m.senses:
+                        if x.kind in _COUNTRY_LEVEL:
+                            namers.setdefault(x.cc, set()).add(m.name)
+            for name in list(towns):
+                senses = next(m.senses for m in mentions if m.name == name)
+                if any(x.kind not in _TOWNISH and namers.get(x.cc, set()) - {name} for x in senses):
+                    towns.discard(name)
+            for m in mentions:
+                m.municipal = m.name in towns
     support: dict[str, float] = {}
     sub: dict[str, float] = {}
     states: set[str] = set()
@@ -476,6 +616,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     town_states: set[str] = set()
     # countries whose first-level regions the article names (see _choose)
     regions_named = {m.anchor.cc for m in mentions if m.anchor is not None and m.anchor.kind == ADMIN1} if REGION_BONUS else set()
+    co_states = _co_states(mentions) if CO_STATE else {}
     for _ in range(2):  # second pass lets towns accepted in the first support their neighbours
         next_states: set[str] = set()
         next_regions = set(regions_named)
@@ -487,7 +628,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
                 if x.state and x.kind in _TOWNISH:
                     next_states.add(x.state)
                 continue
-            x = chosen[i] = _choose(m, support, sub, states, town_states, hints, regions_named)
+            x = chosen[i] = _choose(m, support, sub, states, town_states, hints, regions_named, co_states)
             if x is not None:
                 if x.kind == ADMIN1 and REGION_BONUS:
                     next_regions.add(x.cc)
@@ -684,11 +825,17 @@ def _fallback(
     votes: dict[str, float] = {}
     names: dict[str, list[str]] = {}
     for order, m in enumerate(mentions):
-        if m.reading.has_country:  # "Indian", "Jordan": set aside for want of support, not towns
-            continue
+        senses = m.senses
+        if m.reading.has_country:  # "Indian", "Jordan": set aside for want of support, not towns...
+            if not m.municipal:
+                continue
+            # ...unless named as a municipality ("Jordan City Council")
+            senses = tuple(x for x in senses if x.kind not in _COUNTRY_LEVEL)
         # the hinted town reading, else the best-known reading
-        x = _hinted(m.senses, hints) if hints and len(m.senses) > 1 else None
-        cc = (x or max(m.senses, key=lambda x: (_PRIOR[x.kind], x.pop))).cc
+        x = _hinted(senses, hints) if hints and len(senses) > 1 else None
+        if x is None and senses is not m.senses and len({y.cc for y in senses}) > 1:
+            continue  # a municipality, but nothing says which country's
+        cc = (x or max(senses, key=lambda x: (_PRIOR[x.kind], x.pop))).cc
         votes[cc] = votes.get(cc, 0.0) + m.weight
         names.setdefault(cc, [])
         first.setdefault(cc, order)
@@ -696,7 +843,7 @@ def _fallback(
             names[cc].append(m.name)
     if not votes:
         return
-    total = sum(m.weight for m in mentions if not m.reading.has_country)
+    total = sum(m.weight for m in mentions if m.municipal or not m.reading.has_country)
     best = max(votes, key=lambda cc: (votes[cc], -first[cc]))
     if votes[best] >= FALLBACK_MIN and votes[best] >= FALLBACK_SHARE * total:
         scores[best] = votes[best]
