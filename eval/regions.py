@@ -257,8 +257,10 @@ def naive_tag(title: str | None, paragraphs: list[str], dateline: str | None) ->
                 continue  # (a name without senses is a world region such as "Latin America")
             cc = max(gaz.senses[idx], key=lambda x: (rank.get(x.kind, 0), x.pop)).cc
             counts[cc] = counts.get(cc, 0) + 1
-    found = set(counts) - NOT_COUNTRIES
-    return found, (max(found, key=counts.__getitem__) if found else None)
+    # Ties go to the country named first (counts keeps first-mention order): a set's order
+    # changes between runs with string hashing, and so did this baseline's focus figure.
+    first_named = [cc for cc in counts if cc not in NOT_COUNTRIES]
+    return set(first_named), (max(first_named, key=counts.__getitem__) if first_named else None)
 
 
 def ours(title: str | None, paragraphs: list[str], dateline: str | None) -> tuple[set[str], str | None]:
