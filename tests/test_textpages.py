@@ -381,3 +381,32 @@ def test_lazy_set_replaces_the_value_without_building() -> None:
     assert lazy() == "given" and not built
     lazy.reset()
     assert lazy() == "built" and built == [1]
+
+
+def test_a_text_dropped_as_furniture_somewhere_leaves_every_article() -> None:
+    """A call to action printed twice: the block model dropped the copy in the sidebar and
+    context let the one inside the body through. No copy may stay; a text printed twice
+    and kept both times (or only once on the page) is untouched."""
+    from worker.pipeline.segment.split import _drop_furniture_copies
+
+    cta = "Subscribe to our newsletter for weekly tips"
+    body = ["The ferry returned to service on Monday after a month of repairs.",
+            cta, "Passengers said the new timetable suits commuters better.",
+            "Twice printed and kept both times."]
+    units = _title_units([("text", cta, True), ("text", body[0], False), ("text", cta, False),
+                          ("text", body[2], False), ("text", body[3], False), ("text", body[3], False)])
+    seg = Segment(title=None, paragraphs=list(body), highlights=[], dateline=None)
+    stats = Stats()
+    _drop_furniture_copies([seg], units, stats)
+    assert seg.paragraphs == [body[0], body[2], body[3]]
+    assert stats.dropped["segment"]["copy_dropped_elsewhere"] == 1
+    # Every copy kept: nothing to do.
+    units[0].dropped = False
+    seg = Segment(title=None, paragraphs=list(body), highlights=[], dateline=None)
+    _drop_furniture_copies([seg], units, Stats())
+    assert seg.paragraphs == body
+    # An article is never emptied.
+    units[0].dropped = True
+    seg = Segment(title=None, paragraphs=[cta], highlights=[], dateline=None)
+    _drop_furniture_copies([seg], units, Stats())
+    assert seg.paragraphs == [cta]

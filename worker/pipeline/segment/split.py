@@ -544,9 +544,34 @@ def segment_text(
     out, arts, units = candidate_articles(body, stats, sites, site)
     out, arts = _merge_weak_splits(out, arts, units, stats)
     _keep_main_run(out, arts, units, stats)
+    _drop_furniture_copies(out, units, stats)
     _retitle(out, arts, units, body, stats)
     stats.did(SEGMENT, "articles", len(out))
     return out
+
+
+def _drop_furniture_copies(out: list[Segment], units: list[_Unit], stats: Stats) -> None:
+    """A text printed several times on a page is one thing: a call to action repeated
+    after every section, a teaser in the sidebar and again in the footer. When the block
+    model dropped one of its copies as furniture while context let another through, no
+    copy may reach an article. Done on the finished articles, so the walk and the split
+    model see the page as before."""
+    groups: dict[str, list[bool]] = {}
+    any_dropped = False
+    for u in units:
+        if u.kind in (_TEXT, _BULLET):
+            groups.setdefault(comparison_key(u.text), []).append(u.dropped)
+            any_dropped = any_dropped or u.dropped
+    if not any_dropped:
+        return
+    bad = {k for k, d in groups.items() if len(d) > 1 and any(d) and not all(d)}
+    if not bad:
+        return
+    for seg in out:
+        kept = [p for p in seg.paragraphs if comparison_key(p) not in bad]
+        if kept and len(kept) < len(seg.paragraphs):
+            stats.drop(SEGMENT, "copy_dropped_elsewhere", len(seg.paragraphs) - len(kept))
+            seg.paragraphs[:] = kept
 
 
 def title_candidates(
