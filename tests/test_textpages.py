@@ -410,3 +410,24 @@ def test_a_text_dropped_as_furniture_somewhere_leaves_every_article() -> None:
     seg = Segment(title=None, paragraphs=[cta], highlights=[], dateline=None)
     _drop_furniture_copies([seg], units, Stats())
     assert seg.paragraphs == [cta]
+
+
+def test_a_short_paragraph_framing_a_dropped_text_leaves_the_article() -> None:
+    """"Subscribe to the Harbour Weekly Newsletter" kept in the body while "Harbour Weekly
+    Newsletter" was dropped in the sidebar: the kept line is that furniture's frame. A long
+    paragraph that mentions a dropped text, and a dropped single word, are no evidence."""
+    from worker.pipeline.segment.split import _drop_furniture_copies
+
+    long_para = ("The Harbour Weekly Newsletter reported on Monday that the ferry returned to service "
+                 "after a month of repairs and that commuters welcomed the new timetable.")
+    body = ["Subscribe to the Harbour Weekly Newsletter", long_para, "Research shows ferries help."]
+    units = _title_units([("text", "Harbour Weekly Newsletter", True), ("text", "Research", True),
+                          ("text", body[0], False), ("text", long_para, False), ("text", body[2], False)])
+    seg = Segment(title=None, paragraphs=list(body), highlights=[], dateline=None)
+    _drop_furniture_copies([seg], units, Stats())
+    assert seg.paragraphs == [long_para, body[2]]
+    # The dropped text no part of the paragraph: nothing happens.
+    units[0].text = "Harbour Weekly Podcast"
+    seg = Segment(title=None, paragraphs=list(body), highlights=[], dateline=None)
+    _drop_furniture_copies([seg], units, Stats())
+    assert seg.paragraphs == body

@@ -550,12 +550,19 @@ def segment_text(
     return out
 
 
+_SHORT_PARAGRAPH = 12  # words: a kept paragraph this short that holds a dropped text is that text's frame
+_PART_SHARE = 0.4  # ... when the dropped text is at least this share of it (characters of the key)
+_MAX_DROPPED_KEYS = 500  # bound on the dropped texts looked for (the work is paragraphs x texts)
+
+
 def _drop_furniture_copies(out: list[Segment], units: list[_Unit], stats: Stats) -> None:
     """A text printed several times on a page is one thing: a call to action repeated
     after every section, a teaser in the sidebar and again in the footer. When the block
     model dropped one of its copies as furniture while context let another through, no
-    copy may reach an article. Done on the finished articles, so the walk and the split
-    model see the page as before."""
+    copy may reach an article. So too a short kept paragraph that is mostly a dropped
+    text in other words ("Subscribe to the X Newsletter" where "X Newsletter" was
+    dropped, "By Jane Doe 5 min read" where "Jane Doe" was). Done on the finished
+    articles, so the walk, the split model and the title chooser see the page as before."""
     groups: dict[str, list[bool]] = {}
     any_dropped = False
     for u in units:
@@ -565,10 +572,17 @@ def _drop_furniture_copies(out: list[Segment], units: list[_Unit], stats: Stats)
     if not any_dropped:
         return
     bad = {k for k, d in groups.items() if len(d) > 1 and any(d) and not all(d)}
-    if not bad:
-        return
+    # Dropped texts of two words or more (one word, "Research", is too common to tell).
+    parts = [k for k, d in groups.items() if all(d) and " " in k][:_MAX_DROPPED_KEYS]
+
+    def framed(p: str) -> bool:
+        if not parts or p.count(" ") + 1 > _SHORT_PARAGRAPH:
+            return False
+        pk = comparison_key(p)
+        return any(_PART_SHARE * len(pk) <= len(k) < len(pk) and k in pk and _has_phrase(pk, k) for k in parts)
+
     for seg in out:
-        kept = [p for p in seg.paragraphs if comparison_key(p) not in bad]
+        kept = [p for p in seg.paragraphs if comparison_key(p) not in bad and not framed(p)]
         if kept and len(kept) < len(seg.paragraphs):
             stats.drop(SEGMENT, "copy_dropped_elsewhere", len(seg.paragraphs) - len(kept))
             seg.paragraphs[:] = kept
