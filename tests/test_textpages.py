@@ -15,6 +15,7 @@ from worker.pipeline.segment import lines
 from worker.pipeline.segment.sitelines import SiteLineSketch
 from worker.pipeline.segment.split import segment_text
 from worker.pipeline.stats import Stats
+from worker.pipeline.text.normalize import comparison_key
 
 # A page written for this test in the shape of a copied web page: menus, a byline with a
 # relative time, a caption, a comment thread and a footer around one article.
@@ -431,3 +432,32 @@ def test_a_short_paragraph_framing_a_dropped_text_leaves_the_article() -> None:
     seg = Segment(title=None, paragraphs=list(body), highlights=[], dateline=None)
     _drop_furniture_copies([seg], units, Stats())
     assert seg.paragraphs == body
+
+
+def test_the_first_line_is_a_title_candidate_only_as_a_title_line() -> None:
+    """The page's first block is scored wherever the body starts (a <title> line above a
+    long menu), but a dropped first line that the page neither prints again nor frames as
+    "Headline | Site" is a menu entry, not a headline candidate."""
+    from worker.pipeline.segment.titles import Block, candidates
+
+    def blocks(first: str, again: bool, menu: int) -> list:
+        out = [Block(first, -2.0, True, True, "text")]
+        out += [Block(f"Menu entry {k}", -3.0, True, True, "text") for k in range(menu)]
+        if again:
+            out.append(Block(first, 1.0, False, True, "text"))
+        out.append(Block("The ferry returned to service on Monday after a month of repairs, officials said.",
+                         3.0, False, False, "text"))
+        return out
+
+    def picked(first: str, again: bool, menu: int) -> set[int]:
+        bs = blocks(first, again, menu)
+        counts: dict[str, int] = {}
+        for b in bs:
+            counts[comparison_key(b.text)] = counts.get(comparison_key(b.text), 0) + 1
+        return {j for j, _f in candidates(bs, len(bs) - 1, None, first, counts, set(), set())}
+
+    assert 0 not in picked("Breaking news alerts", again=False, menu=3)
+    assert 0 in picked("River Ferry Returns", again=True, menu=3)
+    assert 0 in picked("River Ferry Returns | Estuary Courier", again=False, menu=3)
+    # Beyond the window before the body, the first line is still scored.
+    assert 0 in picked("River Ferry Returns", again=True, menu=60)
