@@ -15,6 +15,7 @@ from worker.pipeline.segment import lines
 from worker.pipeline.segment.sitelines import SiteLineSketch
 from worker.pipeline.segment.split import segment_text
 from worker.pipeline.stats import Stats
+from worker.pipeline.text.normalize import comparison_key
 
 # A page written for this test in the shape of a copied web page: menus, a byline with a
 # relative time, a caption, a comment thread and a footer around one article.
@@ -381,3 +382,82 @@ def test_lazy_set_replaces_the_value_without_building() -> None:
     assert lazy() == "given" and not built
     lazy.reset()
     assert lazy() == "built" and built == [1]
+
+
+def test_a_text_dropped_as_furniture_somewhere_leaves_every_article() -> None:
+    """A call to action printed twice: the block model dropped the copy in the sidebar and
+    context let the one inside the body through. No copy may stay; a text printed twice
+    and kept both times (or only once on the page) is untouched."""
+    from worker.pipeline.segment.split import _drop_furniture_copies
+
+    cta = "Subscribe to our newsletter for weekly tips"
+    body = ["The ferry returned to service on Monday after a month of repairs.",
+            cta, "Passengers said the new timetable suits commuters better.",
+            "Twice printed and kept both times."]
+    units = _title_units([("text", cta, True), ("text", body[0], False), ("text", cta, False),
+                          ("text", body[2], False), ("text", body[3], False), ("text", body[3], False)])
+    seg = Segment(title=None, paragraphs=list(body), highlights=[], dateline=None)
+    stats = Stats()
+    _drop_furniture_copies([seg], units, stats)
+    assert seg.paragraphs == [body[0], body[2], body[3]]
+    assert stats.dropped["segment"]["copy_dropped_elsewhere"] == 1
+    # Every copy kept: nothing to do.
+    units[0].dropped = False
+    seg = Segment(title=None, paragraphs=list(body), highlights=[], dateline=None)
+    _drop_furniture_copies([seg], units, Stats())
+    assert seg.paragraphs == body
+    # An article is never emptied.
+    units[0].dropped = True
+    seg = Segment(title=None, paragraphs=[cta], highlights=[], dateline=None)
+    _drop_furniture_copies([seg], units, Stats())
+    assert seg.paragraphs == [cta]
+
+
+def test_a_short_paragraph_framing_a_dropped_text_leaves_the_article() -> None:
+    """"Subscribe to the Harbour Weekly Newsletter" kept in the body while "Harbour Weekly
+    Newsletter" was dropped in the sidebar: the kept line is that furniture's frame. A long
+    paragraph that mentions a dropped text, and a dropped single word, are no evidence."""
+    from worker.pipeline.segment.split import _drop_furniture_copies
+
+    long_para = ("The Harbour Weekly Newsletter reported on Monday that the ferry returned to service "
+                 "after a month of repairs and that commuters welcomed the new timetable.")
+    body = ["Subscribe to the Harbour Weekly Newsletter", long_para, "Research shows ferries help."]
+    units = _title_units([("text", "Harbour Weekly Newsletter", True), ("text", "Research", True),
+                          ("text", body[0], False), ("text", long_para, False), ("text", body[2], False)])
+    seg = Segment(title=None, paragraphs=list(body), highlights=[], dateline=None)
+    _drop_furniture_copies([seg], units, Stats())
+    assert seg.paragraphs == [long_para, body[2]]
+    # The dropped text no part of the paragraph: nothing happens.
+    units[0].text = "Harbour Weekly Podcast"
+    seg = Segment(title=None, paragraphs=list(body), highlights=[], dateline=None)
+    _drop_furniture_copies([seg], units, Stats())
+    assert seg.paragraphs == body
+
+
+def test_the_first_line_is_a_title_candidate_only_as_a_title_line() -> None:
+    """The page's first block is scored wherever the body starts (a <title> line above a
+    long menu), but a dropped first line that the page neither prints again nor frames as
+    "Headline | Site" is a menu entry, not a headline candidate."""
+    from worker.pipeline.segment.titles import Block, candidates
+
+    def blocks(first: str, again: bool, menu: int) -> list:
+        out = [Block(first, -2.0, True, True, "text")]
+        out += [Block(f"Menu entry {k}", -3.0, True, True, "text") for k in range(menu)]
+        if again:
+            out.append(Block(first, 1.0, False, True, "text"))
+        out.append(Block("The ferry returned to service on Monday after a month of repairs, officials said.",
+                         3.0, False, False, "text"))
+        return out
+
+    def picked(first: str, again: bool, menu: int) -> set[int]:
+        bs = blocks(first, again, menu)
+        counts: dict[str, int] = {}
+        for b in bs:
+            counts[comparison_key(b.text)] = counts.get(comparison_key(b.text), 0) + 1
+        return {j for j, _f in candidates(bs, len(bs) - 1, None, first, counts, set(), set())}
+
+    assert 0 not in picked("Breaking news alerts", again=False, menu=3)
+    assert 0 in picked("River Ferry Returns", again=True, menu=3)
+    assert 0 in picked("River Ferry Returns | Estuary Courier", again=False, menu=3)
+    # Beyond the window before the body, the first line is still scored.
+    assert 0 in picked("River Ferry Returns", again=True, menu=60)

@@ -544,9 +544,56 @@ def segment_text(
     out, arts, units = candidate_articles(body, stats, sites, site)
     out, arts = _merge_weak_splits(out, arts, units, stats)
     _keep_main_run(out, arts, units, stats)
+    _drop_furniture_copies(out, units, stats)
     _retitle(out, arts, units, body, stats)
     stats.did(SEGMENT, "articles", len(out))
     return out
+
+
+_SHORT_PARAGRAPH = 12  # words: a kept paragraph this short that holds a dropped text is that text's frame
+_PART_SHARE = 0.4  # ... when the dropped text is at least this share of it (characters of the key)
+_MAX_DROPPED_KEYS = 500  # bound on the dropped texts looked for
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _drop_furniture_copies(out: list[Segment], units: list[_Unit], stats: Stats) -> None:
+    """A text printed several times on a page is one thing: a call to action repeated
+    after every section, a teaser in the sidebar and again in the footer. When the block
+    model dropped one of its copies as furniture while context let another through, no
+    copy may reach an article. So too a short kept paragraph that is mostly a dropped
+    text in other words ("Subscribe to the X Newsletter" where "X Newsletter" was
+    dropped, "By Jane Doe 5 min read" where "Jane Doe" was). Done on the finished
+    articles, so the walk, the split model and the title chooser see the page as before."""
+    dropped = {comparison_key(u.text) for u in units if u.dropped and u.kind in (_TEXT, _BULLET)}
+    if not dropped:
+        return
+    # A finished paragraph comes from a kept block: its key among the dropped ones means a
+    # copy was dropped. Dropped texts of two words or more (one word, "Research", is too
+    # common to tell) are indexed by their first word: a paragraph is looked up by its own.
+    parts: dict[str, list[str]] = {}
+    n_parts = 0
+    for k in dropped:
+        if " " in k and n_parts < _MAX_DROPPED_KEYS:
+            m = _WORD.search(k)
+            if m is not None:
+                parts.setdefault(m.group(), []).append(k)
+                n_parts += 1
+
+    def framed(p: str) -> bool:
+        if not parts or p.count(" ") + 1 > _SHORT_PARAGRAPH:
+            return False
+        pk = comparison_key(p)
+        for w in set(_WORD.findall(pk)):
+            for k in parts.get(w, ()):
+                if _PART_SHARE * len(pk) <= len(k) < len(pk) and k in pk and _has_phrase(pk, k):
+                    return True
+        return False
+
+    for seg in out:
+        kept = [p for p in seg.paragraphs if comparison_key(p) not in dropped and not framed(p)]
+        if kept and len(kept) < len(seg.paragraphs):
+            stats.drop(SEGMENT, "copy_dropped_elsewhere", len(seg.paragraphs) - len(kept))
+            seg.paragraphs[:] = kept
 
 
 def title_candidates(

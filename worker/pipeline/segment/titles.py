@@ -71,8 +71,16 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
     hi = min(nb, anchor + WINDOW_AFTER + 1)
     first_key = comparison_key(first_line) if first_line else ""
     walk_key = comparison_key(walk_title) if walk_title else None
+    # The page's first line equals itself: whether a block *is* that line (a <title> line
+    # on top, or a menu entry on a page without one) is told apart from a block that
+    # repeats it further down; and a first line framed like "Headline | Site" is a
+    # <title> line rather than a menu entry.
+    framed = float(bool(first_line) and _FRAME.search(first_line) is not None)
     rank = 0
-    order = [j for j in extra if not lo <= j < hi] + list(range(hi - 1, lo - 1, -1))
+    # The page's first block too, wherever the body starts: a page copied out of a browser
+    # often begins with its <title> line, the headline, however long the menus below it.
+    top = [0] if lo > 0 and 0 not in extra else []
+    order = [j for j in extra if not lo <= j < hi] + list(range(hi - 1, lo - 1, -1)) + top
     for j in order:
         b = blocks[j]
         if b.kind != "text":
@@ -82,6 +90,8 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
         if nw > 30 or len(text) < 4:
             continue
         key = comparison_key(text)
+        if j == 0 and b.dropped and counts.get(key, 0) <= 1 and not framed:
+            continue  # a first line the page neither prints again nor frames as "X | Site": a menu entry
         if j <= anchor and b.titleish:
             rank += 1
         ws = text.split()
