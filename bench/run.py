@@ -67,6 +67,10 @@ METHOD = [
     "of the run's topics (record batches as produced, with the worker's NEWSWORKER_COMPRESSION, default zstd), per raw "
     "page and against the raw topic's own size (the raw pages are produced uncompressed). `python -m bench.variants` "
     "compares codecs and routing choices the same way.",
+    "A second latency run at 50% of the same max offers the same load to a worker set for latency "
+    "(NEWSWORKER_BATCH_WINDOW_MS=2, NEWSWORKER_LINGER_MS=1, against the defaults 10 and 5): each page then waits less "
+    "for its batch to close on each of its two hops, at the cost of smaller batches (`python -m bench.variants` "
+    "measures that cost in CPU and bytes).",
     "Two workers' per-worker efficiency: pages per worker CPU-second (both processes' CPU) against one worker's. "
     "The default keeps a standby copy of the dedup table on the second worker (NEWSWORKER_STANDBY_REPLICAS=1, faust's "
     "default), which replays every article the owner remembers; a second pair runs without it to show that cost. "
@@ -83,6 +87,11 @@ METHOD = [
     "clone, best of 3, phases read from the worker's own log lines.",
     "NEWSWORKER_PROCESS_WORKERS is left at its default, auto, which is 0 (analysis on the event loop) on 2 cores.",
 ]
+
+
+LOW_LATENCY = {"batch_window_ms": 2.0, "linger_ms": 1.0}
+"""The latency row's settings (NEWSWORKER_BATCH_WINDOW_MS, NEWSWORKER_LINGER_MS); the defaults
+(10 and 5) keep more pages per batch and request, which costs less CPU and fewer bytes."""
 
 
 def _sizes(args: argparse.Namespace) -> dict[str, int]:
@@ -167,6 +176,19 @@ def measure_e2e(args: argparse.Namespace, size: dict[str, int], result: dict[str
                 result["e2e"]["latency"].append(lat)
         finally:
             workers.stop()
+        # The same 50% load on a worker set for latency (smaller batch window and linger):
+        # what the two knobs buy, beside the default's figures.
+        rate = max(1.0, 0.5 * one["pages_per_s"])
+        n = int(min(size["paced_max"], max(size["paced_min"], rate * args.paced_seconds)))
+        log(f"1 worker set for latency ({LOW_LATENCY}): {n} pages paced at {rate:.0f}/s")
+        low_settings = e2e.new_settings(broker, **LOW_LATENCY)
+        low = e2e.Workers(low_settings, 1, log_dir).start()
+        try:
+            lat = e2e.latency_at(low_settings, generate(n, seed=SEED + 100, varied=True), rate, low)
+            lat.update(share=0.5, settings=LOW_LATENCY)
+            result["e2e"]["latency_low"] = lat
+        finally:
+            low.stop()
         if not args.no_two_workers:
             pages = text if size["two"] == len(text.messages) else generate(size["two"], seed=SEED, varied=True)
             log(f"2 workers: burst of {len(pages.messages)} pages")

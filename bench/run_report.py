@@ -75,6 +75,13 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     f"{lat['p50_ms']:.0f} / {lat['p95_ms']:.0f} / {lat['p99_ms']:.0f}",
                     f"offered {_f(lat['offered_rate'])}/s (target {_f(lat['target_rate'])}), served {_f(lat['pages_per_s'])}/s, "
                     f"{lat['latency_pages']} pages, max {lat['max_ms']} ms; load {_load(lat['load_before'])}"))
+    low = e2e.get("latency_low")
+    if low:
+        knobs = ", ".join(f"{k}={v:g}" for k, v in low["settings"].items())
+        out.append(("2 e2e", f"latency at {low['share']:.0%} of max, worker set for latency (p50/p95/p99 ms)",
+                    f"{low['p50_ms']:.0f} / {low['p95_ms']:.0f} / {low['p99_ms']:.0f}",
+                    f"{knobs}; offered {_f(low['offered_rate'])}/s, served {_f(low['pages_per_s'])}/s, "
+                    f"{low['latency_pages']} pages, max {low['max_ms']} ms; {_f(low.get('pages_per_worker_cpu_s'))} pages per worker CPU-s"))
     pt = e2e.get("passthrough")
     if pt:
         out.append(("3 pass-through", "raw aiokafka consume+produce msgs/s", _f(pt["pages_per_s"]),

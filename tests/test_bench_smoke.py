@@ -55,6 +55,9 @@ def test_end_to_end_sections_account_for_every_page(quick_run) -> None:
         assert lat["latency_pages"] > 0
         assert 0 < lat["p50_ms"] <= lat["p95_ms"] <= lat["p99_ms"] <= lat["max_ms"]
         assert lat["offered_rate"] > 0
+    low = e2e["latency_low"]  # the same load on a worker set for latency
+    assert low["settings"] == {"batch_window_ms": 2.0, "linger_ms": 1.0} and low["latency_pages"] > 0
+    assert 0 < low["p50_ms"] <= low["p99_ms"]
     ratios = quick_run[0]["ratios"]
     for key in ("e2e_vs_core_wall", "e2e_vs_core_cpu", "e2e_vs_passthrough", "two_vs_one", "two_no_standby_vs_one_per_cpu_s"):
         assert ratios[key] > 0
