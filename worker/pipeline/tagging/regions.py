@@ -132,8 +132,9 @@ class RegionResult:
 _QUALIFIER_KINDS = frozenset({COUNTRY, ADMIN1, ABBREV})
 
 
-def _POP(x: Sense) -> int:
+def _population(x: Sense) -> int:
     return x.pop
+
 
 _NO_CCS: frozenset[str] = frozenset()
 
@@ -160,7 +161,7 @@ class _Reading:
         self.senses = senses
         # US states this name can be a town of, and the one it vouches for (see _co_states)
         self.town_states = frozenset(x.state for x in senses if x.state and x.kind in _TOWNISH)
-        top = max(senses, key=_POP)
+        top = max(senses, key=_population)
         vouch = self.town_states and top.state and top.kind in _TOWNISH
         self.vouch_state = top.state if vouch else None
         self.vouch_pop = top.pop
