@@ -29,8 +29,10 @@ def _commit() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data", help="development data folder (default ../shared/data)")
-    parser.add_argument("--only", nargs="*", choices=HARNESSES, help="run only these harnesses (the document then holds only them)")
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "quality.md")
+    parser.add_argument("--only", nargs="*", choices=HARNESSES,
+                        help="run only these harnesses; the partial document goes to stdout unless --out is given, so "
+                             "that docs/quality.md always holds every harness")
+    parser.add_argument("--out", type=Path, default=None, help="where to write the document (default docs/quality.md)")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"python -m eval: no development data at {args.data}", file=sys.stderr)
@@ -51,9 +53,14 @@ def main(argv: list[str] | None = None) -> int:
         "and weights were chosen on the tuning half, and every figure below is measured on the report half unless it "
         "says otherwise.\n\n"
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(head + "\n".join(sections))
-    print(f"eval: wrote {args.out}", file=sys.stderr)
+    document = head + "\n".join(sections)
+    if args.out is None and args.only:
+        print(document)
+        return 0
+    out = args.out or REPO / "docs" / "quality.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(document)
+    print(f"eval: wrote {out}", file=sys.stderr)
     return 0
 
 
