@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import orjson
 
-__all__ = ["measure"]
+__all__ = ["cpu_per_page", "measure"]
 
 
 def _core(kind: str) -> Callable[[str], object]:
@@ -53,20 +53,24 @@ def _core(kind: str) -> Callable[[str], object]:
     return run
 
 
+def cpu_per_page(fn: Callable[[str], object], pages: list[str], clear: Callable[[], None]) -> float:
+    """One pass of ``fn`` over ``pages`` from cold caches (``clear``, and ``fn.reset`` where
+    it has one): process CPU seconds per page. ``bench/text_ab.py`` passes each tree's own
+    ``clear``."""
+    clear()
+    if hasattr(fn, "reset"):
+        fn.reset()  # type: ignore[attr-defined]
+    t0 = time.process_time()
+    for p in pages:
+        fn(p)
+    return (time.process_time() - t0) / len(pages)
+
+
 def _best(pages: list[str], fn: Callable[[str], object], repeat: int) -> float:
     from worker.pipeline.segment.split import clear_caches
 
     fn(pages[0])  # lazy loads are not per-page costs
-    best = float("inf")
-    for _ in range(repeat):
-        clear_caches()
-        if hasattr(fn, "reset"):
-            fn.reset()  # type: ignore[attr-defined]
-        t0 = time.process_time()
-        for p in pages:
-            fn(p)
-        best = min(best, time.process_time() - t0)
-    return best / len(pages)
+    return min(cpu_per_page(fn, pages, clear_caches) for _ in range(repeat))
 
 
 def measure(data: Path, pages: int = 120, repeat: int = 3) -> dict[str, Any] | None:

@@ -167,26 +167,28 @@ def measure_e2e(args: argparse.Namespace, size: dict[str, int], result: dict[str
         log(f"1 worker: burst of {len(text.messages)} pages")
         one, workers, settings = e2e.max_throughput(broker, text, 1, log_dir)
         result["e2e"]["one_worker"] = one
+        loads = {}  # share of max -> (rate, pages): the paced loads offered
+        for share, seed in ((0.5, SEED + 100), (0.9, SEED + 200)):
+            rate = max(1.0, share * one["pages_per_s"])
+            n = int(min(size["paced_max"], max(size["paced_min"], rate * args.paced_seconds)))
+            loads[share] = rate, generate(n, seed=seed, varied=True)
         try:
             result["e2e"]["latency"] = []
-            for share, seed in ((0.5, SEED + 100), (0.9, SEED + 200)):
-                rate = max(1.0, share * one["pages_per_s"])
-                n = int(min(size["paced_max"], max(size["paced_min"], rate * args.paced_seconds)))
-                log(f"1 worker: {n} pages paced at {rate:.0f}/s ({share:.0%} of max)")
-                lat = e2e.latency_at(settings, generate(n, seed=seed, varied=True), rate, workers)
+            for share, (rate, pages) in loads.items():
+                log(f"1 worker: {len(pages.messages)} pages paced at {rate:.0f}/s ({share:.0%} of max)")
+                lat = e2e.latency_at(settings, pages, rate, workers)
                 lat["share"] = share
                 result["e2e"]["latency"].append(lat)
         finally:
             workers.stop()
         # The same 50% load on a worker set for latency (smaller batch window and linger):
         # what the two knobs buy, beside the default's figures.
-        rate = max(1.0, 0.5 * one["pages_per_s"])
-        n = int(min(size["paced_max"], max(size["paced_min"], rate * args.paced_seconds)))
-        log(f"1 worker set for latency ({LOW_LATENCY}): {n} pages paced at {rate:.0f}/s")
+        rate, pages = loads[0.5]
+        log(f"1 worker set for latency ({LOW_LATENCY}): {len(pages.messages)} pages paced at {rate:.0f}/s")
         low_settings = e2e.new_settings(broker, **LOW_LATENCY)
         low = e2e.Workers(low_settings, 1, log_dir).start()
         try:
-            lat = e2e.latency_at(low_settings, generate(n, seed=SEED + 100, varied=True), rate, low)
+            lat = e2e.latency_at(low_settings, pages, rate, low)
             lat.update(share=0.5, settings=LOW_LATENCY)
             result["e2e"]["latency_low"] = lat
         finally:

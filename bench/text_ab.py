@@ -19,9 +19,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+from bench.real_pages import cpu_per_page  # bound now: _load takes the bench modules out of sys.modules
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,16 +38,6 @@ def _load(tree: Path) -> dict[str, Any]:
     finally:
         sys.path.remove(str(tree))
     return {"segment": _ours(), "core": _core("text"), "justext": _justext(), "clear": clear_caches, "pages": _pages}
-
-
-def _pass(fn: Callable[[str], object], clear: Callable[[], None], bodies: list[str]) -> float:
-    clear()
-    if hasattr(fn, "reset"):
-        fn.reset()  # type: ignore[attr-defined]
-    t0 = time.process_time()
-    for b in bodies:
-        fn(b)
-    return (time.process_time() - t0) / len(bodies)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,9 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in (("old", "new") if k % 2 == 0 else ("new", "old")):
             t = trees[name]
             for m in ("segment", "core"):
-                times[name][m].append(_pass(t[m], t["clear"], bodies))
+                times[name][m].append(cpu_per_page(t[m], bodies, t["clear"]))
             if trees["new"]["justext"] is not None:  # one jusText: it is the same code for both
-                times[name]["justext"].append(_pass(trees["new"]["justext"], t["clear"], bodies))
+                times[name]["justext"].append(cpu_per_page(trees["new"]["justext"], bodies, t["clear"]))
     scale = 14 / kb * 1e3
     print(f"{len(bodies)} pages ({what}), mean {kb:.1f} KB; CPU ms per 14 KB page, {args.rounds} interleaved passes each")
     for name in ("old", "new"):
