@@ -179,6 +179,8 @@ def render(results: dict[str, Any]) -> str:
             f"- copies caught as duplicates of their original: {r['copies_caught']}/{r['copy_pairs']}.",
             f"- lost articles: {r['lost_articles']}, pages not accounted for: {r['pages_not_accounted']}, self-duplicates: {r['self_duplicates']}, "
             f"verdict flips: {r['verdict_flips']}; redelivered records: {r['redelivered_article_records']}.",
+            f"- scale-down (two SIGTERMs, one after the other): {r.get('scale_down_seconds', '?')} s; stops ended by their deadline "
+            f"(`NEWSWORKER_SHUTDOWN_TIMEOUT_S`) instead of finishing: {r.get('forced_stops', '?')}.",
             f"- wall time {r['seconds']} s.",
         ]
         lines += _problems(r) + [""]

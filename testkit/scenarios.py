@@ -308,6 +308,28 @@ class Workers:
         for proc in self.started:
             proc.kill()
 
+    def log_summary(self, top: int = 8) -> str:
+        """The commonest warning-or-worse log messages of each worker, counted: printed
+        with a scenario's problems, so that a failure on CI (whose logs are gone) says
+        what the workers went through."""
+        parts = []
+        for proc in self.started:
+            counts: Counter[str] = Counter()
+            try:
+                lines = proc.log_path.read_text(errors="replace").splitlines()
+            except OSError:
+                continue
+            for line in lines:
+                try:
+                    rec = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    continue
+                if isinstance(rec, dict) and rec.get("level") in ("WARNING", "ERROR", "CRITICAL"):
+                    counts[f"{rec['level']} {re.sub(r'[0-9]+', 'N', str(rec.get('msg', '')))[:90]}"] += 1
+            common = "; ".join(f"{n}x {msg}" for msg, n in counts.most_common(top))
+            parts.append(f"{proc.log_path.stem}: {common or 'no warnings'}")
+        return " | ".join(parts)
+
 
 def _good_pages(n: int, seed: int, **rates: float) -> tuple[list[Message], list[str | None], list[str]]:
     pages = generate(n, seed=seed, **rates)
@@ -387,7 +409,7 @@ def bad_inputs_scenario(bootstrap: str, workdir: Path, *, good_between: int = 3,
             "after_pages_per_s": round(after_pages / after_seconds, 1),
             "worker_alive": alive,
             **figures,
-            "problems": problems,
+            "problems": problems + ([f"worker logs: {workers.log_summary()}"] if problems else []),
         }
     finally:
         workers.close()
@@ -440,7 +462,7 @@ def crash_scenario(bootstrap: str, workdir: Path, *, pages: int = 1500, kills: i
             "recovered_dedup_caught_copy": not missed,
             "last_worker_alive": alive,
             **figures,
-            "problems": problems,
+            "problems": problems + ([f"worker logs: {workers.log_summary()}"] if problems else []),
         }
     finally:
         workers.close()
@@ -485,7 +507,10 @@ def rebalance_scenario(bootstrap: str, workdir: Path, *, pages: int = 800, pairs
         produce(settings, copies[pairs // 3 : 2 * pairs // 3])
         steps.append({"workers": 3, "t": round(time.monotonic() - started, 1)})
         produce(settings, phases[3])
+        stop_started = time.monotonic()
         codes = [w3.terminate(), w2.terminate()]
+        stop_seconds = round(time.monotonic() - stop_started, 1)
+        forced = sum(w.forced_stop() for w in (w3, w2))  # stops ended by their deadline (worker/stream/shutdown.py)
         steps.append({"workers": 1, "t": round(time.monotonic() - started, 1), "exit_codes": codes})
         produce(settings, copies[2 * pairs // 3 :])
         out = read_until(settings, lambda o: covered(o, exp), timeout)
@@ -505,8 +530,10 @@ def rebalance_scenario(bootstrap: str, workdir: Path, *, pages: int = 800, pairs
             "seconds": round(elapsed, 1),
             "copy_pairs": pairs,
             "copies_caught": caught,
+            "scale_down_seconds": stop_seconds,
+            "forced_stops": forced,
             **figures,
-            "problems": problems,
+            "problems": problems + ([f"worker logs: {workers.log_summary()}"] if problems else []),
         }
     finally:
         workers.close()
@@ -569,7 +596,7 @@ def broker_fault_scenario(broker: Any, workdir: Path, *, pages: int = 600, fault
             "worker_ready_after": ready,
             "worker_log_errors": _log_errors(worker.log_path),
             **figures,
-            "problems": problems,
+            "problems": problems + ([f"worker logs: {workers.log_summary()}"] if problems else []),
         }
     finally:
         workers.close()
@@ -731,7 +758,7 @@ def publish_failure_scenario(broker: Any, workdir: Path, *, pages: int = 300, se
             "pages_not_accounted": len(unaccounted),
             "worker_ready_after": ready,
             "seconds": round(time.monotonic() - started, 1),
-            "problems": problems,
+            "problems": problems + ([f"worker logs: {workers.log_summary()}"] if problems else []),
         }
     finally:
         workers.close()
@@ -802,7 +829,7 @@ def pool_crash_scenario(bootstrap: str, workdir: Path, *, pages: int = 600, kill
             "worker_ready_after": ready,
             "seconds": round(time.monotonic() - started, 1),
             **figures,
-            "problems": problems,
+            "problems": problems + ([f"worker logs: {workers.log_summary()}"] if problems else []),
         }
     finally:
         workers.close()

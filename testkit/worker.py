@@ -98,6 +98,15 @@ class WorkerProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=30)
 
+    def forced_stop(self) -> bool:
+        """Whether the stop outlived its deadline and the watchdog ended the process."""
+        from worker.stream.shutdown import FORCED_STOP_MESSAGE
+
+        try:
+            return FORCED_STOP_MESSAGE in self.log_path.read_text(errors="replace")
+        except OSError:
+            return False
+
     def log_tail(self, lines: int = 60) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])

@@ -227,6 +227,9 @@ class Settings:
         "STANDBY_REPLICAS", "workers that keep a warm copy of the dedup table to take over in seconds (faust's default 1; "
         "0: no standby reads the changelog, and a new owner rebuilds the table from it)"))
     fast_group_timeouts: bool = field(default=False, metadata=env("FAST_GROUP_TIMEOUTS", "short session/heartbeat timeouts (embedded broker, tests)"))
+    shutdown_timeout_s: float = field(default=20.0, metadata=env(
+        "SHUTDOWN_TIMEOUT_S", "deadline of the graceful stop on SIGTERM/SIGINT, after which the worker exits anyway (offsets not yet "
+        "committed are read again by their next owner); 0: no deadline"))
     delivery_timeout_s: float = field(default=60.0, metadata=env("DELIVERY_TIMEOUT_S", "how long the producer tries to deliver a record before it counts as failed"))
     limits: Limits = field(default_factory=Limits)
 

@@ -77,6 +77,7 @@ def run(settings: Settings, *, embedded: bool = False) -> int:
 
 def _run(settings: Settings, *, embedded: bool = False) -> int:
     from worker.stream.app import NewsWorker
+    from worker.stream.shutdown import ShutdownWatchdog
     from worker.stream.startup import PromptWorker, prompt_fetches
 
     # Until faust installs its own handlers (it drains and commits), a SIGTERM during
@@ -104,6 +105,7 @@ def _run(settings: Settings, *, embedded: bool = False) -> int:
         worker = PromptWorker(
             worker_app.app, loglevel=settings.log_level, logging_config=logging_config(settings.log_level), quiet=True
         )
+        worker.watchdog = ShutdownWatchdog(settings.shutdown_timeout_s, worker_app.offsets.in_flight)
         log.info("newsworker starting", extra={"settings": settings.redacted()})
         try:
             worker.execute_from_commandline()

@@ -38,6 +38,7 @@ from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread, Consumer
 
 from worker.heap import load_settled
 from worker.pipeline.process import warm_up
+from worker.stream.shutdown import ShutdownWatchdog
 
 log = logging.getLogger("newsworker")
 
@@ -56,11 +57,19 @@ class PromptTableManager(TableManager):
 
 
 class PromptWorker(faust.Worker):
-    """faust's worker with a short final sentinel: shutting down took a whole second after
-    everything had stopped."""
+    """faust's worker with a short final sentinel (shutting down took a whole second after
+    everything had stopped) and, when ``watchdog`` is set, a deadline on the stop a
+    signal starts (``worker/stream/shutdown.py``)."""
+
+    watchdog: ShutdownWatchdog | None = None
 
     async def _sentinel_task(self) -> None:
         await asyncio.sleep(SENTINEL_S)
+
+    def _schedule_shutdown(self, signal: Any) -> None:
+        if self.watchdog is not None:
+            self.watchdog.arm(self.loop)
+        super()._schedule_shutdown(signal)
 
 
 class WarmUp:
