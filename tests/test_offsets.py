@@ -173,3 +173,43 @@ def test_missing_faust_internals_fail_fast(monkeypatch: pytest.MonkeyPatch) -> N
         offsets_mod.check_internals()
     with pytest.raises(RuntimeError):
         offsets_mod.install()
+
+
+def test_a_record_fetched_at_the_end_and_never_processed_is_a_stall_once_the_agent_is_idle(monkeypatch) -> None:
+    """Nothing later on the partition shows the skip: the fetch handed out 12 and the agent
+    then sat idle with nothing in flight (an event given up in a rebalance and not read
+    again, or a skip at the end of the partition)."""
+    clock = [1000.0]
+    monkeypatch.setattr(offsets_mod.time, "monotonic", lambda: clock[0])
+    t = tracker(10)
+    t.fetched(TP, 10, 13, [10, 11, 12])
+    process(t, 10, 11)
+    assert t.committable(TP) == 12
+    assert t.stalled(min_age=5.0, now=1001.0) == [], "without tail_age the end of a partition is never a hole"
+    assert t.stalled(min_age=5.0, now=1001.0, tail_age=10.0) == []  # the agent was busy a second ago
+    assert t.stalled(min_age=5.0, now=1012.0, tail_age=10.0) == []  # idle long enough: first seen
+    assert t.stalled(min_age=5.0, now=1022.0, tail_age=10.0) == [(TP, 12)]
+    clock[0] = 1023.0
+    process(t, 12)  # read again after the seek back
+    assert t.committable(TP) == 13
+    assert t.stalled(min_age=5.0, now=1100.0, tail_age=10.0) == []
+
+
+def test_the_end_of_a_partition_is_no_stall_while_anything_is_in_flight_or_unfetched(monkeypatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(offsets_mod.time, "monotonic", lambda: clock[0])
+    t = tracker(10)
+    other = ("pages.raw", 1)
+    t.assign([other])
+    t.set_base(other, 0)
+    t.fetched(TP, 10, 12, [10, 11])
+    process(t, 10, 11)
+    # Everything fetched was processed: the partition is simply caught up.
+    assert t.stalled(min_age=5.0, now=1100.0, tail_age=10.0) == []
+    assert t.stalled(min_age=5.0, now=1200.0, tail_age=10.0) == []
+    # A record fetched but a page of another partition still on its way (e.g. a broker
+    # outage holding its delivery): the agent is not idle, so this is not a skip.
+    t.fetched(TP, 12, 13, [12])
+    t.begin(other, 0)
+    assert t.stalled(min_age=5.0, now=1300.0, tail_age=10.0) == []
+    assert t.stalled(min_age=5.0, now=1400.0, tail_age=10.0) == []

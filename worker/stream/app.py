@@ -50,6 +50,9 @@ batch_codec.install()  # zstd batches with a warm context (~10x less CPU per bat
 
 HOLE_CHECK_S = 2.0
 HOLE_MIN_AGE_S = 6.0
+TAIL_MIN_AGE_S = 10.0
+"""How long an agent must sit idle, with a fetched record of its topic neither processed
+nor in hand, before that record counts as skipped (``OffsetTracker.stalled``)."""
 POOL_FAILURES_NOT_READY = 3
 """Consecutive process-pool failures after which /readyz reports 503."""
 
@@ -260,11 +263,13 @@ class NewsWorker:
 
         @self.app.timer(interval=HOLE_CHECK_S)
         async def reread_skipped_offsets() -> None:
-            """A partition whose commits are stuck below offsets processed later: below the
-            log start the gap is empty; otherwise a message was skipped, so read it again."""
+            """A partition whose commits are stuck below offsets processed later (or, at its
+            end, below a record fetched and never processed while the agent sat idle): below
+            the log start the gap is empty; otherwise a message was skipped, so read it again."""
             from faust.types import TP as FaustTP
 
-            for (topic, partition), offset in self.offsets.stalled(HOLE_MIN_AGE_S):
+            tail_age = TAIL_MIN_AGE_S if self.is_ready() else None  # a recovery holds agents on purpose
+            for (topic, partition), offset in self.offsets.stalled(HOLE_MIN_AGE_S, tail_age=tail_age):
                 tp = FaustTP(topic, partition)
                 consumer = self.app.consumer
                 try:

@@ -61,6 +61,7 @@ class _Partition:
     last_committed: int | None = None
     hole: int | None = None  # offset the prefix is stuck at, and since when
     hole_since: float = 0.0
+    fetched_end: int | None = None  # end of the furthest span a fetch handed out
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class OffsetTracker:
         self._generation = 0
         self._lock = threading.Lock()
         self.frozen: str | None = None
+        self._last_begin: dict[str, float] = {}  # topic -> when an event of it was last begun
         _TRACKERS.add(self)
 
     # -- assignment -------------------------------------------------------------------
@@ -142,6 +144,8 @@ class OffsetTracker:
             p = self._new_part(tp) if self.tracks(tp) else None
             if p is None or end <= start:
                 return
+            if offsets:
+                p.fetched_end = end if p.fetched_end is None else max(p.fetched_end, end)
             prev = start
             for offset in offsets:
                 if offset > prev:
@@ -166,6 +170,7 @@ class OffsetTracker:
             if p is not None:
                 generation = p.generation
                 p.in_flight[offset] = p.in_flight.get(offset, 0) + 1
+                self._last_begin[tp[0]] = time.monotonic()
             return Token((tp[0], tp[1]), offset, generation)
 
     def finish(self, token: Token, *, processed: bool = True) -> None:
@@ -235,20 +240,38 @@ class OffsetTracker:
         p.base = b
         return b
 
-    def stalled(self, min_age: float, now: float | None = None) -> list[tuple[TP, int]]:
+    def stalled(self, min_age: float, now: float | None = None, *, tail_age: float | None = None) -> list[tuple[TP, int]]:
         """Partitions whose prefix has been stuck for ``min_age`` seconds at an offset that
         is neither in flight nor known empty while a later offset was begun: (tp, the
         stuck offset). A partition's events are processed in order, so that offset was
         skipped (or lies below the log start). The caller asks the broker for the log
-        start and, if the offset exists, seeks back to it."""
+        start and, if the offset exists, seeks back to it.
+
+        With ``tail_age``, also the stuck offset nothing later on its partition shows: a
+        fetch handed its record out, yet for ``tail_age`` seconds no event of its topic
+        was begun and nothing at all is in flight, so the agent sat idle with the record
+        neither processed nor in hand (a skip at the end of the partition, or an event
+        given up in a rebalance that was never read again). The caller passes it only
+        while the worker is ready: during a recovery the agents wait on purpose."""
         now = time.monotonic() if now is None else now
         out = []
         with self._lock:
+            idle_everywhere = not any(p.in_flight for p in self._parts.values())
             for tp, p in self._parts.items():
                 if p.base is None:
                     continue
                 b = self._advance(p)
                 later = any(o > b for o in p.done) or any(o > b for o in p.in_flight)
+                if not later and tail_age is not None and b not in p.in_flight and idle_everywhere:
+                    idle_since = self._last_begin.get(tp[0])
+                    fetched_past = p.fetched_end is not None and p.fetched_end > b
+                    if fetched_past and (idle_since is None or now - idle_since >= tail_age):
+                        if p.hole != b:
+                            p.hole, p.hole_since = b, now
+                        if now - p.hole_since >= tail_age:
+                            out.append((tp, b))
+                            p.hole_since = now
+                        continue
                 if b in p.in_flight or not later:
                     p.hole = None
                     continue
