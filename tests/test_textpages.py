@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from worker.pipeline.intake.limits import Limits
 from worker.pipeline.model import PageError, RawPage, Segment
@@ -363,6 +366,31 @@ def test_call_to_action_features() -> None:
     assert lines._action_start("  Sign up for free") and lines._action_start("READ MORE")
     assert not lines._action_start("Readers said the ferry was late") and not lines._action_start("12 ways to read")
     assert lines._call_to_action("Follow our blog", 3) == [0.0, 1.0, 1.0]
+
+
+def test_call_to_action_page_scan_starts_with_every_character_re_i_would_match() -> None:
+    import re
+    import sys
+
+    first = re.compile("[" + "".join(sorted({w[0] for w in lines._YOU_WORDS + lines._WE_WORDS})) + "]", re.I)
+    assert {c for c in map(chr, range(sys.maxunicode + 1)) if first.fullmatch(c)} == set(lines._YOU_WE_FIRSTS)
+
+
+_CTA_ALPHABET = list("youwerslfvYOUWERSLFV ,.'-_0\x00\n") + ["\u00e9", "\u017f", "\u212a", "\u0131", "\u00a0", "\u2019"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_CTA_ALPHABET), max_size=40), min_size=1, max_size=6),
+       st.lists(st.integers(min_value=1, max_value=30), min_size=6, max_size=6))
+def test_call_to_action_page_scan_gives_the_per_block_values(texts: list[str], n_tok: list[int]) -> None:
+    """One scan of the page's joined blocks counts what one scan per block counts (also
+    when a block holds the separator, and for words cut at a block's 4000th character)."""
+    k = np.asarray(n_tok[: len(texts)], dtype=np.float64)
+    want = [lines._call_to_action(t, int(x)) for t, x in zip(texts, k)]
+    assert lines._cta_matrix(texts, k).tolist() == want
+    long = ["w" * 3998 + "your", "x" * 3997 + " we", "Our " * 1200]
+    k = np.asarray([3, 2, 1200], dtype=np.float64)
+    assert lines._cta_matrix(long, k).tolist() == [lines._call_to_action(t, int(x)) for t, x in zip(long, k)]
 
 
 def test_short_blocks_must_clear_a_higher_cut() -> None:

@@ -70,7 +70,24 @@ _FRAME_CHARS = re.compile(r"[|»›/•·©>]")
 # open with an order ("Subscribe", "Sign up", "Read more"); article prose rarely does all
 # three. Generic English words, not any site's phrases. Group 1 is a second-person word,
 # group 2 a first-person plural one.
-_YOU_WE = re.compile(r"\b(?:(you|your|yours|yourself|yourselves)|(we|our|ours|ourselves))\b", re.I)
+_YOU_WORDS = ("you", "your", "yours", "yourself", "yourselves")
+_WE_WORDS = ("we", "our", "ours", "ourselves")
+_YOU_WE = re.compile(r"\b(?:(" + "|".join(_YOU_WORDS) + ")|(" + "|".join(_WE_WORDS) + r"))\b", re.I)
+# The same matches, for a scan of a whole page: each word starts with a bare character
+# class (the characters re.I matches to a word's first letter, checked over every code
+# point by tests/test_textpages.py) and tests the word boundary and its first letter
+# behind it, so the engine skips ahead to those letters instead of trying the pattern at
+# every position (the trick of _TIMEISH_WORDS). Group 1 is set for a second-person word.
+_YOU_WE_FIRSTS = "".join(sorted({c for w in _YOU_WORDS + _WE_WORDS for c in (w[0], w[0].upper())}))
+
+
+def _branches(words: tuple[str, ...]) -> str:
+    return "|".join(f"(?<={w[0]}){w[1:]}" for w in words)
+
+
+_YOU_WE_PAGE = re.compile(
+    "[" + _YOU_WE_FIRSTS + r"](?<=\b.)(?i:(" + _branches(_YOU_WORDS) + ")|" + _branches(_WE_WORDS) + r")\b"
+)
 _ACTION = frozenset(
     """sign subscribe click read follow share download watch join get see learn explore discover find start try
     register book buy shop order save contact listen view visit compare donate support check browse request
@@ -351,6 +368,30 @@ def _call_to_action(text: str, n_tok: int) -> list[float]:
     return [min(nyou / n * 5, 1.0), min((len(found) - nyou) / n * 5, 1.0), 1.0 if _action_start(text) else 0.0]
 
 
+def _cta_matrix(texts: list[str], n_tok: np.ndarray) -> np.ndarray:
+    """``[_call_to_action(t, int(k)) for t, k in zip(texts, n_tok)]`` as a matrix, with one
+    regex scan of the page (the blocks' first 4000 characters joined by _SEP, which no
+    match can hold and which bounds a word as the ends of a string do) instead of one per
+    block; the shares are the same IEEE operations, so the same floats."""
+    m = len(texts)
+    joined = _SEP.join(t[:4000] for t in texts)
+    if joined.count(_SEP) != m - 1:
+        return np.asarray([_call_to_action(t, int(k)) for t, k in zip(texts, n_tok)]).reshape(m, 3)
+    n = np.maximum(n_tok, 1.0)
+    out = np.zeros((m, 3))
+    hits = [(x.start(), x.start(1) >= 0) for x in _YOU_WE_PAGE.finditer(joined)]
+    if hits:
+        starts = np.concatenate(([0], np.cumsum([min(len(t), 4000) + 1 for t in texts[:-1]], dtype=np.int64)))
+        block = np.searchsorted(starts, [h[0] for h in hits], side="right") - 1
+        you = np.asarray([h[1] for h in hits], dtype=bool)
+        nyou = np.bincount(block[you], minlength=m).astype(np.float64)
+        nwe = np.bincount(block[~you], minlength=m).astype(np.float64)
+        out[:, 0] = np.minimum(nyou / n * 5, 1.0)
+        out[:, 1] = np.minimum(nwe / n * 5, 1.0)
+    out[:, 2] = [_action_start(t) for t in texts]
+    return out
+
+
 def window_mean(v: np.ndarray, k: int) -> np.ndarray:
     """Mean of ``v`` over each element's window of ``k`` on either side (cut at the edges)."""
     n = len(v)
@@ -374,7 +415,7 @@ def features(units: Sequence[tuple[str, str, bool, bool]], stop: frozenset[str] 
     folded = [u[1].casefold() for u in units]
     keys = Counter(folded)
     repeated = np.array([1.0 if keys[k] > 1 else 0.0 for k in folded])
-    cta = np.asarray([_call_to_action(u[1], int(k)) for u, k in zip(units, np.rint(words))]).reshape(m, 3)
+    cta = _cta_matrix([u[1] for u in units], np.rint(words))
     logw, stp, term = a[:, 0], a[:, 2], a[:, 3]
 
     def shift(v: np.ndarray, k: int, fill: float) -> np.ndarray:
