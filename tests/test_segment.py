@@ -4,6 +4,7 @@ properties on arbitrary text, and the evaluation harness's scorer."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -433,3 +434,45 @@ def test_content_words_fast_path_equals_the_regex_definition() -> None:
     for t in texts:
         content_words.cache_clear()
         assert content_words(t) == reference(t), t
+
+
+_HASH_SEED_PROBE = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from worker.pipeline.model import Segment
+from worker.pipeline.segment import split
+from worker.pipeline.stats import Stats
+
+# More dropped texts than the bound on those looked for: which are looked for must not
+# depend on string hashing.
+units = []
+for i in range(3 * split._MAX_DROPPED_KEYS):
+    u = split._Unit(split._TEXT, f"Weekly letter edition {i}")
+    u.dropped = True
+    units.append(u)
+frames = [f"Join Weekly letter edition {i} now" for i in range(0, 3 * split._MAX_DROPPED_KEYS, 7)]
+seg = Segment("A title", ["A long kept paragraph of the article body, with many words in it."] + frames)
+split._drop_furniture_copies([seg], units, Stats())
+print(json.dumps(seg.paragraphs))
+"""
+
+
+def test_dropped_copies_do_not_depend_on_string_hashing(tmp_path) -> None:
+    """Two worker processes (each with its own PYTHONHASHSEED) must cut a page alike, or a
+    replay on another process gives other article ids."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = str(Path(__file__).resolve().parents[1])
+    outs = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        run = subprocess.run([sys.executable, "-c", _HASH_SEED_PROBE, repo], env=env, capture_output=True, text=True, check=True)
+        outs.add(run.stdout)
+    assert len(outs) == 1, "the kept paragraphs changed with the hash seed"
+    kept = json.loads(outs.pop())
+    # Texts early on the page are looked for (their frames go), late ones are past the bound.
+    assert "Join Weekly letter edition 0 now" not in kept
+    assert f"Join Weekly letter edition {7 * (3 * 500 // 7)} now" in kept

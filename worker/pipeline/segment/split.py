@@ -564,15 +564,19 @@ def _drop_furniture_copies(out: list[Segment], units: list[_Unit], stats: Stats)
     text in other words ("Subscribe to the X Newsletter" where "X Newsletter" was
     dropped, "By Jane Doe 5 min read" where "Jane Doe" was). Done on the finished
     articles, so the walk, the split model and the title chooser see the page as before."""
-    dropped = {comparison_key(u.text) for u in units if u.dropped and u.kind in (_TEXT, _BULLET)}
-    if not dropped:
+    # In page order, not a set's: which texts the bound below keeps must not depend on
+    # string hashing (PYTHONHASHSEED), or two worker processes could cut one page into
+    # different articles, with different ids, and a replay would not repeat its verdict.
+    in_order = list(dict.fromkeys(comparison_key(u.text) for u in units if u.dropped and u.kind in (_TEXT, _BULLET)))
+    if not in_order:
         return
+    dropped = set(in_order)
     # A finished paragraph comes from a kept block: its key among the dropped ones means a
     # copy was dropped. Dropped texts of two words or more (one word, "Research", is too
     # common to tell) are indexed by their first word: a paragraph is looked up by its own.
     parts: dict[str, list[str]] = {}
     n_parts = 0
-    for k in dropped:
+    for k in in_order:
         if " " in k and n_parts < _MAX_DROPPED_KEYS:
             m = _WORD.search(k)
             if m is not None:
