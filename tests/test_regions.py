@@ -521,3 +521,17 @@ def test_a_name_quoted_on_its_own_is_a_title() -> None:
 def test_an_airline_named_after_a_country_is_not_the_country() -> None:
     res = tag_regions("Air France and Lufthansa meet in Brussels", ["The airlines met in Brussels, Belgium, on Monday."], None)
     assert "FR" not in countries(res) and res.focus_country == "BE"
+
+
+def test_a_capital_is_no_local_support_for_itself() -> None:
+    # Paris named four times beside two mentions of Dallas: a local Texan story. Read as
+    # France's capital in the first pass, Paris must not vouch for that reading in the second.
+    text = [
+        "Jessica Kay of Paris died Saturday in a Dallas hospital. James Barnes of Paris was driving; he was flown to Dallas.",
+        "The crash happened on the road into Paris, where the school held a vigil. Many in Paris knew her.",
+    ]
+    res = tag_regions(None, text, None)
+    assert res.focus_country == "US" and "FR" not in countries(res)
+    # a capital still counts for its country, and an article about it keeps it
+    res = tag_regions(None, ["The president flew to Paris on Friday. Paris was calm.", "He had spoken in Dallas."], None)
+    assert res.focus_country == "FR"

@@ -47,6 +47,10 @@ How it decides, and why:
    "Palestine Independent School District"; regions_municipal.txt) is a town throughout:
    its country reading goes, and a capital's namesake town may win on the hints, unless
    the article names the capital's country otherwise ("... French officials").
+   SEAT_NOT_LOCAL: a capital gives its country support but is no local evidence (the
+   support a town needs against a namesake capital or country): a "Paris" read as France's
+   capital in the first pass would otherwise vouch for itself against Paris, Texas in the
+   second, where "Dallas" is its neighbour.
 4. Salience: a title mention weighs 3, one in the lead (the body's first LEAD_CHARS) 2,
    any other 1; the focus is the top country (the EU only when no country is named). A
    country named only by an adjective, once, past the lead ("Italian food") is dropped.
@@ -94,6 +98,7 @@ QUOTED_TITLE = True  # a name quoted on its own ("Hamilton") names a work, not a
 COREF_REGIONS = True  # ...and so does a region or capital name ("Lin-Manuel Miranda"), not a country
 MUNICIPAL = True  # "Paris City Council": a town, free of its namesake country or capital (see _choose_reading)
 LIST_NOT_QUALIFIER = True  # "China, Japan": a country name is not qualified by another country
+SEAT_NOT_LOCAL = True  # a capital is no local support for its country's towns (see tag_regions)
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
 CO_STATE, CO_STATE_MAX = 1.0, 2  # support per other name that can be a town of the same state, and its cap
@@ -604,7 +609,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
         a = m.anchor = m.qualifies or (None if m.needs_support else m.reading.anchor)
         if a is not None:
             support[a.cc] = support.get(a.cc, 0.0) + 1.0
-            if a.kind in SUBNATIONAL:
+            if a.kind in SUBNATIONAL and not (SEAT_NOT_LOCAL and a.kind == CAPITAL):
                 sub[a.cc] = sub.get(a.cc, 0.0) + 1.0
     if dateline_cc:
         support[dateline_cc] = support.get(dateline_cc, 0.0) + 1.0
@@ -636,7 +641,10 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
                 if x.state and x.kind in _TOWNISH:
                     next_states.add(x.state)
                 extra_support[x.cc] = extra_support.get(x.cc, 0.0) + 0.5
-                if x.kind in SUBNATIONAL:
+                # (a capital is the seat of a government more than a neighbourhood: it is no
+                # local evidence, else a "Paris" read as France's capital in the first pass
+                # would outvote its own Texan reading in the second, "Dallas" beside it)
+                if x.kind in SUBNATIONAL and not (SEAT_NOT_LOCAL and x.kind == CAPITAL):
                     extra_sub[x.cc] = extra_sub.get(x.cc, 0.0) + 0.5
         support, sub = extra_support, extra_sub
         # US states of the towns accepted in this pass: a namesake town in the same state
