@@ -535,3 +535,8 @@ def test_a_capital_is_no_local_support_for_itself() -> None:
     # a capital still counts for its country, and an article about it keeps it
     res = tag_regions(None, ["The president flew to Paris on Friday. Paris was calm.", "He had spoken in Dallas."], None)
     assert res.focus_country == "FR"
+
+
+def test_standard_short_forms_of_country_names() -> None:
+    res = tag_regions(None, ["The DPRK fired a missile on Monday; the ROK and the PRC called for talks."], None)
+    assert set(countries(res)) == {"KP", "KR", "CN"}
