@@ -540,3 +540,22 @@ def test_a_capital_is_no_local_support_for_itself() -> None:
 def test_standard_short_forms_of_country_names() -> None:
     res = tag_regions(None, ["The DPRK fired a missile on Monday; the ROK and the PRC called for talks."], None)
     assert set(countries(res)) == {"KP", "KR", "CN"}
+
+
+def test_in_an_international_article_a_namesake_town_needs_its_state() -> None:
+    # many US places and two other countries: "Brazil" is the country, not Brazil, Indiana
+    res = tag_regions(
+        None,
+        ["Officials in Washington, New York, Chicago and Los Angeles said leaders from Canada, Brazil and Argentina "
+         "will meet at the summit next week."],
+        None,
+    )
+    assert {"US", "CA", "BR", "AR"} == set(countries(res)) and "Brazil" in _evidence(res)["BR"]
+    # a town of the same state as its neighbours still counts as a town (Peru, Illinois)
+    res = tag_regions(
+        None,
+        ["Officials in Chicago and Springfield said the new plant in Peru will open next week.",
+         "Parts will come from Canada, Brazil and Argentina."],
+        None,
+    )
+    assert "PE" not in countries(res) and "Peru" in _evidence(res)["US"]

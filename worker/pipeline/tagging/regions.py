@@ -51,6 +51,10 @@ How it decides, and why:
    support a town needs against a namesake capital or country): a "Paris" read as France's
    capital in the first pass would otherwise vouch for itself against Paris, Texas in the
    second, where "Dallas" is its neighbour.
+   INTL_STATE: in an article that names two other countries, a US town that shares its
+   name with a country or a world city ("Peru", Illinois; "London", Kentucky) needs
+   evidence of its own state (a neighbour town of that state, the state named), not just
+   the many other US places such an article names.
 4. Salience: a title mention weighs 3, one in the lead (the body's first LEAD_CHARS) 2,
    any other 1; the focus is the top country (the EU only when no country is named). A
    country named only by an adjective, once, past the lead ("Italian food") is dropped.
@@ -99,6 +103,8 @@ COREF_REGIONS = True  # ...and so does a region or capital name ("Lin-Manuel Mir
 MUNICIPAL = True  # "Paris City Council": a town, free of its namesake country or capital (see _choose_reading)
 LIST_NOT_QUALIFIER = True  # "China, Japan": a country name is not qualified by another country
 SEAT_NOT_LOCAL = True  # a capital is no local support for its country's towns (see tag_regions)
+INTL_STATE = True  # in an international article a US namesake town needs its state's evidence (see _choose_reading)
+INTL_COUNTRIES, STATE_LOCAL_MIN = 2, 1.0  # other countries that make an article international; state evidence needed
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
 CO_STATE, CO_STATE_MAX = 1.0, 2  # support per other name that can be a town of the same state, and its cap
@@ -462,6 +468,13 @@ def _choose_reading(
                 local += near
             if dominated and not bonus and local < DOMINATED_LOCAL and not (municipal and x.kind in _TOWNISH):
                 continue
+            if INTL_STATE and dominated and x.state and not bonus and not municipal and local - sub.get(x.cc, 0.0) < STATE_LOCAL_MIN:
+                # an international article ("... in Peru", "based in London" beside
+                # Chile, Spain and New York) has US places enough to make any namesake
+                # town local: there a US town needs its own state's evidence, a
+                # neighbour town of that state, against a country or world city
+                if sum(1 for cc, v in support.items() if cc != x.cc and cc != "EU" and v >= 1.0) >= INTL_COUNTRIES:
+                    continue
             ev = local + 0.25 * support.get(x.cc, 0.0) + bonus
             if hints is not None and x.kind in _TOWNISH:
                 ev += hints.get(x.cc, 0.0)
