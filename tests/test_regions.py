@@ -271,6 +271,12 @@ def test_calendar_abbreviations_are_not_places() -> None:
     assert countries(res) == []
 
 
+def test_a_month_and_a_shared_ethnonym_are_not_places() -> None:
+    # August, California and Arab, Alabama exist; in news the words are a month and a people
+    res = tag_regions(None, ["Arab ministers met in Washington last August to discuss the talks."], None)
+    assert countries(res) == ["US"] and _evidence(res)["US"] == ["Washington"]
+
+
 def test_lone_adjective_past_the_lead_is_colour_not_region() -> None:
     lead = "The county fair opened in Des Moines, Iowa, on Friday with rides and livestock shows. " * 5
     res = tag_regions(None, [lead + "Vendors sold Italian sausages near the gate."], None)
