@@ -10,7 +10,7 @@ from tests.conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worker.pipeline.tagging.regions import RegionResult, resolve_place, tag_regions
+from worker.pipeline.tagging.regions import RegionResult, _lead_end, resolve_place, tag_regions
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -565,3 +565,15 @@ def test_in_an_international_article_a_namesake_town_needs_its_state() -> None:
         None,
     )
     assert "PE" not in countries(res) and "Peru" in _evidence(res)["US"]
+
+
+def test_the_lead_is_the_first_sentence() -> None:
+    text = [
+        "Health officials in Kenya said on Monday that the outbreak had been contained. Cases in Uganda, "
+        "where Uganda's ministry sent teams last week, are still being counted.",
+        "Kenya will reopen its schools on Friday.",
+    ]
+    assert tag_regions(None, text, None).focus_country == "KE"
+    # an abbreviation or an initial ends no sentence
+    first = "The health minister met U.S. officials and Mr. Smith in Kampala on Monday. Later she flew home."
+    assert _lead_end(first) == first.index("Monday.") + len("Monday.")

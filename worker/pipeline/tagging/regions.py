@@ -55,9 +55,10 @@ How it decides, and why:
    name with a country or a world city ("Peru", Illinois; "London", Kentucky) needs
    evidence of its own state (a neighbour town of that state, the state named), not just
    the many other US places such an article names.
-4. Salience: a title mention weighs 3, one in the lead (the body's first LEAD_CHARS) 2,
-   any other 1; the focus is the top country (the EU only when no country is named). A
-   country named only by an adjective, once, past the lead ("Italian food") is dropped.
+4. Salience: a title mention weighs 3, one in the lead (the body's first sentence, at most
+   LEAD_CHARS; LEAD_SENTENCE) 2, any other 1; the focus is the top country (the EU only
+   when no country is named). A country named only by an adjective, once, past the lead
+   ("Italian food") is dropped.
 5. The dateline place is resolved on its own; it only helps disambiguation and is never
    counted as a region unless the body names the country too.
 
@@ -84,6 +85,7 @@ STANDALONE_CITY_POP = 100_000  # smaller towns count only with supporting eviden
 UNIQUE_TOWN_POP = 100_000  # ...unless every town of that name is in the same country
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
 LEAD_CHARS = 400  # how much of the first paragraph is the lead; chosen on the tuning halves
+LEAD_SENTENCE, LEAD_SENTENCE_MIN = True, 40  # the lead is the first sentence (see _lead_end), found from this offset
 MAX_EVIDENCE = 10
 ADJECTIVE_WEIGHT = 0.5
 CUE_WEIGHT = 1.0  # support a local cue (see _local_cues) lends, for choosing between namesakes
@@ -268,6 +270,28 @@ def _sentence_initial(text: str, start: int, floor: int = 0) -> bool:
     if i < floor:
         return True
     return i >= lo and text[i] in ".!?:\n\r"
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’')]?\s+(?=[\"“‘(A-Z0-9])")
+
+
+def _lead_end(first: str) -> int:
+    """Where the lead ends in the first paragraph: after its first sentence (LEAD_SENTENCE),
+    at most LEAD_CHARS. A period after a short capitalised word or an initial ("Mr.",
+    "U.S.", "St.") ends no sentence."""
+    if not LEAD_SENTENCE:
+        return LEAD_CHARS
+    for m in _SENTENCE_END.finditer(first, LEAD_SENTENCE_MIN, LEAD_CHARS):
+        i = m.start()
+        if first[i] == ".":
+            j = i
+            while j > 0 and first[j - 1].isalpha():
+                j -= 1
+            word = first[j:i]
+            if not word or (word[0].isupper() and len(word) <= 3) or (j > 0 and first[j - 1] == "."):
+                continue
+        return i + 1
+    return LEAD_CHARS
 
 
 def _is_titlecase(title: str) -> bool:
@@ -577,8 +601,9 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
             _scan(gaz, para, [(0, weight)], False, mentions, people)
     # The lead is the opening of the body, not a whole first paragraph: unsegmented text
     # (one long paragraph) would otherwise weigh every name as lead.
+    lead_end = _lead_end(body[0]) if body else LEAD_CHARS
     for m in mentions[n_title:]:
-        if m.pos >= LEAD_CHARS and m.weight == LEAD_WEIGHT:
+        if m.pos >= lead_end and m.weight == LEAD_WEIGHT:
             m.weight = 1.0
     hints = _hints(joined) if joined and HINT_WEIGHT else {}
     dateline_cc = resolve_place(dateline) if dateline else None
