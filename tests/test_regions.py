@@ -577,3 +577,12 @@ def test_the_lead_is_the_first_sentence() -> None:
     # an abbreviation or an initial ends no sentence
     first = "The health minister met U.S. officials and Mr. Smith in Kampala on Monday. Later she flew home."
     assert _lead_end(first) == first.index("Monday.") + len("Monday.")
+
+
+def test_a_common_word_said_once_in_passing_has_no_fallback_vote() -> None:
+    # Opera is a town near Milan, and "opera" a word: once, past the lead, it is the word
+    text = ["She has starred in musicals for ten years.", "Her favourite is still the Phantom of the Opera."]
+    assert tag_regions(None, text, None).regions == []
+    # named in the lead and again, the town still counts in a local article
+    text = ["The festival in Opera drew a big crowd on Sunday.", "Opera's mayor thanked the volunteers."]
+    assert tag_regions(None, text, None).focus_country == "IT"

@@ -18,7 +18,8 @@ How it decides, and why:
    state beside Atlanta, the country beside Tbilisi or Russia), and small towns with no
    support are dropped. This document-level vote is what lifts country-set F1 well above
    a naive gazetteer, which tags every "Paris" as France. An article that names only
-   small towns (local news) falls back to the country of their best-known readings.
+   small towns (local news) falls back to the country of their best-known readings; a
+   name that is also a common word, said once past the lead ("the Opera"), has no vote.
    Towns of one US state vouch for each other: an accepted town for its namesake
    neighbours ("Paris" beside an accepted "Dallas"), and names that can be towns of the
    same state for each other before either is accepted ("Lebanon" beside "Hershey" and
@@ -94,6 +95,7 @@ SPELLING_HINT, DOLLAR_HINT, PHONE_HINT = 1.0, 1.0, 1.0  # relative strength of e
 ADJECTIVE_ONLY_MAX = 1.0  # a country named only by adjectives up to this weight is colour (see tag_regions)
 EU_NOT_FOCUS = False
 FALLBACK_MIN, FALLBACK_SHARE = 1.0, 0.5  # see _fallback; chosen on the tuning halves
+FALLBACK_WORD_MIN = 1.0  # a common-word name votes in the fallback only above this weight (see _fallback)
 DOMINATED_LOCAL = 2.0  # local support a town needs against a namesake country or metropolis (see _choose)
 DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
 QUALIFIER_READING = True  # "Athens, Greece": the qualifier takes the reading it qualifies with
@@ -871,7 +873,16 @@ def _fallback(
     FALLBACK_SHARE of their weight."""
     votes: dict[str, float] = {}
     names: dict[str, list[str]] = {}
+    # a common word or weak name said once in passing ("the Phantom of the Opera") is no
+    # evidence of where the article is: it votes only from the title or lead, or repeated
+    said: dict[str, float] = {}
+    if FALLBACK_WORD_MIN:
+        for m in mentions:
+            if not m.vouches:
+                said[m.name] = said.get(m.name, 0.0) + m.weight
     for order, m in enumerate(mentions):
+        if said and not m.vouches and said[m.name] <= FALLBACK_WORD_MIN:
+            continue
         senses = m.senses
         if m.reading.has_country:  # "Indian", "Jordan": set aside for want of support, not towns...
             if not m.municipal:
