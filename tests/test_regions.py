@@ -565,6 +565,13 @@ def test_in_an_international_article_a_namesake_town_needs_its_state() -> None:
         None,
     )
     assert "PE" not in countries(res) and "Peru" in _evidence(res)["US"]
+    # a state named like a country is the country there, unless a town of that state is named
+    res = tag_regions(None, ["Officials in New York and Chicago discussed the war in Georgia, the missile plans of Russia "
+                             "and the gas deals of Ukraine and Belarus."], None)
+    assert "GE" in countries(res) and "Georgia" not in _evidence(res)["US"]
+    res = tag_regions(None, ["Officials in New York and Atlanta expect Georgia to host the talks with Russia, Ukraine "
+                             "and Belarus."], None)
+    assert "GE" not in countries(res) and "Georgia" in _evidence(res)["US"]
 
 
 def test_the_lead_is_the_first_sentence() -> None:

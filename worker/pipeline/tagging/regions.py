@@ -55,7 +55,8 @@ How it decides, and why:
    INTL_STATE: in an article that names two other countries, a US town that shares its
    name with a country or a world city ("Peru", Illinois; "London", Kentucky) needs
    evidence of its own state (a neighbour town of that state, the state named), not just
-   the many other US places such an article names.
+   the many other US places such an article names; and a state named like a country
+   ("Georgia") is the country there unless a town of that state is named.
 4. Salience: a title mention weighs 3, one in the lead (the body's first sentence, at most
    LEAD_CHARS; LEAD_SENTENCE) 2, any other 1; the focus is the top country (the EU only
    when no country is named). A country named only by an adjective, once, past the lead
@@ -480,6 +481,8 @@ def _choose_reading(
         if x.kind in _COUNTRY_LEVEL:
             ev = support.get(x.cc, 0.0)
         else:
+            if INTL_STATE and x.kind == ADMIN1 and has_country and not bonus and m.name not in town_states and _international(support, x.cc):
+                continue  # "the war in Georgia" beside Russia and Poland: no town of that state, the country
             # A town that shares its name with a country or a metropolis needs explicit
             # qualification ("Lebanon, Tenn.") or a strongly local article.
             dominated = x.kind != ADMIN1 and (has_country or top_pop >= DOMINATED_RATIO * max(x.pop, 1))
@@ -499,7 +502,7 @@ def _choose_reading(
                 # Chile, Spain and New York) has US places enough to make any namesake
                 # town local: there a US town needs its own state's evidence, a
                 # neighbour town of that state, against a country or world city
-                if sum(1 for cc, v in support.items() if cc != x.cc and cc != "EU" and v >= 1.0) >= INTL_COUNTRIES:
+                if _international(support, x.cc):
                     continue
             ev = local + 0.25 * support.get(x.cc, 0.0) + bonus
             if hints is not None and x.kind in _TOWNISH:
@@ -512,6 +515,11 @@ def _choose_reading(
     if best_ev > 0 or (_standalone(best) and not m.needs_support):
         return best
     return None
+
+
+def _international(support: dict[str, float], cc: str) -> bool:
+    """Whether the article names INTL_COUNTRIES countries besides ``cc`` (see INTL_STATE)."""
+    return sum(1 for c, v in support.items() if c != cc and c != "EU" and v >= 1.0) >= INTL_COUNTRIES
 
 
 def _co_located(name: str, state: str, co_states: dict[str, dict[str, int]]) -> float:
