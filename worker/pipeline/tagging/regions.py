@@ -65,6 +65,20 @@ How it decides, and why:
    counted as a region unless the body names the country too.
 
 Thresholds were chosen on the tuning halves of LGL, GeoWebNews and GeoVirus (``eval/regions.py``).
+
+Tried for focus and not kept (tuning halves, session 7), so that no one repeats them:
+re-weighting the focus score over per-country counts (title, lead, body, demonym, sub-places,
+distinct names; a grid of linear weights) never beat the weights above on all three corpora
+(the focus misses left are mostly local articles with no gazetteer place, or whose only place
+is a namesake of a country or capital, which no count can fix; the rest are near-ties in the
+gold counts); so no learned focus scorer either. Demonyms at half weight in the focus score
+(GeoVirus up, LGL and GWN down); a small town named three times counting on its own (F1 down
+on all three); a country's name counting as local support for its towns, or a lower
+DOMINATED_LOCAL (GWN down); a US town with a country's name needing its state's evidence
+outside international articles too (LGL and GWN down: Mexico, Missouri is local news); a town
+named like another country's capital needing local evidence (LGL down); a mention's own
+first-pass reading left out of its second-pass support (GWN down); more local-institution
+phrases after a name ("High School", "Police Department": no change).
 """
 
 from __future__ import annotations
