@@ -593,3 +593,10 @@ def test_a_common_word_said_once_in_passing_has_no_fallback_vote() -> None:
     # named in the lead and again, the town still counts in a local article
     text = ["The festival in Opera drew a big crowd on Sunday.", "Opera's mayor thanked the volunteers."]
     assert tag_regions(None, text, None).focus_country == "IT"
+
+
+def test_a_tie_goes_to_the_country_whose_places_are_named() -> None:
+    text = ["Russia's president signed treaties with Georgia's breakaway regions on Friday.",
+            "The treaties cover the borders of Abkhazia and South Ossetia, officials in Moscow and at the Kremlin said."]
+    res = tag_regions(None, text, None)
+    assert res.regions[0]["score"] == res.regions[1]["score"] and res.focus_country == "GE"

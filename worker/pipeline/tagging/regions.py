@@ -59,7 +59,8 @@ How it decides, and why:
    ("Georgia") is the country there unless a town of that state is named.
 4. Salience: a title mention weighs 3, one in the lead (the body's first sentence, at most
    LEAD_CHARS; LEAD_SENTENCE) 2, any other 1; the focus is the top country (the EU only
-   when no country is named). A country named only by an adjective, once, past the lead
+   when no country is named; on a tie the one more of whose places are named, TIE_PLACES,
+   then the one named first). A country named only by an adjective, once, past the lead
    ("Italian food") is dropped.
 5. The dateline place is resolved on its own; it only helps disambiguation and is never
    counted as a region unless the body names the country too.
@@ -101,6 +102,7 @@ STANDALONE_CITY_POP = 100_000  # smaller towns count only with supporting eviden
 UNIQUE_TOWN_POP = 100_000  # ...unless every town of that name is in the same country
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
 LEAD_CHARS = 400  # how much of the first paragraph is the lead; chosen on the tuning halves
+TIE_PLACES = True  # a tie goes to the country with more mentions of its places (see tag_regions)
 LEAD_SENTENCE, LEAD_SENTENCE_MIN = True, 40  # the lead is the first sentence (see _lead_end), found from this offset
 MAX_EVIDENCE = 10
 ADJECTIVE_WEIGHT = 0.5
@@ -720,9 +722,12 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     # countries named only by an adjective ("Italian food", "a Russian-born chef")
     adjective_only: set[str] = set()
     named: set[str] = set()
+    places: dict[str, int] = {}  # mentions of places within each country (see TIE_PLACES)
     for order, (m, x) in enumerate(zip(mentions, chosen)):
         if x is None:
             continue
+        if x.kind in SUBNATIONAL:
+            places[x.cc] = places.get(x.cc, 0) + 1
         if x.kind == DEMONYM:
             if x.cc not in named:
                 adjective_only.add(x.cc)
@@ -743,7 +748,12 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     if not scores and FALLBACK_MIN > 0:
         _fallback(mentions, scores, evidence, first, hints)
     total = sum(scores.values())
-    ranked = sorted(scores, key=lambda c: (-scores[c], first[c]))
+    # On a tie the country whose places the article names ("Abkhazia", "South Ossetia")
+    # leads the one named as an actor ("Russia", "the Kremlin"), then the one named first.
+    if TIE_PLACES:
+        ranked = sorted(scores, key=lambda c: (-scores[c], -places.get(c, 0), first[c]))
+    else:
+        ranked = sorted(scores, key=lambda c: (-scores[c], first[c]))
     # Salience: a country named only by an adjective, once, past the lead ("Italian food",
     # "a Russian-born chef") is colour, not what the article is about. (Dropping every
     # country below a share of the score, 5-20%, lowered F1 on both tuning halves: gold
