@@ -497,7 +497,7 @@ def _choose_reading(
         if x.kind in _COUNTRY_LEVEL:
             ev = support.get(x.cc, 0.0)
         else:
-            if INTL_STATE and x.kind == ADMIN1 and has_country and not bonus and m.name not in town_states and _international(support, x.cc):
+            if has_country and x.kind == ADMIN1 and INTL_STATE and not bonus and m.name not in town_states and _international(support, x.cc):
                 continue  # "the war in Georgia" beside Russia and Poland: no town of that state, the country
             # A town that shares its name with a country or a metropolis needs explicit
             # qualification ("Lebanon, Tenn.") or a strongly local article.
@@ -513,7 +513,7 @@ def _choose_reading(
                 local += near
             if dominated and not bonus and local < DOMINATED_LOCAL and not (municipal and x.kind in _TOWNISH):
                 continue
-            if INTL_STATE and dominated and x.state and not bonus and not municipal and local - sub.get(x.cc, 0.0) < STATE_LOCAL_MIN:
+            if dominated and x.state and INTL_STATE and not bonus and not municipal and local - sub.get(x.cc, 0.0) < STATE_LOCAL_MIN:
                 # an international article ("... in Peru", "based in London" beside
                 # Chile, Spain and New York) has US places enough to make any namesake
                 # town local: there a US town needs its own state's evidence, a
