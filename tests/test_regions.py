@@ -341,6 +341,14 @@ def test_local_details_choose_between_namesake_towns(text: str, cc: str) -> None
     assert tag_regions(None, [text], None).focus_country == cc
 
 
+def test_a_us_local_institution_chooses_the_american_namesake() -> None:
+    text = ["The Athens City Council met on Tuesday.", "The Parks and Recreation director presented the new trails."]
+    res = tag_regions(None, text, None)
+    assert res.focus_country == "US" and "GR" not in countries(res)
+    # alone it names no country
+    assert tag_regions(None, ["The Parks and Recreation director presented the new trails."], None).regions == []
+
+
 def test_local_details_alone_tag_no_country() -> None:
     res = tag_regions(None, ["Tickets cost £5; call 903-555-0142 to book."], None)
     assert res.regions == [] and res.focus_country is None

@@ -105,6 +105,7 @@ STANDALONE_CITY_POP = 100_000  # smaller towns count only with supporting eviden
 UNIQUE_TOWN_POP = 100_000  # ...unless every town of that name is in the same country
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
 LEAD_CHARS = 400  # how much of the first paragraph is the lead; chosen on the tuning halves
+US_INSTITUTIONS = True  # a US local institution named is a local cue for the US (see _local_cues)
 TIE_PLACES = True  # a tie goes to the country with more mentions of its places (see tag_regions)
 LEAD_SENTENCE, LEAD_SENTENCE_MIN = True, 40  # the lead is the first sentence (see _lead_end), found from this offset
 MAX_EVIDENCE = 10
@@ -147,6 +148,8 @@ _SAYING = frozenset(read_words("regions_saying_verbs.txt"))  # "Hamilton said": 
 _MUNICIPAL = tuple(" " + line.strip() for line in _data_lines("regions_municipal.txt"))
 # AP state abbreviations that are no English word or title: a state anywhere ("a Fla. economist")
 _PLAIN_ABBREV = frozenset(read_words("regions_us_state_abbrev_plain.txt"))
+# US local-government institutions ("Parks and Recreation", "Board of Supervisors"): a local cue
+_US_INSTITUTIONS = tuple(line.strip() for line in _data_lines("regions_us_institutions.txt"))
 _SEAT_KINDS = frozenset({CAPITAL, METONYM})
 _TOWNISH = frozenset({CITY, ADMIN2})
 _HINTABLE = frozenset({CITY, ADMIN2, CAPITAL})  # readings a hint may trade for a namesake town
@@ -800,7 +803,9 @@ def _local_cues(body: list[str]) -> list[str]:
     """Countries a local article's everyday details point to, for choosing between
     namesake towns only (they never tag a country themselves): prices in pounds sterling
     (Richmond in London, not Virginia), phone numbers in the North American plan (a
-    Paris with a 903 number is in Texas). A dollar sign says little (a dozen countries)."""
+    Paris with a 903 number is in Texas), US local institutions (US_INSTITUTIONS: an
+    Athens with a Parks and Recreation director is in Georgia or Texas, not Greece). A
+    dollar sign says little (a dozen countries)."""
     out = []
     for para in body:
         if "£" in para and _POUND.search(para):
@@ -810,6 +815,12 @@ def _local_cues(body: list[str]) -> list[str]:
         if _has_phone(para):
             out.append("US")
             break
+    else:
+        if US_INSTITUTIONS:
+            for para in body:
+                if any(w in para for w in _US_INSTITUTIONS):
+                    out.append("US")
+                    break
     return out
 
 
