@@ -341,12 +341,21 @@ def test_local_details_choose_between_namesake_towns(text: str, cc: str) -> None
     assert tag_regions(None, [text], None).focus_country == cc
 
 
-def test_a_us_local_institution_chooses_the_american_namesake() -> None:
+def test_a_local_institution_chooses_its_countrys_namesake() -> None:
     text = ["The Athens City Council met on Tuesday.", "The Parks and Recreation director presented the new trails."]
     res = tag_regions(None, text, None)
     assert res.focus_country == "US" and "GR" not in countries(res)
     # alone it names no country
     assert tag_regions(None, ["The Parks and Recreation director presented the new trails."], None).regions == []
+    # British and Canadian institutions do the same for their towns
+    text = ["Two men from Hounslow were found guilty at the Crown Court on Monday.", "They had lived in Kingston and in Hounslow."]
+    assert tag_regions(None, text, None).focus_country == "GB"
+    text = ["Sarnia beat London 3-1 on Monday in the OHL playoffs.", "Sarnia fans cheered."]
+    res = tag_regions(None, text, None)
+    assert res.focus_country == "CA" and "GB" not in countries(res)
+    # a phrase counts as whole words only ("OPP" is no "OPPOSITION")
+    assert tag_regions(None, ["Sarnia beat London 3-1 on Monday, OPPOSITION fans said.", "Sarnia fans cheered."],
+                       None).focus_country == "GB"
 
 
 def test_local_details_alone_tag_no_country() -> None:

@@ -27,7 +27,8 @@ How it decides, and why:
    vouches for its country's towns ("London" beside "Ontario", even against the capital
    of the same name),
    and a local article's everyday details lend support to this choice only (prices in
-   pounds sterling, North American phone numbers; see _local_cues). How the article is
+   pounds sterling, North American phone numbers, institutions of one country such as
+   "Parks and Recreation" or "Crown Court"; see _local_cues). How the article is
    written (American or Commonwealth spelling, bare dollar amounts, phone numbers; see
    _hints) is weaker still: it only picks between the readings of a namesake town that
    counts anyway (Mansfield, Ohio or Nottinghamshire), and in the small-town fallback.
@@ -105,7 +106,7 @@ STANDALONE_CITY_POP = 100_000  # smaller towns count only with supporting eviden
 UNIQUE_TOWN_POP = 100_000  # ...unless every town of that name is in the same country
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
 LEAD_CHARS = 400  # how much of the first paragraph is the lead; chosen on the tuning halves
-US_INSTITUTIONS = True  # a US local institution named is a local cue for the US (see _local_cues)
+LOCAL_INSTITUTIONS = True  # an institution of one country named is a local cue for it (see _local_cues)
 TIE_PLACES = True  # a tie goes to the country with more mentions of its places (see tag_regions)
 LEAD_SENTENCE, LEAD_SENTENCE_MIN = True, 40  # the lead is the first sentence (see _lead_end), found from this offset
 MAX_EVIDENCE = 10
@@ -148,8 +149,11 @@ _SAYING = frozenset(read_words("regions_saying_verbs.txt"))  # "Hamilton said": 
 _MUNICIPAL = tuple(" " + line.strip() for line in _data_lines("regions_municipal.txt"))
 # AP state abbreviations that are no English word or title: a state anywhere ("a Fla. economist")
 _PLAIN_ABBREV = frozenset(read_words("regions_us_state_abbrev_plain.txt"))
-# US local-government institutions ("Parks and Recreation", "Board of Supervisors"): a local cue
-_US_INSTITUTIONS = tuple(line.strip() for line in _data_lines("regions_us_institutions.txt"))
+# local institutions of one country ("Parks and Recreation", "Crown Court", "RCMP"): local cues
+_INSTITUTIONS = tuple(
+    (cc, tuple(p.strip() for p in phrases.split("|") if p.strip()))
+    for cc, phrases in read_table("regions_local_institutions.tsv").items()
+)
 _SEAT_KINDS = frozenset({CAPITAL, METONYM})
 _TOWNISH = frozenset({CITY, ADMIN2})
 _HINTABLE = frozenset({CITY, ADMIN2, CAPITAL})  # readings a hint may trade for a namesake town
@@ -803,9 +807,9 @@ def _local_cues(body: list[str]) -> list[str]:
     """Countries a local article's everyday details point to, for choosing between
     namesake towns only (they never tag a country themselves): prices in pounds sterling
     (Richmond in London, not Virginia), phone numbers in the North American plan (a
-    Paris with a 903 number is in Texas), US local institutions (US_INSTITUTIONS: an
-    Athens with a Parks and Recreation director is in Georgia or Texas, not Greece). A
-    dollar sign says little (a dozen countries)."""
+    Paris with a 903 number is in Texas), institutions of one country (LOCAL_INSTITUTIONS:
+    an Athens with a Parks and Recreation director is American, a Kingston beside Crown
+    Court British). A dollar sign says little (a dozen countries)."""
     out = []
     for para in body:
         if "£" in para and _POUND.search(para):
@@ -815,13 +819,22 @@ def _local_cues(body: list[str]) -> list[str]:
         if _has_phone(para):
             out.append("US")
             break
-    else:
-        if US_INSTITUTIONS:
-            for para in body:
-                if any(w in para for w in _US_INSTITUTIONS):
-                    out.append("US")
-                    break
+    if LOCAL_INSTITUTIONS:
+        for cc, phrases in _INSTITUTIONS:
+            if cc not in out and any(_has_phrase(para, p) for para in body for p in phrases):
+                out.append(cc)
     return out
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    """``phrase`` in ``text`` as whole words ("OPP", not "OPPOSITION")."""
+    i = text.find(phrase)
+    n = len(phrase)
+    while i != -1:
+        if (i == 0 or not text[i - 1].isalnum()) and (i + n >= len(text) or not text[i + n].isalnum()):
+            return True
+        i = text.find(phrase, i + 1)
+    return False
 
 
 _DOLLAR = re.compile(r"(?<![A-Za-z$])\$ ?\d")  # a bare dollar amount, not "US$" or "C$"
