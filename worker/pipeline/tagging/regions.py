@@ -688,7 +688,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     if dateline_cc:
         support[dateline_cc] = support.get(dateline_cc, 0.0) + 1.0
     if CUE_WEIGHT and body:
-        for cc in _local_cues(body):
+        for cc in _local_cues(body, joined):
             support[cc] = support.get(cc, 0.0) + CUE_WEIGHT
             sub[cc] = sub.get(cc, 0.0) + CUE_WEIGHT
 
@@ -803,7 +803,7 @@ def _has_phone(text: str) -> bool:
 _POUND = re.compile(r"£ ?\d")
 
 
-def _local_cues(body: list[str]) -> list[str]:
+def _local_cues(body: list[str], joined: str = "") -> list[str]:
     """Countries a local article's everyday details point to, for choosing between
     namesake towns only (they never tag a country themselves): prices in pounds sterling
     (Richmond in London, not Virginia), phone numbers in the North American plan (a
@@ -820,21 +820,24 @@ def _local_cues(body: list[str]) -> list[str]:
             out.append("US")
             break
     if LOCAL_INSTITUTIONS:
-        for cc, phrases in _INSTITUTIONS:
-            if cc not in out and any(_has_phrase(para, p) for para in body for p in phrases):
-                out.append(cc)
+        text = joined or "\n\n".join(body)
+        auto, ccs = _institutions()
+        n = len(text)
+        for idx, s, e in auto.find_matches_as_indexes(text):
+            # whole words only: "OPP", not "OPPOSITION"
+            if (s == 0 or not text[s - 1].isalnum()) and (e >= n or not text[e].isalnum()) and ccs[idx] not in out:
+                out.append(ccs[idx])
     return out
 
 
-def _has_phrase(text: str, phrase: str) -> bool:
-    """``phrase`` in ``text`` as whole words ("OPP", not "OPPOSITION")."""
-    i = text.find(phrase)
-    n = len(phrase)
-    while i != -1:
-        if (i == 0 or not text[i - 1].isalnum()) and (i + n >= len(text) or not text[i + n].isalnum()):
-            return True
-        i = text.find(phrase, i + 1)
-    return False
+def _build_institutions() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
+    """One automaton over the phrases of regions_local_institutions.tsv; per phrase, its country."""
+    phrases = [p for _, ps in _INSTITUTIONS for p in ps]
+    ccs = [cc for cc, ps in _INSTITUTIONS for _ in ps]
+    return ahocorasick_rs.AhoCorasick(phrases, implementation=ahocorasick_rs.Implementation.DFA), ccs
+
+
+_institutions = Lazy(_build_institutions)
 
 
 _DOLLAR = re.compile(r"(?<![A-Za-z$])\$ ?\d")  # a bare dollar amount, not "US$" or "C$"
