@@ -10,7 +10,7 @@ from tests.conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worker.pipeline.tagging.regions import RegionResult, resolve_place, tag_regions
+from worker.pipeline.tagging.regions import RegionResult, _lead_end, resolve_place, tag_regions
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -271,6 +271,12 @@ def test_calendar_abbreviations_are_not_places() -> None:
     assert countries(res) == []
 
 
+def test_a_month_and_a_shared_ethnonym_are_not_places() -> None:
+    # August, California and Arab, Alabama exist; in news the words are a month and a people
+    res = tag_regions(None, ["Arab ministers met in Washington last August to discuss the talks."], None)
+    assert countries(res) == ["US"] and _evidence(res)["US"] == ["Washington"]
+
+
 def test_lone_adjective_past_the_lead_is_colour_not_region() -> None:
     lead = "The county fair opened in Des Moines, Iowa, on Friday with rides and livestock shows. " * 5
     res = tag_regions(None, [lead + "Vendors sold Italian sausages near the gate."], None)
@@ -333,6 +339,23 @@ def test_a_town_of_the_same_state_makes_paris_local() -> None:
 )
 def test_local_details_choose_between_namesake_towns(text: str, cc: str) -> None:
     assert tag_regions(None, [text], None).focus_country == cc
+
+
+def test_a_local_institution_chooses_its_countrys_namesake() -> None:
+    text = ["The Athens City Council met on Tuesday.", "The Parks and Recreation director presented the new trails."]
+    res = tag_regions(None, text, None)
+    assert res.focus_country == "US" and "GR" not in countries(res)
+    # alone it names no country
+    assert tag_regions(None, ["The Parks and Recreation director presented the new trails."], None).regions == []
+    # British and Canadian institutions do the same for their towns
+    text = ["Two men from Hounslow were found guilty at the Crown Court on Monday.", "They had lived in Kingston and in Hounslow."]
+    assert tag_regions(None, text, None).focus_country == "GB"
+    text = ["Sarnia beat London 3-1 on Monday in the OHL playoffs.", "Sarnia fans cheered."]
+    res = tag_regions(None, text, None)
+    assert res.focus_country == "CA" and "GB" not in countries(res)
+    # a phrase counts as whole words only ("OPP" is no "OPPOSITION")
+    assert tag_regions(None, ["Sarnia beat London 3-1 on Monday, OPPOSITION fans said.", "Sarnia fans cheered."],
+                       None).focus_country == "GB"
 
 
 def test_local_details_alone_tag_no_country() -> None:
@@ -521,3 +544,76 @@ def test_a_name_quoted_on_its_own_is_a_title() -> None:
 def test_an_airline_named_after_a_country_is_not_the_country() -> None:
     res = tag_regions("Air France and Lufthansa meet in Brussels", ["The airlines met in Brussels, Belgium, on Monday."], None)
     assert "FR" not in countries(res) and res.focus_country == "BE"
+
+
+def test_a_capital_is_no_local_support_for_itself() -> None:
+    # Paris named four times beside two mentions of Dallas: a local Texan story. Read as
+    # France's capital in the first pass, Paris must not vouch for that reading in the second.
+    text = [
+        "Jessica Kay of Paris died Saturday in a Dallas hospital. James Barnes of Paris was driving; he was flown to Dallas.",
+        "The crash happened on the road into Paris, where the school held a vigil. Many in Paris knew her.",
+    ]
+    res = tag_regions(None, text, None)
+    assert res.focus_country == "US" and "FR" not in countries(res)
+    # a capital still counts for its country, and an article about it keeps it
+    res = tag_regions(None, ["The president flew to Paris on Friday. Paris was calm.", "He had spoken in Dallas."], None)
+    assert res.focus_country == "FR"
+
+
+def test_standard_short_forms_of_country_names() -> None:
+    res = tag_regions(None, ["The DPRK fired a missile on Monday; the ROK and the PRC called for talks."], None)
+    assert set(countries(res)) == {"KP", "KR", "CN"}
+
+
+def test_in_an_international_article_a_namesake_town_needs_its_state() -> None:
+    # many US places and two other countries: "Brazil" is the country, not Brazil, Indiana
+    res = tag_regions(
+        None,
+        ["Officials in Washington, New York, Chicago and Los Angeles said leaders from Canada, Brazil and Argentina "
+         "will meet at the summit next week."],
+        None,
+    )
+    assert {"US", "CA", "BR", "AR"} == set(countries(res)) and "Brazil" in _evidence(res)["BR"]
+    # a town of the same state as its neighbours still counts as a town (Peru, Illinois)
+    res = tag_regions(
+        None,
+        ["Officials in Chicago and Springfield said the new plant in Peru will open next week.",
+         "Parts will come from Canada, Brazil and Argentina."],
+        None,
+    )
+    assert "PE" not in countries(res) and "Peru" in _evidence(res)["US"]
+    # a state named like a country is the country there, unless a town of that state is named
+    res = tag_regions(None, ["Officials in New York and Chicago discussed the war in Georgia, the missile plans of Russia "
+                             "and the gas deals of Ukraine and Belarus."], None)
+    assert "GE" in countries(res) and "Georgia" not in _evidence(res)["US"]
+    res = tag_regions(None, ["Officials in New York and Atlanta expect Georgia to host the talks with Russia, Ukraine "
+                             "and Belarus."], None)
+    assert "GE" not in countries(res) and "Georgia" in _evidence(res)["US"]
+
+
+def test_the_lead_is_the_first_sentence() -> None:
+    text = [
+        "Health officials in Kenya said on Monday that the outbreak had been contained. Cases in Uganda, "
+        "where Uganda's ministry sent teams last week, are still being counted.",
+        "Kenya will reopen its schools on Friday.",
+    ]
+    assert tag_regions(None, text, None).focus_country == "KE"
+    # an abbreviation or an initial ends no sentence
+    first = "The health minister met U.S. officials and Mr. Smith in Kampala on Monday. Later she flew home."
+    assert _lead_end(first) == first.index("Monday.") + len("Monday.")
+
+
+def test_a_common_word_said_once_in_passing_has_no_fallback_vote() -> None:
+    # Opera is a town near Milan, and "opera" a word: once, past the lead, it is the word
+    text = ["She has starred in musicals for ten years.", "Her favourite is still the Phantom of the Opera."]
+    assert tag_regions(None, text, None).regions == []
+    # named in the lead and again, the town still counts in a local article
+    text = ["The festival in Opera drew a big crowd on Sunday.", "Opera's mayor thanked the volunteers."]
+    assert tag_regions(None, text, None).focus_country == "IT"
+
+
+def test_a_tie_goes_to_the_country_whose_places_are_named() -> None:
+    text = ["Russia's president signed treaties with Georgia's breakaway regions on Friday.",
+            "The treaties cover the borders of Abkhazia and South Ossetia, officials in Moscow and at the Kremlin said."]
+    res = tag_regions(None, text, None)
+    assert res.regions[0]["score"] == res.regions[1]["score"] and res.focus_country == "GE"
