@@ -165,3 +165,40 @@ def test_cli_topic_names_come_from_environment() -> None:
     )
     assert env_run.returncode == 0
     assert orjson.loads(env_run.stdout.splitlines()[0])["topic"] == "custom.dlq"
+
+
+_CORE_DIGEST_PROBE = r"""
+import hashlib, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import orjson
+from worker.pipeline.intake.limits import Limits
+from worker.pipeline.model import Origin
+from worker.pipeline.process import handle_input
+
+h = hashlib.sha256()
+for path in sys.argv[2:]:
+    data = Path(path).read_bytes()
+    doc = {"page_id": Path(path).name, "url": "https://example.org/" + Path(path).name, "body": data.decode("utf-8", "replace")}
+    outcome = handle_input(orjson.dumps(doc), Origin("kafka", topic="t", partition=0, offset=0), Limits())
+    h.update(orjson.dumps([c.article for c in outcome.candidates], option=orjson.OPT_SORT_KEYS, default=str))
+    h.update(repr([c.fingerprint for c in outcome.candidates]).encode())
+    h.update(repr(outcome.dead_letter and outcome.dead_letter["error"]).encode())
+print(h.hexdigest())
+"""
+
+
+def test_the_core_does_not_depend_on_string_hashing() -> None:
+    """Every worker process has its own PYTHONHASHSEED: a page must give the same articles,
+    ids, tags and fingerprints in each, or a replay on another process would not repeat
+    its verdict. Over the bundled samples and the hand-written fixture pages."""
+    pages = sorted(str(p) for p in SAMPLES.glob("*") if p.is_file())
+    pages += sorted(str(p) for p in (REPO / "tests" / "fixtures").rglob("*") if p.is_file())
+    assert len(pages) >= 3
+    digests = set()
+    for seed in ("11", "22", "33"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        run = subprocess.run([sys.executable, "-c", _CORE_DIGEST_PROBE, str(REPO), *pages], env=env,
+                             capture_output=True, text=True, check=True)
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1, "the core's output changed with the hash seed"
