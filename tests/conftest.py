@@ -14,6 +14,8 @@ fails the run instead of silently skipping those tests.
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,6 +67,21 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBrok
         yield broker
     finally:
         broker.close()
+
+
+@pytest.fixture
+def own_broker(tmp_path: Path) -> Iterator[KafkaBroker]:
+    """A broker of the test's own, for tests that stop, kill or freeze it: doing that to
+    the session broker would break or stall every other test."""
+    broker = KafkaBroker(tmp_path / "kafka", properties={"group.min.session.timeout.ms": "1000"})
+    broker.start()
+    try:
+        yield broker
+    finally:
+        if broker.pid is not None and broker.is_running():
+            os.kill(broker.pid, signal.SIGCONT)  # a test that froze it may have failed first
+        broker.close()
+        shutil.rmtree(tmp_path / "kafka", ignore_errors=True)
 
 
 CONTRACT_FILES = {"test_compose.py", "test_asyncapi.py", "test_contract.py", "test_readme.py"}

@@ -47,22 +47,6 @@ def test_scale_one_two_three_one(kafka_broker, tmp_path: Path) -> None:
     assert result["lost_articles"] == 0 and result["self_duplicates"] == 0
 
 
-@pytest.fixture
-def own_broker(tmp_path: Path):
-    """A broker of this test's own: stopping the session broker would break other tests."""
-    from testkit.kafka import KafkaBroker
-
-    broker = KafkaBroker(tmp_path / "kafka", properties={"group.min.session.timeout.ms": "1000"})
-    broker.start()
-    try:
-        yield broker
-    finally:
-        broker.close()
-        import shutil
-
-        shutil.rmtree(tmp_path / "kafka", ignore_errors=True)
-
-
 def test_broker_outage_worker_recovers_by_itself(own_broker, tmp_path: Path) -> None:
     result = scenarios.broker_fault_scenario(own_broker, tmp_path, pages=600, fault_seconds=10)
     assert result["worker_alive_after"], result

@@ -94,21 +94,6 @@ def test_prompt_worker_arms_the_watchdog_when_a_signal_starts_the_stop() -> None
     assert armed == [loop]
 
 
-@pytest.fixture
-def own_broker(tmp_path: Path):
-    """A broker of this test's own: it is frozen, which would stall every other test."""
-    from testkit.kafka import KafkaBroker
-
-    broker = KafkaBroker(tmp_path / "kafka", properties={"group.min.session.timeout.ms": "1000"})
-    broker.start()
-    try:
-        yield broker
-    finally:
-        if broker.pid is not None:
-            os.kill(broker.pid, signal.SIGCONT)
-        broker.close()
-
-
 def _stop_with_broker_frozen(broker, tmp_path: Path, name: str, timeout_s: float, wait_s: float) -> tuple[int | None, float, str]:
     """Start a worker, freeze the broker, SIGTERM the worker; (exit code or None if still
     running after ``wait_s``, seconds to exit, log)."""
@@ -143,6 +128,7 @@ def _stop_with_broker_frozen(broker, tmp_path: Path, name: str, timeout_s: float
         worker.kill()
 
 
+@pytest.mark.kafka
 def test_stop_against_a_frozen_broker_ends_at_the_deadline(own_broker, tmp_path: Path) -> None:
     # Without a deadline the stop hangs on the frozen broker (what the deadline is for).
     code, _, _ = _stop_with_broker_frozen(own_broker, tmp_path, "no-deadline", 0, wait_s=10)

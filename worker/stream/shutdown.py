@@ -88,10 +88,15 @@ class ShutdownWatchdog:
         stacks = task_stacks(self._loop) if self._loop is not None else []
         log.warning(FORCED_STOP_MESSAGE, extra={"timeout_s": self.timeout_s, "deliveries_in_flight": in_flight, "tasks": stacks})
         self.fired.set()
-        logging.shutdown()
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass
+        flush_outputs()
         self._exit(0 if in_flight == 0 else 1)
+
+
+def flush_outputs() -> None:
+    """Flush the logs and the standard streams: before an ``os._exit``, which skips it."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass

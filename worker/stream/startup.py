@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import sys
 import threading
 import time
 from typing import Any, NoReturn
@@ -38,7 +37,7 @@ from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread, Consumer
 
 from worker.heap import load_settled
 from worker.pipeline.process import warm_up
-from worker.stream.shutdown import ShutdownWatchdog
+from worker.stream.shutdown import ShutdownWatchdog, flush_outputs
 
 log = logging.getLogger("newsworker")
 
@@ -129,10 +128,5 @@ def exit_without_teardown(code: int) -> NoReturn:
     and process pool closed), skipping the interpreter's teardown, which spent about half
     a second freeing the gazetteer and lexicons object by object. Logs and standard
     streams are flushed first."""
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
+    flush_outputs()
     os._exit(code)
