@@ -40,6 +40,7 @@ from eval.segment import shingles  # noqa: E402
 from worker.pipeline.segment import lines as L  # noqa: E402
 from worker.pipeline.segment.split import (  # noqa: E402
     SPLIT_FEATURES,
+    _bare_title,
     _merge_weak_splits,
     candidate_articles,
     page_units,
@@ -298,7 +299,11 @@ def title_rows(pages: list[tuple[textpages.TextPage, float]]) -> list[tuple[list
                 continue
             want = comparison_key(p.articles[k]["title"])
             cands = title_candidates(art, units, p.body)
-            out.append(([f for _j, f in cands], [1.0 if comparison_key(units[j].text) == want else 0.0 for j, _f in cands],
+            # A block is the headline when it is, or when what the chooser makes of it is
+            # (a <title> line "Headline | Site" bared of its site name).
+            labels = [1.0 if comparison_key(units[j].text) == want or comparison_key(_bare_title(units[j].text, j, units)) == want
+                      else 0.0 for j, _f in cands]
+            out.append(([f for _j, f in cands], labels,
                         bool(seg.title) and comparison_key(seg.title) == want))
     return out
 

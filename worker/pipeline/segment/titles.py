@@ -24,6 +24,7 @@ TITLE_FEATURES = (
     "dist", "log_dist", "after", "log_words", "cap_share", "ends_period", "ends_question",
     "repeated", "first_line_prefix", "first_line_equal", "score", "dropped", "titleish", "date_near",
     "walk_title", "rank", "frame_sep", "colon", "prev_words", "next_words", "body_overlap", "lead_overlap", "closed_title",
+    "first_overlap", "first_framed", "contained", "upper", "rel_lead", "rel_body", "rel_first", "lead_rank",
 )
 WINDOW_BEFORE = 40
 WINDOW_AFTER = 3
@@ -76,6 +77,14 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
     # repeats it further down; and a first line framed like "Headline | Site" is a
     # <title> line rather than a menu entry.
     framed = float(bool(first_line) and _FRAME.search(first_line) is not None)
+    first_cw = content_words(first_line) if first_line else frozenset()
+    # Keys of the blocks around the body's start (and the page's first line): a headline
+    # is often printed again inside a longer line, a breadcrumb trail ending in it
+    # ("Home Section Headline") or the <title> line ("Headline | Site").
+    keys = {k: comparison_key(blocks[k].text) for k in range(lo, hi) if len(blocks[k].text) < 400}
+    near = list(keys.values())
+    if first_key:
+        near.append(first_key)
     rank = 0
     # The page's first block too, wherever the body starts: a page copied out of a browser
     # often begins with its <title> line, the headline, however long the menus below it.
@@ -89,7 +98,9 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
         nw = text.count(" ") + 1
         if nw > 30 or len(text) < 4:
             continue
-        key = comparison_key(text)
+        key = keys.get(j)
+        if key is None:
+            key = comparison_key(text)
         if j == 0 and b.dropped and counts.get(key, 0) <= 1 and not framed:
             continue  # a first line the page neither prints again nor frames as "X | Site": a menu entry
         if j <= anchor and b.titleish:
@@ -107,6 +118,11 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
         next_w = blocks[j + 1].text.count(" ") + 1 if j + 1 < nb else 0
         cw = b.content
         ncw = len(cw) or 1
+        contained = 0
+        if len(key) >= 8:
+            for k in near:
+                if len(k) > len(key) and key in k:
+                    contained += 1
         out.append((j, [
             float(d),
             math.log1p(abs(d)),
@@ -131,5 +147,36 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
             len(cw & body_words) / ncw,
             len(cw & lead_words) / ncw,
             float(j in extra),
+            len(cw & first_cw) / ncw if j else 0.0,
+            framed,
+            math.log1p(contained),
+            float(text.isupper()),
+            0.0, 0.0, 0.0, 0.0,  # relative to the other candidates: filled in below
         ]))
+    _relative(out, anchor)
     return out
+
+
+_LEAD, _BODY, _FIRST_OV = TITLE_FEATURES.index("lead_overlap"), TITLE_FEATURES.index("body_overlap"), TITLE_FEATURES.index("first_overlap")
+_REL = TITLE_FEATURES.index("rel_lead")
+_LEAD_SHARE = 0.3  # a candidate whose content words are this much the article's first paragraphs' speaks of them
+
+
+def _relative(out: list[tuple[int, list[float]]], anchor: int) -> None:
+    """Features that compare a candidate with the others of its article: trees score one
+    candidate at a time, and "the block above the body that shares most words with its
+    lead" is a fact about the set (the set of blocks above the body). ``lead_rank``: 1 for the candidate nearest above the
+    body start that speaks of the lead, 2 for the next, ... (0 for the rest)."""
+    above_body = [f for j, f in out if j < anchor]  # the body's own first blocks always share its words
+    if not above_body:
+        return
+    best_lead = max(f[_LEAD] for f in above_body)
+    best_body = max(f[_BODY] for f in above_body)
+    best_first = max(f[_FIRST_OV] for f in above_body)
+    above = sorted((anchor - j, i) for i, (j, f) in enumerate(out) if j < anchor and f[_LEAD] >= _LEAD_SHARE)
+    ranks = {i: r + 1 for r, (_d, i) in enumerate(above)}
+    for i, (_j, f) in enumerate(out):
+        f[_REL] = f[_LEAD] - best_lead
+        f[_REL + 1] = f[_BODY] - best_body
+        f[_REL + 2] = f[_FIRST_OV] - best_first
+        f[_REL + 3] = float(ranks.get(i, 0))
