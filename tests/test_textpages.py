@@ -501,6 +501,7 @@ def test_title_features_compare_a_candidate_with_the_page_and_the_others() -> No
     feats = dict(candidates(bs, len(bs) - 1, None, first, counts, set(lead), set(lead)))
     col = {n: i for i, n in enumerate(TITLE_FEATURES)}
     head, other, menu = feats[3], feats[4], feats[1]
+    assert len(bs) - 1 not in feats  # a sentence of the body is not its headline
     assert len(head) == len(TITLE_FEATURES)
     assert head[col["contained"]] > 0 and other[col["contained"]] == 0  # in the crumb line and the <title> line
     assert head[col["first_overlap"]] == 1.0 and other[col["first_overlap"]] == 0.0
@@ -510,3 +511,21 @@ def test_title_features_compare_a_candidate_with_the_page_and_the_others() -> No
     # The nearest block above the body that speaks of its lead ranks first; the crumb second.
     assert head[col["lead_rank"]] == 1.0 and feats[2][col["lead_rank"]] == 2.0 and other[col["lead_rank"]] == 0.0
     assert all(v == 0.0 for v in (menu[col["upper"]], head[col["upper"]]))
+    # A headline has function words where a menu has none.
+    assert head[col["stop_share"]] > 0 and menu[col["stop_share"]] == 0
+    assert head[col["log_count"]] == pytest.approx(0.693147, abs=1e-6)
+
+
+def test_training_labels_a_title_line_by_what_the_chooser_makes_of_it() -> None:
+    """A page whose headline is printed only in its <title> line ("Headline | Site", the
+    site's name in the footer): the chooser bares that line to the headline, so training
+    labels it the headline."""
+    from eval.textpages import TextPage
+    from eval.train_lines import title_rows
+
+    title, *paras = STORIES[0].split("\n\n")
+    body = "\n\n".join([f"{title} | Estuary Courier", "Home", "News", "Sport", *paras,
+                        "© 2025 Estuary Courier. All rights reserved."])
+    page = TextPage("framed-0", body, [{"title": title, "dateline": None, "paragraphs": paras, "highlights": []}])
+    rows = title_rows([(page, 1.0)])
+    assert rows and any(label == 1.0 for _feats, labels, _ok in rows for label in labels)

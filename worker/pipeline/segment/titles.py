@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Sequence
 
 from worker.pipeline.segment.cohesion import content_words
-from worker.pipeline.segment.lines import _timeish
+from worker.pipeline.segment.lines import STOPWORDS, _timeish
 from worker.pipeline.text.normalize import comparison_key
 
 TITLE_FEATURES = (
@@ -25,11 +25,13 @@ TITLE_FEATURES = (
     "repeated", "first_line_prefix", "first_line_equal", "score", "dropped", "titleish", "date_near",
     "walk_title", "rank", "frame_sep", "colon", "prev_words", "next_words", "body_overlap", "lead_overlap", "closed_title",
     "first_overlap", "first_framed", "contained", "upper", "rel_lead", "rel_body", "rel_first", "lead_rank",
+    "log_count", "stop_share",
 )
 WINDOW_BEFORE = 40
 WINDOW_AFTER = 3
 _FRAME = re.compile(r"\s[|–—-]\s|\s::\s")
 _FIRST = itemgetter(0)
+_EDGE = ".,;:!?\"'“”‘’()[]{}"
 
 
 class Block:
@@ -85,6 +87,7 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
     near = list(keys.values())
     if first_key:
         near.append(first_key)
+    stop = STOPWORDS()
     rank = 0
     # The page's first block too, wherever the body starts: a page copied out of a browser
     # often begins with its <title> line, the headline, however long the menus below it.
@@ -109,6 +112,8 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
         cap = sum(map(str.isupper, map(_FIRST, ws))) / len(ws)  # split's words are never empty
         t = text.rstrip("\"'”’)")
         d = anchor - j
+        if d <= 0 and t.endswith(".") and j not in extra:
+            continue  # a sentence of the body is not its headline
         date_near = False
         for k in range(j + 1, min(j + 4, nb)):
             if blocks[k].timeish:
@@ -152,6 +157,10 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
             math.log1p(contained),
             float(text.isupper()),
             0.0, 0.0, 0.0, 0.0,  # relative to the other candidates: filled in below
+            # A line the page prints many times is furniture; a headline has function
+            # words where a menu ("Cameras Lenses Tripods") has none.
+            math.log1p(counts.get(key, 0)),
+            sum(w.strip(_EDGE).casefold() in stop for w in ws) / len(ws),
         ]))
     _relative(out, anchor)
     return out
