@@ -31,7 +31,6 @@ WINDOW_BEFORE = 40
 WINDOW_AFTER = 3
 _FRAME = re.compile(r"\s[|–—-]\s|\s::\s")
 _FIRST = itemgetter(0)
-_EDGE = ".,;:!?\"'“”‘’()[]{}"
 
 
 class Block:
@@ -80,14 +79,8 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
     # <title> line rather than a menu entry.
     framed = float(bool(first_line) and _FRAME.search(first_line) is not None)
     first_cw = content_words(first_line) if first_line else frozenset()
-    # Keys of the blocks around the body's start (and the page's first line): a headline
-    # is often printed again inside a longer line, a breadcrumb trail ending in it
-    # ("Home Section Headline") or the <title> line ("Headline | Site").
-    keys = {k: comparison_key(blocks[k].text) for k in range(lo, hi) if len(blocks[k].text) < 400}
-    near = list(keys.values())
-    if first_key:
-        near.append(first_key)
     stop = STOPWORDS()
+    keys: list[str] = []  # each candidate's comparison key, in the order of ``out``
     rank = 0
     # The page's first block too, wherever the body starts: a page copied out of a browser
     # often begins with its <title> line, the headline, however long the menus below it.
@@ -101,9 +94,7 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
         nw = text.count(" ") + 1
         if nw > 30 or len(text) < 4:
             continue
-        key = keys.get(j)
-        if key is None:
-            key = comparison_key(text)
+        key = comparison_key(text)
         if j == 0 and b.dropped and counts.get(key, 0) <= 1 and not framed:
             continue  # a first line the page neither prints again nor frames as "X | Site": a menu entry
         if j <= anchor and b.titleish:
@@ -123,11 +114,6 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
         next_w = blocks[j + 1].text.count(" ") + 1 if j + 1 < nb else 0
         cw = b.content
         ncw = len(cw) or 1
-        contained = 0
-        if len(key) >= 8:
-            for k in near:
-                if len(k) > len(key) and key in k:
-                    contained += 1
         out.append((j, [
             float(d),
             math.log1p(abs(d)),
@@ -154,16 +140,35 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
             float(j in extra),
             len(cw & first_cw) / ncw if j else 0.0,
             framed,
-            math.log1p(contained),
+            0.0,  # contained: filled in below
             float(text.isupper()),
             0.0, 0.0, 0.0, 0.0,  # relative to the other candidates: filled in below
             # A line the page prints many times is furniture; a headline has function
             # words where a menu ("Cameras Lenses Tripods") has none.
             math.log1p(counts.get(key, 0)),
-            sum(w.strip(_EDGE).casefold() in stop for w in ws) / len(ws),
+            sum(map(stop.__contains__, text.casefold().split())) / len(ws),
         ]))
+        keys.append(key)
+    _contained(out, keys, first_key)
     _relative(out, anchor)
     return out
+
+
+_CONTAINED = TITLE_FEATURES.index("contained")
+
+
+def _contained(out: list[tuple[int, list[float]]], keys: list[str], first_key: str) -> None:
+    """How often each candidate is printed inside a longer candidate line or the page's
+    first line: a headline is often printed again in a breadcrumb trail ending in it
+    ("Home Section Headline") or in the <title> line ("Headline | Site")."""
+    near = keys + [first_key] if first_key else keys
+    text = "\n".join(near)  # keys hold no newline: one search in one string
+    whole: dict[str, int] = {}
+    for k in near:
+        whole[k] = whole.get(k, 0) + 1
+    for (_j, f), key in zip(out, keys):
+        if len(key) >= 8:
+            f[_CONTAINED] = math.log1p(text.count(key) - whole[key])
 
 
 _LEAD, _BODY, _FIRST_OV = TITLE_FEATURES.index("lead_overlap"), TITLE_FEATURES.index("body_overlap"), TITLE_FEATURES.index("first_overlap")
