@@ -489,3 +489,71 @@ def test_the_first_line_is_a_title_candidate_only_as_a_title_line() -> None:
     assert 0 in picked("River Ferry Returns | Estuary Courier", again=False, menu=3)
     # Beyond the window before the body, the first line is still scored.
     assert 0 in picked("River Ferry Returns", again=True, menu=60)
+
+
+def test_a_headline_in_capitals_yields_to_its_written_copy() -> None:
+    from worker.pipeline.segment.split import _as_written
+
+    units = _title_units([("text", "Tips for Online Success", True), ("text", "Menu", True),
+                          ("text", "TIPS FOR ONLINE SUCCESS", True), ("text", "OTHER NEWS", True)])
+    assert _as_written(2, [3, 2, 1, 0], units) == 0
+    # No written copy among the candidates: the capitals stay.
+    assert _as_written(3, [3, 2, 1, 0], units) == 3
+    assert _as_written(2, [3, 2, 1], units) == 2
+    # A headline written normally is kept as it is.
+    assert _as_written(0, [3, 2, 1, 0], units) == 0
+
+
+def test_title_features_compare_a_candidate_with_the_page_and_the_others() -> None:
+    """A headline printed again inside a longer line (a breadcrumb trail, the <title> line
+    on top), its words in the <title> line, and its place among the blocks above the body
+    that speak of the lead are features of the title chooser."""
+    from worker.pipeline.segment.cohesion import content_words
+    from worker.pipeline.segment.titles import TITLE_FEATURES, Block, candidates
+    from worker.pipeline.text.normalize import comparison_key
+
+    first = "Ferry Service Returns To The Estuary | Estuary Courier"
+    texts = [
+        (first, True, False),
+        ("Subscribe Newsletter Events", True, True),
+        ("Home Transport Ferry Service Returns To The Estuary", True, True),
+        ("Ferry Service Returns To The Estuary", True, True),
+        ("Weather Warning Issued For Coastal Towns", True, True),
+        ("The ferry service returns to the estuary on Monday after a month of repairs, officials said.", False, False),
+    ]
+    bs = [Block(t, 3.0 if not d else -2.0, d, ti, "text") for t, d, ti in texts]
+    counts: dict[str, int] = {}
+    for b in bs:
+        counts[comparison_key(b.text)] = counts.get(comparison_key(b.text), 0) + 1
+    lead = content_words(texts[-1][0])
+    feats = dict(candidates(bs, len(bs) - 1, None, first, counts, set(lead), set(lead)))
+    col = {n: i for i, n in enumerate(TITLE_FEATURES)}
+    head, other, menu = feats[3], feats[4], feats[1]
+    assert len(bs) - 1 not in feats  # a sentence of the body is not its headline
+    assert len(head) == len(TITLE_FEATURES)
+    assert head[col["contained"]] > 0 and other[col["contained"]] == 0  # in the crumb line and the <title> line
+    assert head[col["first_overlap"]] == 1.0 and other[col["first_overlap"]] == 0.0
+    assert head[col["first_framed"]] == 1.0
+    assert head[col["rel_first"]] == 0.0 and other[col["rel_first"]] == -1.0
+    assert head[col["rel_lead"]] == 0.0 and menu[col["rel_lead"]] < 0
+    # The nearest block above the body that speaks of its lead ranks first; the crumb second.
+    assert head[col["lead_rank"]] == 1.0 and feats[2][col["lead_rank"]] == 2.0 and other[col["lead_rank"]] == 0.0
+    assert all(v == 0.0 for v in (menu[col["upper"]], head[col["upper"]]))
+    # A headline has function words where a menu has none.
+    assert head[col["stop_share"]] > 0 and menu[col["stop_share"]] == 0
+    assert head[col["log_count"]] == pytest.approx(0.693147, abs=1e-6)
+
+
+def test_training_labels_a_title_line_by_what_the_chooser_makes_of_it() -> None:
+    """A page whose headline is printed only in its <title> line ("Headline | Site", the
+    site's name in the footer): the chooser bares that line to the headline, so training
+    labels it the headline."""
+    from eval.textpages import TextPage
+    from eval.train_lines import title_rows
+
+    title, *paras = STORIES[0].split("\n\n")
+    body = "\n\n".join([f"{title} | Estuary Courier", "Home", "News", "Sport", *paras,
+                        "© 2025 Estuary Courier. All rights reserved."])
+    page = TextPage("framed-0", body, [{"title": title, "dateline": None, "paragraphs": paras, "highlights": []}])
+    rows = title_rows([(page, 1.0)])
+    assert rows and any(label == 1.0 for _feats, labels, _ok in rows for label in labels)

@@ -722,6 +722,7 @@ def _retitle(out: list[Segment], arts: list[_Article], units: list[_Unit], body:
                 best, best_z = j, z
         if best is None:
             continue
+        best = _as_written(best, [j for j, _f in cands], units)
         title = _bare_title(units[best].text, best, units)
         if seg.title == title:
             continue
@@ -731,6 +732,18 @@ def _retitle(out: list[Segment], arts: list[_Article], units: list[_Unit], body:
         if len(kept) < len(seg.paragraphs) and kept:
             stats.drop(CLEANUP, "title_repeated_in_body", len(seg.paragraphs) - len(kept))
             seg.paragraphs[:] = kept
+
+
+def _as_written(best: int, cands: list[int], units: list[_Unit]) -> int:
+    """A headline printed in capitals (a style: CSS upper-casing) that the page prints
+    again as written among the candidates: the written copy."""
+    if not units[best].text.isupper():
+        return best
+    key = comparison_key(units[best].text)
+    for j in cands:
+        if not units[j].text.isupper() and comparison_key(units[j].text) == key:
+            return j
+    return best
 
 
 # A page's <title> is often "Headline | Site", "Headline - Site" or "Home » Section » Headline".

@@ -17,13 +17,15 @@ from operator import itemgetter
 from typing import Sequence
 
 from worker.pipeline.segment.cohesion import content_words
-from worker.pipeline.segment.lines import _timeish
+from worker.pipeline.segment.lines import STOPWORDS, _timeish
 from worker.pipeline.text.normalize import comparison_key
 
 TITLE_FEATURES = (
     "dist", "log_dist", "after", "log_words", "cap_share", "ends_period", "ends_question",
     "repeated", "first_line_prefix", "first_line_equal", "score", "dropped", "titleish", "date_near",
     "walk_title", "rank", "frame_sep", "colon", "prev_words", "next_words", "body_overlap", "lead_overlap", "closed_title",
+    "first_overlap", "first_framed", "contained", "upper", "rel_lead", "rel_body", "rel_first", "lead_rank",
+    "log_count", "stop_share",
 )
 WINDOW_BEFORE = 40
 WINDOW_AFTER = 3
@@ -76,6 +78,9 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
     # repeats it further down; and a first line framed like "Headline | Site" is a
     # <title> line rather than a menu entry.
     framed = float(bool(first_line) and _FRAME.search(first_line) is not None)
+    first_cw = content_words(first_line) if first_line else frozenset()
+    stop = STOPWORDS()
+    keys: list[str] = []  # each candidate's comparison key, in the order of ``out``
     rank = 0
     # The page's first block too, wherever the body starts: a page copied out of a browser
     # often begins with its <title> line, the headline, however long the menus below it.
@@ -98,6 +103,8 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
         cap = sum(map(str.isupper, map(_FIRST, ws))) / len(ws)  # split's words are never empty
         t = text.rstrip("\"'”’)")
         d = anchor - j
+        if d <= 0 and t.endswith(".") and j not in extra:
+            continue  # a sentence of the body is not its headline
         date_near = False
         for k in range(j + 1, min(j + 4, nb)):
             if blocks[k].timeish:
@@ -131,5 +138,59 @@ def candidates(blocks: Sequence[Block], anchor: int, walk_title: str | None, fir
             len(cw & body_words) / ncw,
             len(cw & lead_words) / ncw,
             float(j in extra),
+            len(cw & first_cw) / ncw if j else 0.0,
+            framed,
+            0.0,  # contained: filled in below
+            float(text.isupper()),
+            0.0, 0.0, 0.0, 0.0,  # relative to the other candidates: filled in below
+            # A line the page prints many times is furniture; a headline has function
+            # words where a menu ("Cameras Lenses Tripods") has none.
+            math.log1p(counts.get(key, 0)),
+            sum(map(stop.__contains__, text.casefold().split())) / len(ws),
         ]))
+        keys.append(key)
+    _contained(out, keys, first_key)
+    _relative(out, anchor)
     return out
+
+
+_CONTAINED = TITLE_FEATURES.index("contained")
+
+
+def _contained(out: list[tuple[int, list[float]]], keys: list[str], first_key: str) -> None:
+    """How often each candidate is printed inside a longer candidate line or the page's
+    first line: a headline is often printed again in a breadcrumb trail ending in it
+    ("Home Section Headline") or in the <title> line ("Headline | Site")."""
+    near = keys + [first_key] if first_key else keys
+    text = "\n".join(near)  # keys hold no newline: one search in one string
+    whole: dict[str, int] = {}
+    for k in near:
+        whole[k] = whole.get(k, 0) + 1
+    for (_j, f), key in zip(out, keys):
+        if len(key) >= 8:
+            f[_CONTAINED] = math.log1p(text.count(key) - whole[key])
+
+
+_LEAD, _BODY, _FIRST_OV = TITLE_FEATURES.index("lead_overlap"), TITLE_FEATURES.index("body_overlap"), TITLE_FEATURES.index("first_overlap")
+_REL = TITLE_FEATURES.index("rel_lead")
+_LEAD_SHARE = 0.3  # a candidate whose content words are this much the article's first paragraphs' speaks of them
+
+
+def _relative(out: list[tuple[int, list[float]]], anchor: int) -> None:
+    """Features that compare a candidate with the others of its article: trees score one
+    candidate at a time, and "the block above the body that shares most words with its
+    lead" is a fact about the set (the set of blocks above the body). ``lead_rank``: 1 for the candidate nearest above the
+    body start that speaks of the lead, 2 for the next, ... (0 for the rest)."""
+    above_body = [f for j, f in out if j < anchor]  # the body's own first blocks always share its words
+    if not above_body:
+        return
+    best_lead = max(f[_LEAD] for f in above_body)
+    best_body = max(f[_BODY] for f in above_body)
+    best_first = max(f[_FIRST_OV] for f in above_body)
+    above = sorted((anchor - j, i) for i, (j, f) in enumerate(out) if j < anchor and f[_LEAD] >= _LEAD_SHARE)
+    ranks = {i: r + 1 for r, (_d, i) in enumerate(above)}
+    for i, (_j, f) in enumerate(out):
+        f[_REL] = f[_LEAD] - best_lead
+        f[_REL + 1] = f[_BODY] - best_body
+        f[_REL + 2] = f[_FIRST_OV] - best_first
+        f[_REL + 3] = float(ranks.get(i, 0))
