@@ -141,3 +141,33 @@ def test_stop_against_a_frozen_broker_ends_at_the_deadline(own_broker, tmp_path:
     assert len(forced) == 1, log[-3000:]
     assert forced[0]["deliveries_in_flight"] == 0
     assert forced[0]["tasks"], "the log names where the tasks were waiting"
+
+
+@pytest.mark.kafka
+def test_a_group_join_the_broker_refuses_for_good_stops_the_worker(tmp_path: Path) -> None:
+    """Short group timeouts against a broker that keeps Kafka's 6 s minimum session
+    timeout: aiokafka's join fails with an error it never retries. The worker must say
+    so and exit, not wait unready for good."""
+    from testkit.kafka import KafkaBroker
+    from testkit.scenarios import setup_topics
+    from testkit.worker import WorkerProcess, unique_settings
+
+    broker = KafkaBroker(tmp_path / "kafka")  # Kafka's default group.min.session.timeout.ms
+    broker.start()
+    try:
+        settings = unique_settings(broker.bootstrap, partitions=1)
+        assert settings.fast_group_timeouts
+        setup_topics(settings)
+        worker = WorkerProcess(settings, tmp_path / "w.log").start()
+        try:
+            code = worker.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            worker.kill()
+        log = (tmp_path / "w.log").read_text(errors="replace")
+        assert code is not None, "the worker was still waiting 60 s after the broker refused its group join"
+        assert code != 0, log[-3000:]
+        assert "refused to let the worker join its consumer group: InvalidSessionTimeoutError" in log
+    finally:
+        broker.close()

@@ -35,7 +35,7 @@ from worker.stream import offsets as offset_hooks
 from worker.stream.delivery import Delivery, Outgoing, Publisher
 from worker.stream.pool import AnalysisPool
 from worker.stream.state import DEDUP_PARTITIONS, DedupState
-from worker.stream.kafka_client import faust_credentials
+from worker.stream.kafka_client import fatal_group_error, faust_credentials
 from worker.stream.metrics import Metrics
 from worker.stream.admin import RAW_TOPIC_MAX_MESSAGE_BYTES
 from worker.stream.batching import event_batches
@@ -236,6 +236,20 @@ class NewsWorker:
         recovery = app.tables.recovery
         warmed = self.warming is None or self.warming.done()
         return not recovery.in_recovery and self.dedup.ready() and warmed
+
+    async def watch_group_join(self) -> None:
+        """Stop when the broker refuses the group join for good. Runs from the worker's
+        first start (``PromptWorker``): faust starts timers only after the first table
+        recovery, which a worker that never joins never reaches."""
+        while not self.app.should_stop:
+            await asyncio.sleep(HOLE_CHECK_S)
+            found = fatal_group_error(self.app.consumer)
+            if found is not None:
+                exc, hint = found
+                log.critical("the broker refused to let the worker join its consumer group: %s: %s; %s; stopping",
+                             type(exc).__name__, exc, hint)
+                await self.app.crash(exc)
+                return
 
     def update_lag(self) -> None:
         consumer = self.app.consumer

@@ -49,3 +49,30 @@ def faust_credentials(settings: Settings) -> Any:
     if context is not None:
         return faust.SSLCredentials(context)
     return None
+
+
+_GROUP_HINTS = {
+    "InvalidSessionTimeoutError": "the session timeout is outside the broker's group.min/max.session.timeout.ms "
+                                  "(NEWSWORKER_FAST_GROUP_TIMEOUTS asks for 2 s; Kafka's default minimum is 6 s)",
+    "GroupAuthorizationFailedError": "the credentials may not join the consumer group NEWSWORKER_APP_ID (a Kafka ACL)",
+    "InvalidGroupIdError": "the consumer group id (NEWSWORKER_APP_ID) is not valid",
+    "InconsistentGroupProtocolError": "other members of the group use another assignment protocol (another app with the same NEWSWORKER_APP_ID?)",
+}
+
+
+def fatal_group_error(consumer: Any) -> tuple[BaseException, str] | None:
+    """A group-join error aiokafka will not retry, and what to check, or None.
+
+    aiokafka keeps such an error until the next fetch call, but a consumer that never
+    joined is never given partitions, so faust never fetches and the worker would wait
+    unready for good (seen with short group timeouts against a broker that refuses them).
+    The error sits on aiokafka's group coordinator; read through faust's consumer thread."""
+    from aiokafka import errors
+
+    fatal = (errors.InvalidSessionTimeoutError, errors.GroupAuthorizationFailedError,
+             errors.InvalidGroupIdError, errors.InconsistentGroupProtocolError)
+    client = getattr(getattr(consumer, "_thread", None), "_consumer", None)
+    pending = getattr(getattr(client, "_coordinator", None), "_pending_exception", None)
+    if isinstance(pending, fatal):
+        return pending, _GROUP_HINTS.get(type(pending).__name__, "")
+    return None

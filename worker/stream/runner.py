@@ -106,6 +106,7 @@ def _run(settings: Settings, *, embedded: bool = False) -> int:
             worker_app.app, loglevel=settings.log_level, logging_config=logging_config(settings.log_level), quiet=True
         )
         worker.watchdog = ShutdownWatchdog(settings.shutdown_timeout_s, worker_app.offsets.in_flight)
+        worker.background = (worker_app.watch_group_join,)
         log.info("newsworker starting", extra={"settings": settings.redacted()})
         try:
             worker.execute_from_commandline()

@@ -29,7 +29,7 @@ import logging
 import os
 import threading
 import time
-from typing import Any, NoReturn
+from typing import Any, Awaitable, Callable, NoReturn
 
 import faust
 from faust.tables.manager import TableManager
@@ -61,9 +61,15 @@ class PromptWorker(faust.Worker):
     signal starts (``worker/stream/shutdown.py``)."""
 
     watchdog: ShutdownWatchdog | None = None
+    background: tuple[Callable[[], Awaitable[None]], ...] = ()  # started at the first start, before any recovery
 
     async def _sentinel_task(self) -> None:
         await asyncio.sleep(SENTINEL_S)
+
+    async def on_first_start(self) -> None:
+        await super().on_first_start()
+        for make in self.background:
+            self.add_future(make())
 
     def _schedule_shutdown(self, signal: Any) -> None:
         if self.watchdog is not None:
