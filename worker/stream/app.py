@@ -53,6 +53,8 @@ HOLE_MIN_AGE_S = 6.0
 TAIL_MIN_AGE_S = 10.0
 """How long an agent must sit idle, with a fetched record of its topic neither processed
 nor in hand, before that record counts as skipped (``OffsetTracker.stalled``)."""
+GROUP_CHECK_S = 2.0
+"""How often the worker looks for a group-join error aiokafka will not retry."""
 POOL_FAILURES_NOT_READY = 3
 """Consecutive process-pool failures after which /readyz reports 503."""
 
@@ -242,7 +244,7 @@ class NewsWorker:
         first start (``PromptWorker``): faust starts timers only after the first table
         recovery, which a worker that never joins never reaches."""
         while not self.app.should_stop:
-            await asyncio.sleep(HOLE_CHECK_S)
+            await asyncio.sleep(GROUP_CHECK_S)
             found = fatal_group_error(self.app.consumer)
             if found is not None:
                 exc, hint = found

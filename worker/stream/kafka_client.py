@@ -51,13 +51,18 @@ def faust_credentials(settings: Settings) -> Any:
     return None
 
 
-_GROUP_HINTS = {
-    "InvalidSessionTimeoutError": "the session timeout is outside the broker's group.min/max.session.timeout.ms "
-                                  "(NEWSWORKER_FAST_GROUP_TIMEOUTS asks for 2 s; Kafka's default minimum is 6 s)",
-    "GroupAuthorizationFailedError": "the credentials may not join the consumer group NEWSWORKER_APP_ID (a Kafka ACL)",
-    "InvalidGroupIdError": "the consumer group id (NEWSWORKER_APP_ID) is not valid",
-    "InconsistentGroupProtocolError": "other members of the group use another assignment protocol (another app with the same NEWSWORKER_APP_ID?)",
-}
+def _group_hints() -> dict[type[BaseException], str]:
+    """The group-join errors aiokafka never retries, each with what to check."""
+    from aiokafka import errors
+
+    return {
+        errors.InvalidSessionTimeoutError: "the session timeout is outside the broker's group.min/max.session.timeout.ms "
+                                           "(NEWSWORKER_FAST_GROUP_TIMEOUTS asks for 2 s; Kafka's default minimum is 6 s)",
+        errors.GroupAuthorizationFailedError: "the credentials may not join the consumer group NEWSWORKER_APP_ID (a Kafka ACL)",
+        errors.InvalidGroupIdError: "the consumer group id (NEWSWORKER_APP_ID) is not valid",
+        errors.InconsistentGroupProtocolError: "other members of the group use another assignment protocol "
+                                               "(another app with the same NEWSWORKER_APP_ID?)",
+    }
 
 
 def fatal_group_error(consumer: Any) -> tuple[BaseException, str] | None:
@@ -67,12 +72,9 @@ def fatal_group_error(consumer: Any) -> tuple[BaseException, str] | None:
     joined is never given partitions, so faust never fetches and the worker would wait
     unready for good (seen with short group timeouts against a broker that refuses them).
     The error sits on aiokafka's group coordinator; read through faust's consumer thread."""
-    from aiokafka import errors
-
-    fatal = (errors.InvalidSessionTimeoutError, errors.GroupAuthorizationFailedError,
-             errors.InvalidGroupIdError, errors.InconsistentGroupProtocolError)
     client = getattr(getattr(consumer, "_thread", None), "_consumer", None)
     pending = getattr(getattr(client, "_coordinator", None), "_pending_exception", None)
-    if isinstance(pending, fatal):
-        return pending, _GROUP_HINTS.get(type(pending).__name__, "")
-    return None
+    if pending is None:
+        return None
+    hint = _group_hints().get(type(pending))
+    return None if hint is None else (pending, hint)

@@ -583,10 +583,9 @@ def _drop_furniture_copies(out: list[Segment], units: list[_Unit], stats: Stats)
                 parts.setdefault(m.group(), []).append(k)
                 n_parts += 1
 
-    def framed(p: str) -> bool:
+    def framed(p: str, pk: str) -> bool:
         if not parts or p.count(" ") + 1 > _SHORT_PARAGRAPH:
             return False
-        pk = comparison_key(p)
         for w in set(_WORD.findall(pk)):
             for k in parts.get(w, ()):
                 if _PART_SHARE * len(pk) <= len(k) < len(pk) and k in pk and _has_phrase(pk, k):
@@ -594,7 +593,7 @@ def _drop_furniture_copies(out: list[Segment], units: list[_Unit], stats: Stats)
         return False
 
     for seg in out:
-        kept = [p for p in seg.paragraphs if comparison_key(p) not in dropped and not framed(p)]
+        kept = [p for p in seg.paragraphs if (pk := comparison_key(p)) not in dropped and not framed(p, pk)]
         if kept and len(kept) < len(seg.paragraphs):
             stats.drop(SEGMENT, "copy_dropped_elsewhere", len(seg.paragraphs) - len(kept))
             seg.paragraphs[:] = kept

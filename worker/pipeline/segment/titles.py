@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from operator import itemgetter
 from typing import Sequence
 
@@ -163,9 +164,7 @@ def _contained(out: list[tuple[int, list[float]]], keys: list[str], first_key: s
     ("Home Section Headline") or in the <title> line ("Headline | Site")."""
     near = keys + [first_key] if first_key else keys
     text = "\n".join(near)  # keys hold no newline: one search in one string
-    whole: dict[str, int] = {}
-    for k in near:
-        whole[k] = whole.get(k, 0) + 1
+    whole = Counter(near)
     for (_j, f), key in zip(out, keys):
         if len(key) >= 8:
             f[_CONTAINED] = math.log1p(text.count(key) - whole[key])
@@ -179,8 +178,9 @@ _LEAD_SHARE = 0.3  # a candidate whose content words are this much the article's
 def _relative(out: list[tuple[int, list[float]]], anchor: int) -> None:
     """Features that compare a candidate with the others of its article: trees score one
     candidate at a time, and "the block above the body that shares most words with its
-    lead" is a fact about the set (the set of blocks above the body). ``lead_rank``: 1 for the candidate nearest above the
-    body start that speaks of the lead, 2 for the next, ... (0 for the rest)."""
+    lead" is a fact about the set of blocks above the body. ``lead_rank``: 1 for the
+    candidate nearest above the body start that speaks of the lead, 2 for the next, ...
+    (0 for the rest)."""
     above_body = [f for j, f in out if j < anchor]  # the body's own first blocks always share its words
     if not above_body:
         return

@@ -32,7 +32,7 @@ SUBNATIONAL = frozenset({CAPITAL, ADMIN1, CITY, ADMIN2, ABBREV})
 DATA_DIR = DATA_PATH.parent
 
 
-def _data_lines(name: str) -> list[str]:
+def read_lines(name: str) -> list[str]:
     """Lines of a ``worker/data`` word list without its ``#`` header (source and licence)."""
     text = (DATA_DIR / name).read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
@@ -40,12 +40,12 @@ def _data_lines(name: str) -> list[str]:
 
 def read_table(name: str) -> dict[str, str]:
     """A ``key<TAB>value`` file (``regions_*.tsv``)."""
-    return dict(line.split("\t", 1) for line in _data_lines(name))
+    return dict(line.split("\t", 1) for line in read_lines(name))
 
 
 def read_words(name: str, limit: int | None = None) -> list[str]:
     """A word list (words separated by spaces or new lines), in file order."""
-    words = [w for line in _data_lines(name) for w in line.split()]
+    words = [w for line in read_lines(name) for w in line.split()]
     return words[:limit] if limit is not None else words
 
 
@@ -63,7 +63,7 @@ WEAK_NAMES = frozenset(read_words("regions_weak_names.txt"))
 # Generic words some countries use as region names ("Central") and calendar abbreviations.
 STOP_NAMES = frozenset(read_words("regions_stop_names.txt"))
 # World regions named after a country ("Latin America"): matched whole, tagging nothing.
-WORLD_REGIONS = tuple(_data_lines("regions_world_regions.txt"))
+WORLD_REGIONS = tuple(read_lines("regions_world_regions.txt"))
 # Place names that are also people's names get their reading from context (regions.py):
 # common given names and the most frequent surnames of the 1990 US Census.
 SURNAMES_USED = 3000

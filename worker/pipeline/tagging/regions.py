@@ -97,7 +97,7 @@ import ahocorasick_rs
 from worker.pipeline.lazy import Lazy
 from worker.pipeline.tagging.gazetteer import (
     ABBREV, ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, DEMONYM, GIVEN_NAMES, METONYM, SUBNATIONAL, SURNAMES,
-    WEAK_NAMES, Gazetteer, Sense, _data_lines, get_gazetteer, read_table, read_words,
+    WEAK_NAMES, Gazetteer, Sense, get_gazetteer, read_lines, read_table, read_words,
 )
 
 MAX_SCAN_CHARS = 400_000  # beyond this an article adds no new countries, only cost
@@ -146,7 +146,7 @@ _FUNCTION_CAPS = frozenset(read_words("regions_function_caps.txt"))
 _PLACE_NEXT = frozenset(read_words("regions_place_next.txt"))
 _SAYING = frozenset(read_words("regions_saying_verbs.txt"))  # "Hamilton said": a person
 # "Paris City Council", "Palestine Independent School District": a town reported on locally
-_MUNICIPAL = tuple(" " + line.strip() for line in _data_lines("regions_municipal.txt"))
+_MUNICIPAL = tuple(" " + line.strip() for line in read_lines("regions_municipal.txt"))
 # AP state abbreviations that are no English word or title: a state anywhere ("a Fla. economist")
 _PLAIN_ABBREV = frozenset(read_words("regions_us_state_abbrev_plain.txt"))
 # local institutions of one country ("Parks and Recreation", "Crown Court", "RCMP"): local cues
@@ -760,10 +760,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     total = sum(scores.values())
     # On a tie the country whose places the article names ("Abkhazia", "South Ossetia")
     # leads the one named as an actor ("Russia", "the Kremlin"), then the one named first.
-    if TIE_PLACES:
-        ranked = sorted(scores, key=lambda c: (-scores[c], -places.get(c, 0), first[c]))
-    else:
-        ranked = sorted(scores, key=lambda c: (-scores[c], first[c]))
+    ranked = sorted(scores, key=lambda c: (-scores[c], -places.get(c, 0) if TIE_PLACES else 0, first[c]))
     # Salience: a country named only by an adjective, once, past the lead ("Italian food",
     # "a Russian-born chef") is colour, not what the article is about. (Dropping every
     # country below a share of the score, 5-20%, lowered F1 on both tuning halves: gold
