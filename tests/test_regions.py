@@ -617,3 +617,20 @@ def test_a_tie_goes_to_the_country_whose_places_are_named() -> None:
             "The treaties cover the borders of Abkhazia and South Ossetia, officials in Moscow and at the Kremlin said."]
     res = tag_regions(None, text, None)
     assert res.regions[0]["score"] == res.regions[1]["score"] and res.focus_country == "GE"
+
+
+def test_a_place_name_before_a_given_name_is_a_person() -> None:
+    # PERSON_NEXT: Lima, Kobe and Kyoto are places, but not before "Rose", "Williams" or "Kelly",
+    # which are given names
+    res = tag_regions(None, ["The novelist Lima Rose Thompson read from her new book at a library in Chicago."], None)
+    assert countries(res) == ["US"]
+    res = tag_regions(None, ["Striker Kobe Williams scored twice as the club beat Leeds."], None)
+    assert countries(res) == ["GB"]
+    res = tag_regions(None, ["The talk by Kyoto Kelly drew a crowd in Atlanta."], None)
+    assert countries(res) == ["US"]
+    # the same names as places
+    assert countries(tag_regions(None, ["Officials in Lima said the bridge would reopen."], None)) == ["PE"]
+    assert countries(tag_regions(None, ["The ferry to Kobe left at noon, port officials said."], None)) == ["JP"]
+    # a big city named like a person is still a place, and an abbreviation may end a sentence
+    res = tag_regions(None, ["The firm left its Texas Austin office for Denver.", "The parade was held in Fresno, Calif. Martin Lee led the band."], None)
+    assert {"Texas", "Calif."} <= set(_evidence(res)["US"])

@@ -11,7 +11,8 @@ How it decides, and why:
    said"). The name lists (1990 US Census given names and surnames) only say which place
    names can be people's names at all. Common-word towns at the start of a sentence or
    in a title-case headline ("Reading", "Nice") and AP state abbreviations not preceded
-   by "City, " are set aside too.
+   by "City, " are set aside too, and so is a town, capital or region name before a
+   given name ("Lima Rose", "Kyoto Kelly"; PERSON_NEXT).
 3. Unambiguous, self-standing names (countries, demonyms, metonyms, capitals, first-level
    regions, big cities) are anchors; they give each country support. Ambiguous or small
    names then take the reading best supported by the rest of the article (Georgia the
@@ -134,6 +135,7 @@ INTL_COUNTRIES, STATE_LOCAL_MIN = 2, 1.0  # other countries that make an article
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
 CO_STATE, CO_STATE_MAX = 1.0, 2  # support per other name that can be a town of the same state, and its cap
+PERSON_NEXT = True  # a town, region or capital name before a given name ("Lima Rose") is a person's
 
 _COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
 _PRIOR = {COUNTRY: 1.0, METONYM: 1.0, DEMONYM: 0.9, CAPITAL: 0.4, ADMIN1: 0.3, CITY: 0.1, ADMIN2: 0.1, ABBREV: 0.3}
@@ -420,6 +422,11 @@ def _scan(
                             continue
                     elif info.townish and not uninformative_all and (person or nxt not in gaz.by_name):
                         continue
+                    elif PERSON_NEXT and not info.country_level and not uninformative_all and nxt in GIVEN_NAMES and not name.endswith(".") and not _anchored(gaz, nxt):
+                        # a first name before a second name that is also a first name ("Kyoto Kelly"),
+                        # unless that is a place standing on its own ("its Texas Austin office"), or the
+                        # name an abbreviation ending a sentence ("... in Fresno, Calif. Martin Lee led ...")
+                        continue
             elif nxt in _SAYING and info.town_only:
                 continue
         needs_support = info.weak or (person and info.town_only)
@@ -450,6 +457,14 @@ def _scan(
         pending, pending_end = m, e
         last_end = e
         out.append(m)
+
+
+def _anchored(gaz: Gazetteer, word: str) -> bool:
+    """Whether ``word`` names a place that stands on its own (a capital, a big city: "Sydney")."""
+    idx = gaz.by_name.get(word)
+    if idx is None:
+        return False
+    return any(_standalone(x) for x in gaz.senses[idx])
 
 
 def _standalone(x: Sense, one_country: bool = False) -> bool:
