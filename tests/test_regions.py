@@ -634,3 +634,20 @@ def test_a_place_name_before_a_given_name_is_a_person() -> None:
     # a big city named like a person is still a place, and an abbreviation may end a sentence
     res = tag_regions(None, ["The firm left its Texas Austin office for Denver.", "The parade was held in Fresno, Calif. Martin Lee led the band."], None)
     assert {"Texas", "Calif."} <= set(_evidence(res)["US"])
+
+
+def test_a_big_namesake_town_needs_less_support_when_nothing_else_names_the_namesake_country() -> None:
+    # DOMINATED_ALONE: London, Ontario beside a Canadian city, and no other word for Britain
+    text = ["Police in London said on Tuesday that two men had been arrested near Kitchener."]
+    res = tag_regions(None, text, None)
+    assert countries(res) == ["CA"]
+    # ...while an article that names Britain otherwise keeps the capital
+    res = tag_regions(None, text + ["Both are British citizens."], None)
+    assert res.focus_country == "GB"
+    # a country's namesake town with a local cue (a North American phone number)
+    text = ["Tryouts for the Jordan youth soccer league start on Monday.", "For details call 952-555-0143."]
+    assert tag_regions(None, text, None).focus_country == "US"
+    assert tag_regions(None, text + ["The coach grew up in Amman."], None).focus_country == "JO"
+    # a small town still needs the full local support against a capital (Paris, Texas)
+    res = tag_regions(None, ["The president flew to Paris on Friday.", "Earlier he had spoken at a rally in Dallas."], None)
+    assert res.focus_country == "FR"

@@ -50,6 +50,10 @@ How it decides, and why:
    "Palestine Independent School District"; regions_municipal.txt) is a town throughout:
    its country reading goes, and a capital's namesake town may win on the hints, unless
    the article names the capital's country otherwise ("... French officials").
+   DOMINATED_ALONE: a town big enough to count on its own (London, Ontario), or a town named
+   like a country (Jordan, Minnesota), needs less local support against its namesake when
+   nothing else in the article names the namesake's country (no capital, demonym, other
+   place or cue for Britain beside London and Kitchener).
    SEAT_NOT_LOCAL: a capital gives its country support but is no local evidence (the
    support a town needs against a namesake capital or country): a "Paris" read as France's
    capital in the first pass would otherwise vouch for itself against Paris, Texas in the
@@ -121,6 +125,7 @@ FALLBACK_MIN, FALLBACK_SHARE = 1.0, 0.5  # see _fallback; chosen on the tuning h
 FALLBACK_WORD_MIN = 1.0  # a common-word name votes in the fallback only above this weight (see _fallback)
 DOMINATED_LOCAL = 2.0  # local support a town needs against a namesake country or metropolis (see _choose)
 DOMINATED_RATIO = 20  # how much bigger the namesake must be to dominate
+DOMINATED_ALONE = 1.0  # local support enough when nothing else names the namesake's country (see _choose_reading)
 QUALIFIER_READING = True  # "Athens, Greece": the qualifier takes the reading it qualifies with
 ONE_SENSE = True  # a place qualified once keeps that reading where it is named again
 PERSON_COREF = True  # a town name used as a person's name ("Pamela Anderson") stays a person
@@ -478,21 +483,21 @@ def _standalone(x: Sense, one_country: bool = False) -> bool:
 def _choose(
     m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str] = frozenset(),
     hints: dict[str, float] | None = None, regions_named: frozenset[str] | set[str] = frozenset(),
-    co_states: dict[str, dict[str, int]] | None = None,
+    co_states: dict[str, dict[str, int]] | None = None, anchored: dict[str, float] | None = None,
 ) -> Sense | None:
     """The reading of ``m`` the article supports, or None. ``hints`` (see _hints) only
     choose between a namesake town's readings once the mention counts without them as a
     town or capital (Athens, Georgia or Greece; a region or a country keeps its reading)."""
-    best = _choose_reading(m, support, sub, states, town_states, None, regions_named, co_states)
+    best = _choose_reading(m, support, sub, states, town_states, None, regions_named, co_states, anchored)
     if best is None or not hints or len(m.senses) == 1 or best.kind not in _HINTABLE:
         return best
-    return _choose_reading(m, support, sub, states, town_states, hints, regions_named, co_states) or best
+    return _choose_reading(m, support, sub, states, town_states, hints, regions_named, co_states, anchored) or best
 
 
 def _choose_reading(
     m: _Mention, support: dict[str, float], sub: dict[str, float], states: set[str], town_states: frozenset[str] | set[str],
     hints: dict[str, float] | None, regions_named: frozenset[str] | set[str] = frozenset(),
-    co_states: dict[str, dict[str, int]] | None = None,
+    co_states: dict[str, dict[str, int]] | None = None, anchored: dict[str, float] | None = None,
 ) -> Sense | None:
     senses = m.senses
     if len(senses) == 1:
@@ -536,7 +541,15 @@ def _choose_reading(
                 if co_states and x.kind in _TOWNISH:
                     near = max(near, _co_located(m.name, x.state, co_states))
                 local += near
-            if dominated and not bonus and local < DOMINATED_LOCAL and not (municipal and x.kind in _TOWNISH):
+            need = DOMINATED_LOCAL
+            # DOMINATED_ALONE: a namesake country or metropolis that nothing else in the article
+            # names (no anchor of its country before any namesake is read) is a weaker rival for
+            # a big town (London, Ontario beside Kitchener) or a town named like a country
+            if dominated and DOMINATED_ALONE and anchored is not None and (has_country or x.pop >= STANDALONE_CITY_POP):
+                dom = max(senses, key=lambda y: (y.kind in _COUNTRY_LEVEL, y.pop)).cc
+                if dom != x.cc and not anchored.get(dom):
+                    need = DOMINATED_ALONE
+            if dominated and not bonus and local < need and not (municipal and x.kind in _TOWNISH):
                 continue
             if dominated and x.state and INTL_STATE and not bonus and not municipal and local - sub.get(x.cc, 0.0) < STATE_LOCAL_MIN:
                 # an international article ("... in Peru", "based in London" beside
@@ -712,6 +725,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     # countries whose first-level regions the article names (see _choose)
     regions_named = {m.anchor.cc for m in mentions if m.anchor is not None and m.anchor.kind == ADMIN1} if REGION_BONUS else set()
     co_states = _co_states(mentions) if CO_STATE else {}
+    anchored = dict(support)  # support before any namesake is read, for DOMINATED_ALONE
     for _ in range(2):  # second pass lets towns accepted in the first support their neighbours
         next_states: set[str] = set()
         next_regions = set(regions_named)
@@ -723,7 +737,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
                 if x.state and x.kind in _TOWNISH:
                     next_states.add(x.state)
                 continue
-            x = chosen[i] = _choose(m, support, sub, states, town_states, hints, regions_named, co_states)
+            x = chosen[i] = _choose(m, support, sub, states, town_states, hints, regions_named, co_states, anchored)
             if x is not None:
                 if x.kind == ADMIN1 and REGION_BONUS:
                     next_regions.add(x.cc)
