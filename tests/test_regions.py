@@ -651,3 +651,12 @@ def test_a_big_namesake_town_needs_less_support_when_nothing_else_names_the_name
     # a small town still needs the full local support against a capital (Paris, Texas)
     res = tag_regions(None, ["The president flew to Paris on Friday.", "Earlier he had spoken at a rally in Dallas."], None)
     assert res.focus_country == "FR"
+
+
+def test_an_irish_institution_is_a_local_cue_for_ireland() -> None:
+    # LOCAL_INSTITUTIONS: the Garda is Ireland's police; Athlone is also a suburb of Cape Town
+    for police in ("Gardaí", "Gardai"):  # the plural is found whole, not as "Garda" plus a letter
+        res = tag_regions(None, [f"{police} are investigating a break-in at a pharmacy in Athlone on Sunday night."], None)
+        assert res.focus_country == "IE", police
+    res = tag_regions(None, ["Police are investigating a break-in at a pharmacy in Athlone on Sunday night."], None)
+    assert res.focus_country == "ZA"

@@ -29,7 +29,7 @@ How it decides, and why:
    of the same name),
    and a local article's everyday details lend support to this choice only (prices in
    pounds sterling, North American phone numbers, institutions of one country such as
-   "Parks and Recreation" or "Crown Court"; see _local_cues). How the article is
+   "Parks and Recreation", "Crown Court" or "Garda"; see _local_cues). How the article is
    written (American or Commonwealth spelling, bare dollar amounts, phone numbers; see
    _hints) is weaker still: it only picks between the readings of a namesake town that
    counts anyway (Mansfield, Ohio or Nottinghamshire), and in the small-town fallback.
@@ -860,7 +860,11 @@ def _build_institutions() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
     """One automaton over the phrases of regions_local_institutions.tsv; per phrase, its country."""
     phrases = [p for _, ps in _INSTITUTIONS for p in ps]
     ccs = [cc for cc, ps in _INSTITUTIONS for _ in ps]
-    return ahocorasick_rs.AhoCorasick(phrases, implementation=ahocorasick_rs.Implementation.DFA), ccs
+    # leftmost-longest: "Gardai" is found whole, not as "Garda" followed by a letter
+    auto = ahocorasick_rs.AhoCorasick(
+        phrases, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest, implementation=ahocorasick_rs.Implementation.DFA
+    )
+    return auto, ccs
 
 
 _institutions = Lazy(_build_institutions)
