@@ -68,8 +68,10 @@ How it decides, and why:
    when no country is named; on a tie the one more of whose places are named, TIE_PLACES,
    then the one named first). A country named only by an adjective, once, past the lead
    ("Italian food") is dropped.
-5. The dateline place is resolved on its own; it only helps disambiguation and is never
-   counted as a region unless the body names the country too.
+5. The dateline place is resolved on its own; it only helps disambiguation and is not
+   counted as a region unless the body names the country too, or the article names no
+   place the tagger can place (DATELINE_FALLBACK: then the dateline, not the small-town
+   fallback, is where the article is; counting it always added false countries on LGL).
 
 Thresholds were chosen on the tuning halves of LGL, GeoWebNews and GeoVirus (``eval/regions.py``).
 
@@ -140,6 +142,7 @@ INTL_COUNTRIES, STATE_LOCAL_MIN = 2, 1.0  # other countries that make an article
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
 CO_STATE, CO_STATE_MAX = 1.0, 2  # support per other name that can be a town of the same state, and its cap
+DATELINE_FALLBACK = True  # an article with no placed name is about its dateline (see tag_regions)
 PERSON_NEXT = True  # a town, region or capital name before a given name ("Lima Rose") is a person's
 
 _COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
@@ -784,6 +787,12 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
             first.setdefault(cc, order)
             if m.name not in ev and len(ev) < MAX_EVIDENCE:
                 ev.append(m.name)
+    if not scores and DATELINE_FALLBACK and dateline_cc:
+        # DATELINE_FALLBACK: an article that names no place the tagger can place is about
+        # where it was filed from, rather than where its small towns' namesakes are best known
+        scores[dateline_cc] = 1.0
+        evidence[dateline_cc] = [str(dateline)[:60]]
+        first[dateline_cc] = 0
     if not scores and FALLBACK_MIN > 0:
         _fallback(mentions, scores, evidence, first, hints)
     total = sum(scores.values())
