@@ -674,3 +674,14 @@ def test_an_article_with_no_placed_name_is_about_its_dateline() -> None:
     assert res.focus_country == "GB"
     res = tag_regions(None, ["Officials in Beijing said on Monday that the rules would change."], "GENEVA")
     assert countries(res) == ["CN"]
+
+
+def test_a_place_after_a_name_particle_is_part_of_a_longer_name() -> None:
+    # NAME_PARTICLE: "de", "di", "van" ... after a capitalised word: a surname or a longer name
+    res = tag_regions(None, ["The painter Lucia de Lima showed new work at a gallery in Chicago."], None)
+    assert countries(res) == ["US"]
+    res = tag_regions(None, ["The bakery is between the Rue de Paris and the station, in Montreal."], None)
+    assert countries(res) == ["CA"]
+    # the place on its own, and a name the gazetteer holds whole, are places
+    assert "PE" in countries(tag_regions(None, ["The exhibition opened in Lima and later moved to Chicago."], None))
+    assert countries(tag_regions(None, ["Talks in Rio de Janeiro ended on Friday."], None)) == ["BR"]

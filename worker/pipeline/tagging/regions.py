@@ -12,7 +12,8 @@ How it decides, and why:
    names can be people's names at all. Common-word towns at the start of a sentence or
    in a title-case headline ("Reading", "Nice") and AP state abbreviations not preceded
    by "City, " are set aside too, and so is a town, capital or region name before a
-   given name ("Lima Rose", "Kyoto Kelly"; PERSON_NEXT).
+   given name ("Lima Rose", "Kyoto Kelly"; PERSON_NEXT) or after a name particle that follows
+   a capitalised word ("Lucia de Lima", "Rue de Paris"; NAME_PARTICLE).
 3. Unambiguous, self-standing names (countries, demonyms, metonyms, capitals, first-level
    regions, big cities) are anchors; they give each country support. Ambiguous or small
    names then take the reading best supported by the rest of the article (Georgia the
@@ -142,6 +143,8 @@ INTL_COUNTRIES, STATE_LOCAL_MIN = 2, 1.0  # other countries that make an article
 REGION_BONUS = 1.0  # support a town gets from a named first-level region of its country (non-US)
 STATE_NEIGHBOUR = 1.0  # local support a US town gets from another accepted town of its state
 CO_STATE, CO_STATE_MAX = 1.0, 2  # support per other name that can be a town of the same state, and its cap
+NAME_PARTICLE = True  # "Lucia de Lima", "Rue de Paris": a place after a name particle ends a longer name
+_PARTICLES = frozenset("de da del della di du van von bin ibn".split())
 DATELINE_FALLBACK = True  # an article with no placed name is about its dateline (see tag_regions)
 PERSON_NEXT = True  # a town, region or capital name before a given name ("Lima Rose") is a person's
 
@@ -408,6 +411,10 @@ def _scan(
         prev = _prev_word(text, s)
         if prev:
             if AIRLINE and prev == "Air":  # an airline ("Air France", "Air India"), not a place
+                continue
+            # a particle after a capitalised word ("Lucia de Lima", "Rue de Paris"): a surname or
+            # a longer name, not the place (names such as "Rio de Janeiro" are matched whole)
+            if NAME_PARTICLE and prev in _PARTICLES and _prev_word(text, s - len(prev) - 1)[:1].isupper():
                 continue
             if prev in _TITLES and (not info.country_level or prev in _PERSONAL_TITLES):
                 if PERSON_COREF and person and (info.town_only or COREF_REGIONS and not info.country_level):
