@@ -617,3 +617,71 @@ def test_a_tie_goes_to_the_country_whose_places_are_named() -> None:
             "The treaties cover the borders of Abkhazia and South Ossetia, officials in Moscow and at the Kremlin said."]
     res = tag_regions(None, text, None)
     assert res.regions[0]["score"] == res.regions[1]["score"] and res.focus_country == "GE"
+
+
+def test_a_place_name_before_a_given_name_is_a_person() -> None:
+    # PERSON_NEXT: Lima, Kobe and Kyoto are places, but not before "Rose", "Williams" or "Kelly",
+    # which are given names
+    res = tag_regions(None, ["The novelist Lima Rose Thompson read from her new book at a library in Chicago."], None)
+    assert countries(res) == ["US"]
+    res = tag_regions(None, ["Striker Kobe Williams scored twice as the club beat Leeds."], None)
+    assert countries(res) == ["GB"]
+    res = tag_regions(None, ["The talk by Kyoto Kelly drew a crowd in Atlanta."], None)
+    assert countries(res) == ["US"]
+    # the same names as places
+    assert countries(tag_regions(None, ["Officials in Lima said the bridge would reopen."], None)) == ["PE"]
+    assert countries(tag_regions(None, ["The ferry to Kobe left at noon, port officials said."], None)) == ["JP"]
+    # a big city named like a person is still a place, and an abbreviation may end a sentence
+    res = tag_regions(None, ["The firm left its Texas Austin office for Denver.", "The parade was held in Fresno, Calif. Martin Lee led the band."], None)
+    assert {"Texas", "Calif."} <= set(_evidence(res)["US"])
+
+
+def test_a_big_namesake_town_needs_less_support_when_nothing_else_names_the_namesake_country() -> None:
+    # DOMINATED_ALONE: London, Ontario beside a Canadian city, and no other word for Britain
+    text = ["Police in London said on Tuesday that two men had been arrested near Kitchener."]
+    res = tag_regions(None, text, None)
+    assert countries(res) == ["CA"]
+    # ...while an article that names Britain otherwise keeps the capital
+    res = tag_regions(None, text + ["Both are British citizens."], None)
+    assert res.focus_country == "GB"
+    # a country's namesake town with a local cue (a North American phone number)
+    text = ["Tryouts for the Jordan youth soccer league start on Monday.", "For details call 952-555-0143."]
+    assert tag_regions(None, text, None).focus_country == "US"
+    assert tag_regions(None, text + ["The coach grew up in Amman."], None).focus_country == "JO"
+    # a small town still needs the full local support against a capital (Paris, Texas)
+    res = tag_regions(None, ["The president flew to Paris on Friday.", "Earlier he had spoken at a rally in Dallas."], None)
+    assert res.focus_country == "FR"
+
+
+def test_an_irish_institution_is_a_local_cue_for_ireland() -> None:
+    # LOCAL_INSTITUTIONS: the Garda is Ireland's police; Athlone is also a suburb of Cape Town
+    for police in ("Gardaí", "Gardai"):  # the plural is found whole, not as "Garda" plus a letter
+        res = tag_regions(None, [f"{police} are investigating a break-in at a pharmacy in Athlone on Sunday night."], None)
+        assert res.focus_country == "IE", police
+    res = tag_regions(None, ["Police are investigating a break-in at a pharmacy in Athlone on Sunday night."], None)
+    assert res.focus_country == "ZA"
+
+
+def test_an_article_with_no_placed_name_is_about_its_dateline() -> None:
+    # DATELINE_FALLBACK: with no name the tagger can place, the dateline beats the small-town
+    # fallback (Soho is a district of London, and a name shops take)
+    res = tag_regions(None, ["The bakery on Main Street in Soho reopened on Monday, the owner said."], "AUSTIN, Texas")
+    assert countries(res) == ["US"] and res.focus_country == "US"
+    res = tag_regions(None, ["The bakery on Main Street reopened on Monday, the owner said."], "AUSTIN, Texas")
+    assert res.focus_country == "US"
+    # without a dateline the fallback still speaks, and a placed name still beats the dateline
+    res = tag_regions(None, ["The bakery on Main Street in Soho reopened on Monday, the owner said."], None)
+    assert res.focus_country == "GB"
+    res = tag_regions(None, ["Officials in Beijing said on Monday that the rules would change."], "GENEVA")
+    assert countries(res) == ["CN"]
+
+
+def test_a_place_after_a_name_particle_is_part_of_a_longer_name() -> None:
+    # NAME_PARTICLE: "de", "di", "van" ... after a capitalised word: a surname or a longer name
+    res = tag_regions(None, ["The painter Lucia de Lima showed new work at a gallery in Chicago."], None)
+    assert countries(res) == ["US"]
+    res = tag_regions(None, ["The bakery is between the Rue de Paris and the station, in Montreal."], None)
+    assert countries(res) == ["CA"]
+    # the place on its own, and a name the gazetteer holds whole, are places
+    assert "PE" in countries(tag_regions(None, ["The exhibition opened in Lima and later moved to Chicago."], None))
+    assert countries(tag_regions(None, ["Talks in Rio de Janeiro ended on Friday."], None)) == ["BR"]
