@@ -662,19 +662,6 @@ def test_an_irish_institution_is_a_local_cue_for_ireland() -> None:
     assert res.focus_country == "ZA"
 
 
-def test_an_article_with_no_placed_name_is_about_its_dateline() -> None:
-    # DATELINE_FALLBACK: with no name the tagger can place, the dateline beats the small-town
-    # fallback (Soho is a district of London, and a name shops take)
-    res = tag_regions(None, ["The bakery on Main Street in Soho reopened on Monday, the owner said."], "AUSTIN, Texas")
-    assert countries(res) == ["US"] and res.focus_country == "US"
-    res = tag_regions(None, ["The bakery on Main Street reopened on Monday, the owner said."], "AUSTIN, Texas")
-    assert res.focus_country == "US"
-    # without a dateline the fallback still speaks, and a placed name still beats the dateline
-    res = tag_regions(None, ["The bakery on Main Street in Soho reopened on Monday, the owner said."], None)
-    assert res.focus_country == "GB"
-    res = tag_regions(None, ["Officials in Beijing said on Monday that the rules would change."], "GENEVA")
-    assert countries(res) == ["CN"]
-
 
 def test_a_place_after_a_name_particle_is_part_of_a_longer_name() -> None:
     # NAME_PARTICLE: "de", "di", "van" ... after a capitalised word: a surname or a longer name
