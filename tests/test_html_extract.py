@@ -308,3 +308,104 @@ def test_sentence_end_test_equals_the_regex_it_replaced(text: str) -> None:
     from worker.pipeline.html.extract import _ends_sentence
 
     assert _ends_sentence(text) == bool(re.search(r"[.!?…。:\"”’)]\s*$", text))
+
+
+def _reference_blocks(root) -> list[tuple]:
+    """collect_blocks as first written: every text node goes into the block, whitespace
+    included, and a block whose text normalises to nothing is dropped at its end."""
+    from worker.pipeline.html.blocks import BLOCK_TAGS, FURNITURE_TAGS, names_verdict, state_flagged
+
+    by_state = state_flagged(root)
+    out: list[tuple] = []
+    path: list[int] = []
+    tags: list[str] = []
+    arts: list[int] = []
+    flags: list[int] = []
+    parts: list[str] = []
+    state = {"link_chars": 0, "link_depth": 0}
+    open_ids: list[int] = []
+    marks: list[int] = []
+
+    def flush() -> None:
+        text = " ".join("".join(parts).split())
+        if text:
+            out.append((text, min(state["link_chars"], len(text)), tags[-1] if tags else "body", tuple(path),
+                        arts[0] if arts else None, tuple(flags)))
+        parts.clear()
+        state["link_chars"] = 0
+
+    for node in root.traverse(include_text=True):
+        pid = node.parent.mem_id if node.parent is not None else 0
+        while open_ids and open_ids[-1] != pid:
+            open_ids.pop()
+            m = marks.pop()
+            if m & 2:
+                state["link_depth"] -= 1
+            if m & 1:
+                flush()
+                path.pop()
+                tags.pop()
+            if m & 4:
+                arts.pop()
+            if m & 8:
+                flags.pop()
+        tag = node.tag
+        if tag == "-text":
+            text = node.text_content
+            if text:
+                parts.append(text)
+                if state["link_depth"]:
+                    state["link_chars"] += len(text.strip())
+            continue
+        if not tag or tag[0] in "-_!" or tag in ("img", "hr", "wbr", "input"):
+            continue
+        if tag == "br":
+            flush()
+            continue
+        m = 0
+        attrs = node.attributes if tag not in ("body", "html") else {}
+        if tag in FURNITURE_TAGS or node.mem_id in by_state or names_verdict(attrs.get("class"), attrs.get("id")):
+            flags.append(node.mem_id)
+            m |= 8
+        if tag in BLOCK_TAGS:
+            flush()
+            path.append(node.mem_id)
+            tags.append(tag)
+            m |= 1
+            if tag == "article":
+                arts.append(node.mem_id)
+                m |= 4
+        elif tag == "a":
+            state["link_depth"] += 1
+            m |= 2
+        open_ids.append(node.mem_id)
+        marks.append(m)
+    flush()
+    return out
+
+
+_PIECES = st.sampled_from([
+    " ", "\n  ", "\t", "\u00a0", "word", "two words", " lead", "trail ", "<a href=x>", "</a>", "<b>", "</b>",
+    "<span>", "</span>", "<br>", "<p>", "</p>", "<div>", "</div>", "<div class=share>", "<li>", "<ul>", "</ul>",
+    "<article>", "</article>", "<nav>", "</nav>", "<img src=x>", "<!-- c -->", "<h2>", "</h2>", "<em>", "</em>",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=40))
+def test_collect_blocks_equals_the_plain_walk(pieces: list[str]) -> None:
+    """The walk leaves out whitespace before a block's first word and flushes only blocks
+    with words: the blocks must be those of the plain walk that keeps every text node."""
+    from worker.pipeline.html.blocks import collect_blocks
+
+    tree = LexborHTMLParser("<html><body>" + "".join(pieces) + "</body></html>")
+    got = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body)]
+    assert got == _reference_blocks(tree.body)
+
+
+def test_whitespace_between_links_still_separates_their_words() -> None:
+    from worker.pipeline.html.blocks import collect_blocks
+
+    tree = LexborHTMLParser("<body><div>\n  <a href=a>one</a>\n<a href=b>two</a><br>  <p> \n </p><b>x</b> <i>y</i></div></body>")
+    got = [(b.text, b.link_chars) for b in collect_blocks(tree.body)]
+    assert got == [("one two", 6), ("x y", 0)]

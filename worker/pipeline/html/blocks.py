@@ -175,6 +175,16 @@ def strip_non_prose(tree: LexborHTMLParser) -> None:
         node.decompose()
 
 
+def _flush(blocks: list[Block], parts: list[str], link_chars: int, path: list[int], path_tags: list[str],
+           article_stack: list[int], flag_stack: list[int]) -> None:
+    """End the block of ``parts`` (called only with a word in it: whitespace alone is never
+    its first part) and empty ``parts``."""
+    text = " ".join("".join(parts).split())
+    blocks.append(Block(text, min(link_chars, len(text)), path_tags[-1] if path_tags else "body", tuple(path),
+                        article_stack[0] if article_stack else None, tuple(flag_stack)))
+    parts.clear()
+
+
 def collect_blocks(root: LexborNode) -> list[Block]:
     """Cut the text under ``root`` into blocks in one flat pass (no recursion, so deep
     pages are safe). Call ``strip_non_prose`` on the tree first.
@@ -200,24 +210,6 @@ def collect_blocks(root: LexborNode) -> list[Block]:
     open_ids: list[int] = []
     open_marks: list[int] = []
 
-    def flush() -> None:
-        nonlocal link_chars
-        if parts:
-            text = " ".join("".join(parts).split())
-            if text:
-                blocks.append(
-                    Block(
-                        text=text,
-                        link_chars=min(link_chars, len(text)),
-                        tag=path_tags[-1] if path_tags else "body",
-                        path=tuple(path),
-                        article=article_stack[0] if article_stack else None,
-                        flags=tuple(flag_stack),
-                    )
-                )
-            parts.clear()
-        link_chars = 0
-
     for node in root.traverse(include_text=True):
         parent = node.parent
         pid = parent.mem_id if parent is not None else 0
@@ -229,7 +221,8 @@ def collect_blocks(root: LexborNode) -> list[Block]:
                 link_depth -= 1
             if item & 1:
                 if parts:
-                    flush()
+                    _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
+                    link_chars = 0
                 path.pop()
                 path_tags.pop()
             if item & 4:
@@ -239,7 +232,11 @@ def collect_blocks(root: LexborNode) -> list[Block]:
         tag = node.tag
         if tag == "-text":
             text = node.text_content
-            if text:
+            # Whitespace before a block's first word is dropped by the normalisation
+            # anyway; leaving it out keeps ``parts`` empty until a word arrives, so block
+            # boundaries between bare markup cost nothing. Later whitespace is kept: it
+            # separates the words of neighbouring inline elements.
+            if text and (parts or not text.isspace()):
                 parts.append(text)
                 if link_depth:
                     link_chars += len(text.strip())
@@ -247,7 +244,9 @@ def collect_blocks(root: LexborNode) -> list[Block]:
         if not tag or tag[0] in "-_!":
             continue
         if tag == "br":
-            flush()
+            if parts:
+                _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
+            link_chars = 0
             continue
         if tag in ("img", "hr", "wbr", "input"):
             continue
@@ -267,7 +266,8 @@ def collect_blocks(root: LexborNode) -> list[Block]:
             marker |= 8
         if tag in BLOCK_TAGS:
             if parts:
-                flush()
+                _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
+                link_chars = 0
             path.append(mem_id)
             path_tags.append(tag)
             marker |= 1
@@ -279,5 +279,6 @@ def collect_blocks(root: LexborNode) -> list[Block]:
             marker |= 2
         open_ids.append(mem_id)
         open_marks.append(marker)
-    flush()
+    if parts:
+        _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
     return blocks
