@@ -409,3 +409,30 @@ def test_whitespace_between_links_still_separates_their_words() -> None:
     tree = LexborHTMLParser("<body><div>\n  <a href=a>one</a>\n<a href=b>two</a><br>  <p> \n </p><b>x</b> <i>y</i></div></body>")
     got = [(b.text, b.link_chars) for b in collect_blocks(tree.body)]
     assert got == [("one two", 6), ("x y", 0)]
+
+
+_STATE_PIECES = st.sampled_from([
+    "<div hidden>", "<div aria-hidden=TRUE>", "<div style='DISPLAY: none'>", "<div style='color:none'>",
+    "<div role=Navigation>", "<div role=main>", "<div id='S:0' hidden>", "<span hidden>", "<nav>", "</nav>",
+    "<footer hidden>", "</footer>", "<aside role=search>", "</aside>", "</div>", "</span>", "<p>",
+    "short words", "a sentence that is rather longer than the others, with commas, and more words in it. " * 3,
+    "<a href=x>link</a>", "<br>", "<div class=share>",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_STATE_PIECES, max_size=30))
+def test_strip_non_prose_hands_the_walk_what_state_flagged_finds(pieces: list[str]) -> None:
+    """The hidden/role ids strip_non_prose returns stand for a second CSS pass: on the
+    elements left in the tree they are exactly state_flagged's (furniture tags aside: the
+    walk flags those by tag), and the blocks agree."""
+    from worker.pipeline.html.blocks import collect_blocks, state_flagged, strip_non_prose
+
+    tree = LexborHTMLParser("<html><body>" + "".join(pieces) + "</body></html>")
+    state = strip_non_prose(tree)
+    assert state is not None
+    live = {n.mem_id for n in tree.body.traverse() if n.is_element_node and n.tag not in ("nav", "aside", "footer")}
+    assert state & live == state_flagged(tree.body) & live
+    fresh = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body)]
+    given_state = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body, state)]
+    assert given_state == fresh

@@ -141,25 +141,41 @@ MAX_PRUNE_CANDIDATES = 2_000
 MAX_PRUNE_CLIMB = 400
 
 
-def strip_non_prose(tree: LexborHTMLParser) -> None:
+def strip_non_prose(tree: LexborHTMLParser) -> set[int] | None:
     """Remove script, style, media and form-control subtrees, and small navigation,
     aside, footer and hidden subtrees, in C (mutates ``tree``).
 
     Menus and footers are about half of a typical page's nodes; dropping them here
-    spares the Python walk from visiting them at all."""
+    spares the Python walk from visiting them at all.
+
+    Returns what :func:`state_flagged` would find under the body afterwards, for
+    :func:`collect_blocks` (its own CSS pass over the page costs as much as this one's):
+    the ids of the hidden or furniture-role elements among this pass's candidates, which
+    hold every such element (the state selector is part of the candidates' one). Ids of
+    removed elements may be among them: no element left in the tree has those. None
+    when there is no body or the page had too many candidates to look at."""
     tree.strip_tags(list(SKIP_TAGS))
     body = tree.body
     if body is None:
-        return
+        return None
     candidates = body.css(_PRUNE_SELECTOR)
     if len(candidates) > MAX_PRUNE_CANDIDATES:
-        return  # hostile page: the walk's own flags still catch these, at linear cost
+        return None  # hostile page: the walk's own flags still catch these, at linear cost
     limit = PRUNE_TEXT_SHARE * len(body.text(deep=True))
     doomed: dict[int, LexborNode] = {}  # a node matching several selectors comes back once each
+    state: set[int] = set()
     for node in candidates:
-        if node.mem_id not in doomed and (node.tag in FURNITURE_TAGS or _hidden_or_furniture_role(node.attributes)):
-            if len(node.text(deep=True)) < limit:
-                doomed[node.mem_id] = node
+        mem_id = node.mem_id
+        if mem_id in doomed:
+            continue
+        if node.tag in FURNITURE_TAGS:
+            pass  # flagged by its tag in the walk, whatever its attributes
+        elif _hidden_or_furniture_role(node.attributes):
+            state.add(mem_id)
+        else:
+            continue
+        if len(node.text(deep=True)) < limit:
+            doomed[mem_id] = node
     # Only the outermost ones, all chosen before any is freed: freeing an ancestor frees
     # its descendants with it, and a freed node must never be touched again.
     outermost = []
@@ -173,6 +189,7 @@ def strip_non_prose(tree: LexborHTMLParser) -> None:
             outermost.append(node)
     for node in outermost:
         node.decompose()
+    return state
 
 
 def _flush(blocks: list[Block], parts: list[str], link_chars: int, path: list[int], path_tags: list[str],
@@ -185,18 +202,19 @@ def _flush(blocks: list[Block], parts: list[str], link_chars: int, path: list[in
     parts.clear()
 
 
-def collect_blocks(root: LexborNode) -> list[Block]:
+def collect_blocks(root: LexborNode, state: set[int] | None = None) -> list[Block]:
     """Cut the text under ``root`` into blocks in one flat pass (no recursion, so deep
     pages are safe). Call ``strip_non_prose`` on the tree first.
 
     Furniture flagged by markup is not dropped here: each block records the flagged
     elements around it, and the caller drops a flagged element only if it holds little
     of the page's prose, so a layout class such as "sidebar-first-only" on the main
-    column cannot swallow the article."""
+    column cannot swallow the article. ``state`` is what ``strip_non_prose`` returned,
+    if it returned a set: the walk then need not look for hidden elements again."""
     verdicts = _VERDICTS
     if len(verdicts) > _MAX_VERDICTS:
         verdicts.clear()
-    by_state = state_flagged(root)
+    by_state = state_flagged(root) if state is None else state
     blocks: list[Block] = []
     path: list[int] = []
     path_tags: list[str] = []

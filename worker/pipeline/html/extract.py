@@ -228,8 +228,8 @@ def extract_html(html: str, stats: Stats | None = None) -> list[HtmlArticle]:
         stats.drop(HTML, "no_body_element")
         return []
     title = page_title(tree)
-    strip_non_prose(tree)
-    blocks = collect_blocks(body)
+    state = strip_non_prose(tree)
+    blocks = collect_blocks(body, state)
     if not blocks:
         stats.drop(HTML, "no_text_blocks")
         return []
