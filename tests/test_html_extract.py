@@ -436,3 +436,13 @@ def test_strip_non_prose_hands_the_walk_what_state_flagged_finds(pieces: list[st
     fresh = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body)]
     given_state = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body, state)]
     assert given_state == fresh
+
+
+def test_block_link_density_is_set_at_creation() -> None:
+    from worker.pipeline.html.blocks import Block, collect_blocks
+
+    assert Block("abcd", 1, "p", (1,), None, ()).link_density == 0.25
+    assert Block("", 0, "p", (1,), None, ()).link_density == 1.0
+    tree = LexborHTMLParser("<body><p>Read <a href=x>this story</a> now.</p><ul><li><a href=y>Home</a></ul></body>")
+    got = [(b.text, b.link_density) for b in collect_blocks(tree.body)]
+    assert got == [("Read this story now.", 10 / 20), ("Home", 1.0)]

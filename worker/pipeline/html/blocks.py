@@ -13,7 +13,7 @@ attribute string because pages repeat the same few class names hundreds of times
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -65,10 +65,12 @@ class Block:
     path: tuple[int, ...]
     article: int | None  # id of the outermost <article> holding the block, if any
     flags: tuple[int, ...]  # ids of enclosing elements that look like furniture
+    # link_chars / len(text) (1.0 for no text), set once: the extractor reads it for every
+    # block at several steps, and a property computed it again at each.
+    link_density: float = field(init=False)
 
-    @property
-    def link_density(self) -> float:
-        return self.link_chars / len(self.text) if self.text else 1.0
+    def __post_init__(self) -> None:
+        self.link_density = self.link_chars / len(self.text) if self.text else 1.0
 
 
 def names_look_like_furniture(names: str) -> bool:
