@@ -388,17 +388,34 @@ _PIECES = st.sampled_from([
     " ", "\n  ", "\t", "\u00a0", "word", "two words", " lead", "trail ", "<a href=x>", "</a>", "<b>", "</b>",
     "<span>", "</span>", "<br>", "<p>", "</p>", "<div>", "</div>", "<div class=share>", "<li>", "<ul>", "</ul>",
     "<article>", "</article>", "<nav>", "</nav>", "<img src=x>", "<!-- c -->", "<h2>", "</h2>", "<em>", "</em>",
+    "<span class=share>", "<a class=share href=y>", "\f", "\r\n", "\x0b", "x,", ",y", "<hr>", "<q>", "</q>",
 ])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_PIECES, max_size=40))
 def test_collect_blocks_equals_the_plain_walk(pieces: list[str]) -> None:
-    """The walk leaves out whitespace before a block's first word and flushes only blocks
-    with words: the blocks must be those of the plain walk that keeps every text node."""
+    """The walk skips text nodes of ASCII whitespace (looking back for one only where two
+    texts meet without a space), leaves out whitespace before a block's first word and
+    flushes only blocks with words: the blocks must be those of the plain walk that
+    keeps every text node."""
     from worker.pipeline.html.blocks import collect_blocks
 
     tree = LexborHTMLParser("<html><body>" + "".join(pieces) + "</body></html>")
+    got = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body)]
+    assert got == _reference_blocks(tree.body)
+
+
+@pytest.mark.parametrize("html", [
+    "<span class=share>x</span> ",  # the closing whitespace closes the flagged span first
+    "<div><a href=a class=social>x</a>\n</div>\n",
+    "<p>x<b>y</b><!-- c --><i>z</i>\n<em> w</em>,<a href=b>v</a>\t</p>",
+    "<li><a href=a>One</a><span>\n<b></b></span><a href=b>Two</a></li><q>\r</q>",
+])
+def test_collect_blocks_equals_the_plain_walk_at_the_edges(html: str) -> None:
+    from worker.pipeline.html.blocks import collect_blocks
+
+    tree = LexborHTMLParser("<html><body>" + html + "</body></html>")
     got = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body)]
     assert got == _reference_blocks(tree.body)
 

@@ -230,7 +230,13 @@ def collect_blocks(root: LexborNode, state: set[int] | None = None) -> list[Bloc
     open_ids: list[int] = []
     open_marks: list[int] = []
 
-    for node in root.traverse(include_text=True):
+    last_text = 0  # id of the text node parts[-1] came from
+    # Text nodes of ASCII whitespace alone (a third of a page's nodes) are skipped in C.
+    # All they do is separate the words on either side of them within a block, so where
+    # a text follows another with no whitespace at the join, the nodes between the two
+    # are looked at for a skipped one (_blank_between); and a page ending in one closes
+    # the elements it sits after, as below.
+    for node in root.traverse(include_text=True, skip_empty=True):
         parent = node.parent
         pid = parent.mem_id if parent is not None else 0
         # Close every element the walk has left: the parent is the innermost open one.
@@ -257,7 +263,10 @@ def collect_blocks(root: LexborNode, state: set[int] | None = None) -> list[Bloc
             # boundaries between bare markup cost nothing. Later whitespace is kept: it
             # separates the words of neighbouring inline elements.
             if text and (parts or not text.isspace()):
+                if parts and not text[0].isspace() and not parts[-1][-1].isspace() and _blank_between(last_text, node):
+                    parts.append(" ")
                 parts.append(text)
+                last_text = node.mem_id
                 if link_depth:
                     link_chars += len(text.strip())
             continue
@@ -300,5 +309,51 @@ def collect_blocks(root: LexborNode, state: set[int] | None = None) -> list[Bloc
         open_ids.append(mem_id)
         open_marks.append(marker)
     if parts:
+        # A skipped whitespace node last in the page would have closed the elements
+        # it follows before this final block was cut: close them as it would have.
+        end = root
+        child = end.last_child
+        while child is not None:
+            end = child
+            child = end.last_child
+        if end.is_empty_text_node and end.parent is not None:
+            pid = end.parent.mem_id
+            while open_ids and open_ids[-1] != pid:
+                open_ids.pop()
+                item = open_marks.pop()
+                if item & 1:
+                    if parts:
+                        _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
+                        link_chars = 0
+                    path.pop()
+                    path_tags.pop()
+                if item & 4:
+                    article_stack.pop()
+                if item & 8:
+                    flag_stack.pop()
+    if parts:
         _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
     return blocks
+
+
+def _blank_between(first: int, node: LexborNode) -> bool:
+    """Whether a text node with any text in it lies between the node with id ``first``
+    and ``node`` (which follows it in document order). Walks back from ``node`` in
+    reverse document order, looking at leaves only (only leaves hold text)."""
+    cur = node
+    while True:
+        prev = cur.prev
+        if prev is None:
+            cur = cur.parent
+            if cur is None:  # not found: cannot happen for a ``first`` before ``node``
+                return False
+            continue
+        cur = prev
+        child = cur.last_child
+        while child is not None:
+            cur = child
+            child = cur.last_child
+        if cur.mem_id == first:
+            return False
+        if cur.text_content:
+            return True
