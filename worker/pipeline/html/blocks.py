@@ -13,7 +13,7 @@ attribute string because pages repeat the same few class names hundreds of times
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -54,7 +54,7 @@ _MAX_ATTR_CHARS = 300
 BOILER_ROLE = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar"})
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Block:
     """One run of inline text. ``path`` holds ids of the block-level ancestors,
     outermost first; ``tag`` is the innermost one's tag."""
@@ -67,10 +67,18 @@ class Block:
     flags: tuple[int, ...]  # ids of enclosing elements that look like furniture
     # link_chars / len(text) (1.0 for no text), set once: the extractor reads it for every
     # block at several steps, and a property computed it again at each.
-    link_density: float = field(init=False)
+    link_density: float
 
-    def __post_init__(self) -> None:
-        self.link_density = self.link_chars / len(self.text) if self.text else 1.0
+    def __init__(self, text: str, link_chars: int, tag: str, path: tuple[int, ...], article: int | None,
+                 flags: tuple[int, ...]) -> None:
+        # written out (not generated with a __post_init__): one call per block fewer
+        self.text = text
+        self.link_chars = link_chars
+        self.tag = tag
+        self.path = path
+        self.article = article
+        self.flags = flags
+        self.link_density = link_chars / len(text) if text else 1.0
 
 
 def names_look_like_furniture(names: str) -> bool:
@@ -198,7 +206,7 @@ def _flush(blocks: list[Block], parts: list[str], link_chars: int, path: list[in
            article_stack: list[int], flag_stack: list[int]) -> None:
     """End the block of ``parts`` (called only with a word in it: whitespace alone is never
     its first part) and empty ``parts``."""
-    text = " ".join("".join(parts).split())
+    text = " ".join((parts[0] if len(parts) == 1 else "".join(parts)).split())
     blocks.append(Block(text, min(link_chars, len(text)), path_tags[-1] if path_tags else "body", tuple(path),
                         article_stack[0] if article_stack else None, tuple(flag_stack)))
     parts.clear()
