@@ -1,7 +1,7 @@
 """Digest of the plain-text path's outputs over every dev text page: a speed change to
 segmentation must leave it unchanged.
 
-Usage: python -m bench.text_identity [--data DIR] (--save FILE | --check FILE)
+Usage: python -m bench.text_identity [--data DIR] [--html] (--save FILE | --check FILE)
 
 Why: the text path is tuned for speed by reorganising how it computes (shared passes,
 caches, array columns); each such change must give bit-identical articles. The digest
@@ -12,6 +12,11 @@ site sketch and once with one sketch shared by all pages of a set (so the site-r
 pass runs). Pages: the rendered WCXB single and multi-article sets (eval/textpages.py),
 the segment-dev pages, worker/samples and the seed page, when present. Per-page digests
 are saved so that a mismatch names the page.
+
+With ``--html`` the digest covers the HTML path instead: every WCXB dev HTML page and the
+HTML samples, through ``extract_html`` (titles, paragraphs, stats counters) and the whole
+core (``handle_input`` with content type text/html: articles with tags and fingerprints,
+or the dead letter, and the stats counters).
 """
 
 from __future__ import annotations
@@ -87,14 +92,53 @@ def digests(data: Path) -> dict[str, str]:
     return out
 
 
+def _html_pages(data: Path) -> Iterator[tuple[str, str, str]]:
+    """(set, page id, HTML) of every HTML page we have."""
+    if (data / "wcxb-dev-articles").is_dir():
+        import gzip
+
+        for path in sorted((data / "wcxb-dev-articles" / "html").glob("*.html.gz")):
+            html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+            yield "wcxb-html", path.name.removesuffix(".html.gz"), html
+    for path in sorted((REPO / "worker" / "samples").glob("*.html")):
+        yield "samples", path.name, path.read_text(encoding="utf-8")
+
+
+def html_digests(data: Path) -> dict[str, str]:
+    from worker.pipeline.html.extract import extract_html
+    from worker.pipeline.intake.limits import Limits
+    from worker.pipeline.model import Origin, PageError
+    from worker.pipeline.process import handle_input
+    from worker.pipeline.stats import Stats
+
+    limits, origin = Limits(), Origin("kafka", topic="identity", partition=0, offset=0)
+    out: dict[str, str] = {}
+    for which, pid, html in _html_pages(data):
+        st = Stats()
+        try:
+            docs: Any = [[d.title, d.paragraphs] for d in extract_html(html, st)]
+        except PageError as exc:
+            docs = ["error", exc.args and str(exc.args[0])]
+        msg = orjson.dumps({"page_id": pid, "url": f"https://{which}.example/{pid}", "body": html,
+                            "content_type": "text/html"})
+        outcome = handle_input(msg, origin, limits)
+        core = [[c.article, repr(c.fingerprint)] for c in outcome.candidates]
+        out[f"{which}/{pid}#html"] = _h(
+            [docs, _stats(st), core, outcome.dead_letter and {k: v for k, v in outcome.dead_letter.items()
+                                                                if k not in ("failed_at", "received_at")},
+             _stats(outcome.stats)])
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    ap.add_argument("--html", action="store_true", help="digest the HTML path instead of the text path")
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--save", type=Path)
     g.add_argument("--check", type=Path)
     args = ap.parse_args(argv)
-    got = digests(args.data)
+    got = html_digests(args.data) if args.html else digests(args.data)
     whole = _h(sorted(got.items()))
     if args.save:
         args.save.write_text(json.dumps({"whole": whole, "pages": got}, indent=0))

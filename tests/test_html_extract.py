@@ -308,3 +308,158 @@ def test_sentence_end_test_equals_the_regex_it_replaced(text: str) -> None:
     from worker.pipeline.html.extract import _ends_sentence
 
     assert _ends_sentence(text) == bool(re.search(r"[.!?…。:\"”’)]\s*$", text))
+
+
+def _reference_blocks(root) -> list[tuple]:
+    """collect_blocks as first written: every text node goes into the block, whitespace
+    included, and a block whose text normalises to nothing is dropped at its end."""
+    from worker.pipeline.html.blocks import BLOCK_TAGS, FURNITURE_TAGS, names_verdict, state_flagged
+
+    by_state = state_flagged(root)
+    out: list[tuple] = []
+    path: list[int] = []
+    tags: list[str] = []
+    arts: list[int] = []
+    flags: list[int] = []
+    parts: list[str] = []
+    state = {"link_chars": 0, "link_depth": 0}
+    open_ids: list[int] = []
+    marks: list[int] = []
+
+    def flush() -> None:
+        text = " ".join("".join(parts).split())
+        if text:
+            out.append((text, min(state["link_chars"], len(text)), tags[-1] if tags else "body", tuple(path),
+                        arts[0] if arts else None, tuple(flags)))
+        parts.clear()
+        state["link_chars"] = 0
+
+    for node in root.traverse(include_text=True):
+        pid = node.parent.mem_id if node.parent is not None else 0
+        while open_ids and open_ids[-1] != pid:
+            open_ids.pop()
+            m = marks.pop()
+            if m & 2:
+                state["link_depth"] -= 1
+            if m & 1:
+                flush()
+                path.pop()
+                tags.pop()
+            if m & 4:
+                arts.pop()
+            if m & 8:
+                flags.pop()
+        tag = node.tag
+        if tag == "-text":
+            text = node.text_content
+            if text:
+                parts.append(text)
+                if state["link_depth"]:
+                    state["link_chars"] += len(text.strip())
+            continue
+        if not tag or tag[0] in "-_!" or tag in ("img", "hr", "wbr", "input"):
+            continue
+        if tag == "br":
+            flush()
+            continue
+        m = 0
+        attrs = node.attributes if tag not in ("body", "html") else {}
+        if tag in FURNITURE_TAGS or node.mem_id in by_state or names_verdict(attrs.get("class"), attrs.get("id")):
+            flags.append(node.mem_id)
+            m |= 8
+        if tag in BLOCK_TAGS:
+            flush()
+            path.append(node.mem_id)
+            tags.append(tag)
+            m |= 1
+            if tag == "article":
+                arts.append(node.mem_id)
+                m |= 4
+        elif tag == "a":
+            state["link_depth"] += 1
+            m |= 2
+        open_ids.append(node.mem_id)
+        marks.append(m)
+    flush()
+    return out
+
+
+_PIECES = st.sampled_from([
+    " ", "\n  ", "\t", "\u00a0", "word", "two words", " lead", "trail ", "<a href=x>", "</a>", "<b>", "</b>",
+    "<span>", "</span>", "<br>", "<p>", "</p>", "<div>", "</div>", "<div class=share>", "<li>", "<ul>", "</ul>",
+    "<article>", "</article>", "<nav>", "</nav>", "<img src=x>", "<!-- c -->", "<h2>", "</h2>", "<em>", "</em>",
+    "<span class=share>", "<a class=share href=y>", "\f", "\r\n", "\x0b", "x,", ",y", "<hr>", "<q>", "</q>",
+])
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=40))
+def test_collect_blocks_equals_the_plain_walk(pieces: list[str]) -> None:
+    """The walk skips text nodes of ASCII whitespace (looking back for one only where two
+    texts meet without a space), leaves out whitespace before a block's first word and
+    flushes only blocks with words: the blocks must be those of the plain walk that
+    keeps every text node."""
+    from worker.pipeline.html.blocks import collect_blocks
+
+    tree = LexborHTMLParser("<html><body>" + "".join(pieces) + "</body></html>")
+    got = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body)]
+    assert got == _reference_blocks(tree.body)
+
+
+@pytest.mark.parametrize("html", [
+    "<span class=share>x</span> ",  # the closing whitespace closes the flagged span first
+    "<div><a href=a class=social>x</a>\n</div>\n",
+    "<p>x<b>y</b><!-- c --><i>z</i>\n<em> w</em>,<a href=b>v</a>\t</p>",
+    "<li><a href=a>One</a><span>\n<b></b></span><a href=b>Two</a></li><q>\r</q>",
+])
+def test_collect_blocks_equals_the_plain_walk_at_the_edges(html: str) -> None:
+    from worker.pipeline.html.blocks import collect_blocks
+
+    tree = LexborHTMLParser("<html><body>" + html + "</body></html>")
+    got = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body)]
+    assert got == _reference_blocks(tree.body)
+
+
+def test_whitespace_between_links_still_separates_their_words() -> None:
+    from worker.pipeline.html.blocks import collect_blocks
+
+    tree = LexborHTMLParser("<body><div>\n  <a href=a>one</a>\n<a href=b>two</a><br>  <p> \n </p><b>x</b> <i>y</i></div></body>")
+    got = [(b.text, b.link_chars) for b in collect_blocks(tree.body)]
+    assert got == [("one two", 6), ("x y", 0)]
+
+
+_STATE_PIECES = st.sampled_from([
+    "<div hidden>", "<div aria-hidden=TRUE>", "<div style='DISPLAY: none'>", "<div style='color:none'>",
+    "<div role=Navigation>", "<div role=main>", "<div id='S:0' hidden>", "<span hidden>", "<nav>", "</nav>",
+    "<footer hidden>", "</footer>", "<aside role=search>", "</aside>", "</div>", "</span>", "<p>",
+    "short words", "a sentence that is rather longer than the others, with commas, and more words in it. " * 3,
+    "<a href=x>link</a>", "<br>", "<div class=share>",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_STATE_PIECES, max_size=30))
+def test_strip_non_prose_hands_the_walk_what_state_flagged_finds(pieces: list[str]) -> None:
+    """The hidden/role ids strip_non_prose returns stand for a second CSS pass: on the
+    elements left in the tree they are exactly state_flagged's (furniture tags aside: the
+    walk flags those by tag), and the blocks agree."""
+    from worker.pipeline.html.blocks import collect_blocks, state_flagged, strip_non_prose
+
+    tree = LexborHTMLParser("<html><body>" + "".join(pieces) + "</body></html>")
+    state = strip_non_prose(tree)
+    assert state is not None
+    live = {n.mem_id for n in tree.body.traverse() if n.is_element_node and n.tag not in ("nav", "aside", "footer")}
+    assert state & live == state_flagged(tree.body) & live
+    fresh = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body)]
+    given_state = [(b.text, b.link_chars, b.tag, b.path, b.article, b.flags) for b in collect_blocks(tree.body, state)]
+    assert given_state == fresh
+
+
+def test_block_link_density_is_set_at_creation() -> None:
+    from worker.pipeline.html.blocks import Block, collect_blocks
+
+    assert Block("abcd", 1, "p", (1,), None, ()).link_density == 0.25
+    assert Block("", 0, "p", (1,), None, ()).link_density == 1.0
+    tree = LexborHTMLParser("<body><p>Read <a href=x>this story</a> now.</p><ul><li><a href=y>Home</a></ul></body>")
+    got = [(b.text, b.link_density) for b in collect_blocks(tree.body)]
+    assert got == [("Read this story now.", 10 / 20), ("Home", 1.0)]

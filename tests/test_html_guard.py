@@ -89,3 +89,19 @@ def test_deep_block_nesting_is_flattened_not_refused() -> None:
 def test_too_many_tags_is_refused() -> None:
     work = check_parse_work("<br>" * 10_000, max_tags=5_000)
     assert work.refused == "tags" and work.tags_checked == 5_001
+
+
+@pytest.mark.parametrize("html", [
+    "<div>" * 450 + "text" + "</div>" * 450,  # deep enough to be rewritten
+    "<DIV class=a>" * 300 + "<p>x</p>" + "</Div >" * 300,
+    "<section/>" * 250 + "<ul><li>a</ul>" * 40,
+])
+def test_depth_rewrite_keeps_the_tag_count_prepare_shares(html: str) -> None:
+    """prepare counts "<" once for both checks: the depth rewrite must keep that count,
+    and each check must give the same answer with the shared count as without."""
+    from worker.pipeline.html.guard import cap_block_depth
+
+    capped = cap_block_depth(html)
+    assert capped.count("<") == html.count("<")
+    assert cap_block_depth(html, tag_marks=html.count("<")) == capped
+    assert check_parse_work(capped, tag_marks=html.count("<")) == check_parse_work(capped)

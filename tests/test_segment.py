@@ -476,3 +476,51 @@ def test_dropped_copies_do_not_depend_on_string_hashing(tmp_path) -> None:
     # Texts early on the page are looked for (their frames go), late ones are past the bound.
     assert "Join Weekly letter edition 0 now" not in kept
     assert f"Join Weekly letter edition {7 * (3 * 500 // 7)} now" in kept
+
+
+_CHROME_WORDS = ["related", "read more", "share", "share this", " on ", "ad", "print", "most read", "comments (3)",
+                 "reuters", "ap", "afp", "staff", " staff", "wire service", "©", "rights", "(c) 2024", "copyright",
+                 "newsletter", "cookie", "terms of", "follow us", "click here", "share ", "subscribe to our ",
+                 "all rights reserved", "x", "tl", "é", "ſ", "K", "\u212a", ":", " | ", " -", "!", ".", "5 min read",
+                 "sign up for our daily newsletter", "we use cookies", "terms of use |", "upi", "press association"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_CHROME_WORDS), min_size=1, max_size=6), st.booleans())
+def test_classify_line_gates_answer_as_the_separate_patterns(parts: list[str], title: bool) -> None:
+    """classify_line's cheaper tests (one match for the related and chrome patterns, a
+    chain of substring tests for the anywhere-hints, a prefix gate for agencies) give
+    what the patterns one by one give."""
+    from worker.pipeline.segment import boilerplate as b
+
+    text = "".join(parts)
+    norm = normalize_text(text.title() if title else text)
+    if not norm:
+        return
+
+    def reference(raw: str, norm: str) -> str | None:  # classify_line as it was
+        n = len(norm)
+        if n == 0 or n > b.MAX_CHROME_CHARS:
+            return None
+        low = norm.casefold()
+        if n <= 60:
+            if b._RELATED_RE.match(low):
+                return b.RELATED
+            if b._CHROME_RE.match(low):
+                return b.CHROME
+        if low.startswith(("http", "www.")) and b._URL_RE.match(low):
+            return b.CHROME
+        if b._ANYWHERE_HINTS.search(low) and b._CHROME_ANYWHERE_RE.search(low):
+            return b.CHROME
+        if low.startswith(b._BYLINE_STARTS) and b._BYLINE_RE.match(norm):
+            return b.BYLINE
+        if n <= 40 and b._AGENCY_RE.match(low):
+            return b.BYLINE
+        if n <= 80 and low[:1] in "pulfm" and b._DATE_LINE_RE.match(low) and any(c.isdigit() for c in low):
+            return b.BYLINE
+        stripped = raw.strip()
+        if any(c in stripped for c in ("|", "  ", "•", "·", "»")) and b._is_menu(stripped):
+            return b.CHROME
+        return None
+
+    assert b.classify_line(text, norm) == reference(text, norm), norm

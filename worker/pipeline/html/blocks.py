@@ -54,7 +54,7 @@ _MAX_ATTR_CHARS = 300
 BOILER_ROLE = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar"})
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Block:
     """One run of inline text. ``path`` holds ids of the block-level ancestors,
     outermost first; ``tag`` is the innermost one's tag."""
@@ -65,10 +65,20 @@ class Block:
     path: tuple[int, ...]
     article: int | None  # id of the outermost <article> holding the block, if any
     flags: tuple[int, ...]  # ids of enclosing elements that look like furniture
+    # link_chars / len(text) (1.0 for no text), set once: the extractor reads it for every
+    # block at several steps, and a property computed it again at each.
+    link_density: float
 
-    @property
-    def link_density(self) -> float:
-        return self.link_chars / len(self.text) if self.text else 1.0
+    def __init__(self, text: str, link_chars: int, tag: str, path: tuple[int, ...], article: int | None,
+                 flags: tuple[int, ...]) -> None:
+        # written out (not generated with a __post_init__): one call per block fewer
+        self.text = text
+        self.link_chars = link_chars
+        self.tag = tag
+        self.path = path
+        self.article = article
+        self.flags = flags
+        self.link_density = link_chars / len(text) if text else 1.0
 
 
 def names_look_like_furniture(names: str) -> bool:
@@ -141,25 +151,41 @@ MAX_PRUNE_CANDIDATES = 2_000
 MAX_PRUNE_CLIMB = 400
 
 
-def strip_non_prose(tree: LexborHTMLParser) -> None:
+def strip_non_prose(tree: LexborHTMLParser) -> set[int] | None:
     """Remove script, style, media and form-control subtrees, and small navigation,
     aside, footer and hidden subtrees, in C (mutates ``tree``).
 
     Menus and footers are about half of a typical page's nodes; dropping them here
-    spares the Python walk from visiting them at all."""
+    spares the Python walk from visiting them at all.
+
+    Returns what :func:`state_flagged` would find under the body afterwards, for
+    :func:`collect_blocks` (its own CSS pass over the page costs as much as this one's):
+    the ids of the hidden or furniture-role elements among this pass's candidates, which
+    hold every such element (the state selector is part of the candidates' one). Ids of
+    removed elements may be among them: no element left in the tree has those. None
+    when there is no body or the page had too many candidates to look at."""
     tree.strip_tags(list(SKIP_TAGS))
     body = tree.body
     if body is None:
-        return
+        return None
     candidates = body.css(_PRUNE_SELECTOR)
     if len(candidates) > MAX_PRUNE_CANDIDATES:
-        return  # hostile page: the walk's own flags still catch these, at linear cost
+        return None  # hostile page: the walk's own flags still catch these, at linear cost
     limit = PRUNE_TEXT_SHARE * len(body.text(deep=True))
     doomed: dict[int, LexborNode] = {}  # a node matching several selectors comes back once each
+    state: set[int] = set()
     for node in candidates:
-        if node.mem_id not in doomed and (node.tag in FURNITURE_TAGS or _hidden_or_furniture_role(node.attributes)):
-            if len(node.text(deep=True)) < limit:
-                doomed[node.mem_id] = node
+        mem_id = node.mem_id
+        if mem_id in doomed:
+            continue
+        if node.tag in FURNITURE_TAGS:
+            pass  # flagged by its tag in the walk, whatever its attributes
+        elif _hidden_or_furniture_role(node.attributes):
+            state.add(mem_id)
+        else:
+            continue
+        if len(node.text(deep=True)) < limit:
+            doomed[mem_id] = node
     # Only the outermost ones, all chosen before any is freed: freeing an ancestor frees
     # its descendants with it, and a freed node must never be touched again.
     outermost = []
@@ -173,20 +199,32 @@ def strip_non_prose(tree: LexborHTMLParser) -> None:
             outermost.append(node)
     for node in outermost:
         node.decompose()
+    return state
 
 
-def collect_blocks(root: LexborNode) -> list[Block]:
+def _flush(blocks: list[Block], parts: list[str], link_chars: int, path: list[int], path_tags: list[str],
+           article_stack: list[int], flag_stack: list[int]) -> None:
+    """End the block of ``parts`` (called only with a word in it: whitespace alone is never
+    its first part) and empty ``parts``."""
+    text = " ".join((parts[0] if len(parts) == 1 else "".join(parts)).split())
+    blocks.append(Block(text, min(link_chars, len(text)), path_tags[-1] if path_tags else "body", tuple(path),
+                        article_stack[0] if article_stack else None, tuple(flag_stack)))
+    parts.clear()
+
+
+def collect_blocks(root: LexborNode, state: set[int] | None = None) -> list[Block]:
     """Cut the text under ``root`` into blocks in one flat pass (no recursion, so deep
     pages are safe). Call ``strip_non_prose`` on the tree first.
 
     Furniture flagged by markup is not dropped here: each block records the flagged
     elements around it, and the caller drops a flagged element only if it holds little
     of the page's prose, so a layout class such as "sidebar-first-only" on the main
-    column cannot swallow the article."""
+    column cannot swallow the article. ``state`` is what ``strip_non_prose`` returned,
+    if it returned a set: the walk then need not look for hidden elements again."""
     verdicts = _VERDICTS
     if len(verdicts) > _MAX_VERDICTS:
         verdicts.clear()
-    by_state = state_flagged(root)
+    by_state = state_flagged(root) if state is None else state
     blocks: list[Block] = []
     path: list[int] = []
     path_tags: list[str] = []
@@ -200,25 +238,13 @@ def collect_blocks(root: LexborNode) -> list[Block]:
     open_ids: list[int] = []
     open_marks: list[int] = []
 
-    def flush() -> None:
-        nonlocal link_chars
-        if parts:
-            text = " ".join("".join(parts).split())
-            if text:
-                blocks.append(
-                    Block(
-                        text=text,
-                        link_chars=min(link_chars, len(text)),
-                        tag=path_tags[-1] if path_tags else "body",
-                        path=tuple(path),
-                        article=article_stack[0] if article_stack else None,
-                        flags=tuple(flag_stack),
-                    )
-                )
-            parts.clear()
-        link_chars = 0
-
-    for node in root.traverse(include_text=True):
+    last_text = 0  # id of the text node parts[-1] came from
+    # Text nodes of ASCII whitespace alone (a third of a page's nodes) are skipped in C.
+    # All they do is separate the words on either side of them within a block, so where
+    # a text follows another with no whitespace at the join, the nodes between the two
+    # are looked at for a skipped one (_blank_between); and a page ending in one closes
+    # the elements it sits after, as below.
+    for node in root.traverse(include_text=True, skip_empty=True):
         parent = node.parent
         pid = parent.mem_id if parent is not None else 0
         # Close every element the walk has left: the parent is the innermost open one.
@@ -229,7 +255,8 @@ def collect_blocks(root: LexborNode) -> list[Block]:
                 link_depth -= 1
             if item & 1:
                 if parts:
-                    flush()
+                    _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
+                    link_chars = 0
                 path.pop()
                 path_tags.pop()
             if item & 4:
@@ -239,15 +266,24 @@ def collect_blocks(root: LexborNode) -> list[Block]:
         tag = node.tag
         if tag == "-text":
             text = node.text_content
-            if text:
+            # Whitespace before a block's first word is dropped by the normalisation
+            # anyway; leaving it out keeps ``parts`` empty until a word arrives, so block
+            # boundaries between bare markup cost nothing. Later whitespace is kept: it
+            # separates the words of neighbouring inline elements.
+            if text and (parts or not text.isspace()):
+                if parts and not text[0].isspace() and not parts[-1][-1].isspace() and _blank_between(last_text, node):
+                    parts.append(" ")
                 parts.append(text)
+                last_text = node.mem_id
                 if link_depth:
                     link_chars += len(text.strip())
             continue
         if not tag or tag[0] in "-_!":
             continue
         if tag == "br":
-            flush()
+            if parts:
+                _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
+            link_chars = 0
             continue
         if tag in ("img", "hr", "wbr", "input"):
             continue
@@ -267,7 +303,8 @@ def collect_blocks(root: LexborNode) -> list[Block]:
             marker |= 8
         if tag in BLOCK_TAGS:
             if parts:
-                flush()
+                _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
+                link_chars = 0
             path.append(mem_id)
             path_tags.append(tag)
             marker |= 1
@@ -279,5 +316,52 @@ def collect_blocks(root: LexborNode) -> list[Block]:
             marker |= 2
         open_ids.append(mem_id)
         open_marks.append(marker)
-    flush()
+    if parts:
+        # A skipped whitespace node last in the page would have closed the elements
+        # it follows before this final block was cut: close them as it would have.
+        end = root
+        child = end.last_child
+        while child is not None:
+            end = child
+            child = end.last_child
+        if end.is_empty_text_node and end.parent is not None:
+            pid = end.parent.mem_id
+            while open_ids and open_ids[-1] != pid:
+                open_ids.pop()
+                item = open_marks.pop()
+                if item & 1:
+                    if parts:
+                        _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
+                        link_chars = 0
+                    path.pop()
+                    path_tags.pop()
+                if item & 4:
+                    article_stack.pop()
+                if item & 8:
+                    flag_stack.pop()
+    if parts:
+        _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
     return blocks
+
+
+def _blank_between(first: int, node: LexborNode) -> bool:
+    """Whether a text node with any text in it lies between the node with id ``first``
+    and ``node`` (which follows it in document order). Walks back from ``node`` in
+    reverse document order, looking at leaves only (only leaves hold text)."""
+    cur = node
+    while True:
+        prev = cur.prev
+        if prev is None:
+            cur = cur.parent
+            if cur is None:  # not found: cannot happen for a ``first`` before ``node``
+                return False
+            continue
+        cur = prev
+        child = cur.last_child
+        while child is not None:
+            cur = child
+            child = cur.last_child
+        if cur.mem_id == first:
+            return False
+        if cur.text_content:
+            return True

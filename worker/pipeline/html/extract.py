@@ -70,28 +70,29 @@ def _prose(block: Block) -> float:
     return 0.0
 
 
-def _clutter(block: Block) -> float:
-    """Characters that make a container look like navigation: link text and short
-    link-heavy lines."""
-    if block.link_density > MAX_LINK_DENSITY:
-        return float(len(block.text))
-    return float(block.link_chars)
-
-
-def _drop_furniture(blocks: list[Block]) -> list[Block]:
+def _drop_furniture(blocks: list[Block]) -> tuple[list[Block], list[float]]:
     """Drop blocks inside furniture-looking elements, unless such an element holds a
-    large share of the page's prose (then its name lied: it is the content column)."""
+    large share of the page's prose (then its name lied: it is the content column).
+    Returns the kept blocks and their prose (:func:`_prose`), computed once here."""
     total = 0.0
     inside: dict[int, float] = {}
-    for b in blocks:
-        p = _prose(b)
+    prose = [_prose(b) for b in blocks]
+    for b, p in zip(blocks, prose):
         total += p
         if p and b.flags:
             for f in b.flags:
                 inside[f] = inside.get(f, 0.0) + p
     keep_limit = KEEP_FLAGGED_SHARE * total
     kept_flags = {f for f, p in inside.items() if p >= keep_limit and p > 0}
-    return [b for b in blocks if all(f in kept_flags for f in b.flags)]
+    kept = [i for i, b in enumerate(blocks) if not b.flags or all(f in kept_flags for f in b.flags)]
+    if len(kept) == len(blocks):
+        return blocks, prose
+    return [blocks[i] for i in kept], [prose[i] for i in kept]
+
+
+# Blocks whose own element is their container (readability's paragraph tags): the credit
+# of such a block starts at its parent.
+_OWN_CONTAINER_TAGS = frozenset(("p", "li", "td", "dd", "pre", "blockquote"))
 
 
 def _select(blocks: list[Block], prose: list[float]) -> list[int]:
@@ -117,14 +118,18 @@ def _select(blocks: list[Block], prose: list[float]) -> list[int]:
         # Sums go on the innermost container here and are rolled up once below: far
         # cheaper than adding every block to each of its dozen ancestors.
         good[last] += p
-        bad[last] += _clutter(b)
+        # Clutter, the characters that make a container look like navigation: link text,
+        # and all of a link-heavy line.
+        bad[last] += float(len(b.text)) if b.link_density > MAX_LINK_DENSITY else float(b.link_chars)
         if p <= 0.0:
             continue
         # Readability-style credit: the block's container full, grandparent half.
-        own = path[-1] if b.tag in ("p", "li", "td", "dd", "pre", "blockquote") and len(path) > 1 else None
-        ups = path[:-1] if own is not None else path
-        credit = 1.0 + b.text.count(",") + min(len(b.text) / 100.0, 3.0)
-        for level, node in enumerate(reversed(ups[-3:])):
+        text = b.text
+        credit = 1.0 + text.count(",") + min(len(text) / 100.0, 3.0)
+        n = len(path) - 1 if b.tag in _OWN_CONTAINER_TAGS and len(path) > 1 else len(path)
+        # the innermost three of path[:n], innermost first, at credit, credit/2, credit/3
+        for level in range(min(n, 3)):
+            node = path[n - 1 - level]
             score[node] = score.get(node, 0.0) + credit / (level + 1)
     for node in reversed(order):
         up = parent[node]
@@ -228,18 +233,17 @@ def extract_html(html: str, stats: Stats | None = None) -> list[HtmlArticle]:
         stats.drop(HTML, "no_body_element")
         return []
     title = page_title(tree)
-    strip_non_prose(tree)
-    blocks = collect_blocks(body)
+    state = strip_non_prose(tree)
+    blocks = collect_blocks(body, state)
     if not blocks:
         stats.drop(HTML, "no_text_blocks")
         return []
     before = len(blocks)
-    blocks = _drop_furniture(blocks)
+    blocks, prose = _drop_furniture(blocks)
     stats.drop(HTML, "furniture_block", before - len(blocks))
     if not blocks:
         stats.drop(HTML, "only_furniture")
         return []
-    prose = [_prose(b) for b in blocks]
 
     by_article: dict[int, list[int]] = {}
     for i, b in enumerate(blocks):

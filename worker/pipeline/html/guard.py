@@ -80,13 +80,15 @@ def _max_depth(html: str, limit: int = MAX_BLOCK_DEPTH) -> int:
     return max(map(sub, prefix, map(min, floor, repeat(0))))
 
 
-def cap_block_depth(html: str, limit: int = MAX_BLOCK_DEPTH) -> str:
+def cap_block_depth(html: str, limit: int = MAX_BLOCK_DEPTH, *, tag_marks: int | None = None) -> str:
     """Rename block tags nested deeper than ``limit`` to ``span`` so the parser stays linear.
 
     The depth is estimated from tags alone (comments and scripts are not skipped), which
     can only over-count on pathological pages; ordinary pages never reach the limit and are
-    returned unchanged."""
-    if html.count("<") <= limit or _max_depth(html, limit) <= limit:
+    returned unchanged. ``tag_marks`` is ``html.count("<")`` when the caller has it."""
+    if tag_marks is None:
+        tag_marks = html.count("<")
+    if tag_marks <= limit or _max_depth(html, limit) <= limit:
         return html
     depth = 0
     cuts: list[re.Match[str]] = []
@@ -145,15 +147,17 @@ class ParseWork:
     refused: str | None = None
 
 
-def check_parse_work(html: str, *, max_tags: int = MAX_TAGS, max_steps: int = MAX_PARSE_STEPS) -> ParseWork:
+def check_parse_work(html: str, *, max_tags: int = MAX_TAGS, max_steps: int = MAX_PARSE_STEPS,
+                     tag_marks: int | None = None) -> ParseWork:
     """Estimate lexbor's stack and formatting-list walks for ``html`` in one linear scan.
 
     The simulation keeps only a depth counter and per-name counts of open elements (an end
     tag whose name is open pops down to it; one that is not open costs a full walk and is
     ignored), so it is O(tags) whatever the page; it over-estimates rather than under,
-    which can only refuse a page that is already pathological."""
+    which can only refuse a page that is already pathological. ``tag_marks`` is
+    ``html.count("<")`` when the caller has it."""
     work = ParseWork()
-    total = html.count("<")
+    total = html.count("<") if tag_marks is None else tag_marks
     if total * total <= max_steps:  # each tag walks at most the tags before it: n^2 bounds the work
         work.tags_checked = total
         return work
@@ -226,8 +230,10 @@ def prepare(html: str) -> str:
     (``html_too_complex``) for a page whose parse would still cost too much."""
     if len(html) > MAX_HTML_CHARS:
         html = html[:MAX_HTML_CHARS]
-    html = cap_block_depth(html)
-    work = check_parse_work(html)
+    # One count of "<" serves both checks: renaming deep block tags to span keeps every "<".
+    marks = html.count("<")
+    html = cap_block_depth(html, tag_marks=marks)
+    work = check_parse_work(html, tag_marks=marks)
     if work.refused == "tags":
         raise PageError("html_too_complex", f"more than {MAX_TAGS:,} tags", stage="html", reason="too_many_tags")
     if work.refused == "steps":
