@@ -572,7 +572,8 @@ def test_a_short_block_the_model_doubts_does_not_extend_an_article() -> None:
           "stay at last year's level until the end of summer.")
     sub, tail = "New timetable for commuters", "You may also like these"
     units = _title_units([("text", t, False) for t in (p1, sub, p2, tail)])
-    for u, z in zip(units, (4.0, S._EDGE_SCORE - 0.5, 4.0, S._EDGE_SCORE - 0.5)):
+    # Kept blocks score at least the cut (0; 0.5 for short ones): 0.6 is only just kept.
+    for u, z in zip(units, (4.0, 0.6, 4.0, 0.6)):
         u.score = z
     art = S._Article(None, 0)
     for i, u in enumerate(units):
@@ -583,7 +584,7 @@ def test_a_short_block_the_model_doubts_does_not_extend_an_article() -> None:
     assert seg.paragraphs == [p1, sub, p2]
     assert stats.dropped["segment"]["outside_main_run"] == 1
     # Sure of the tail block: it stays.
-    units[3].score = S._EDGE_SCORE + 0.5
+    units[3].score = 3.0
     seg = Segment(title=None, paragraphs=[u.text for u in units], highlights=[], dateline=None)
     S._keep_main_run([seg], [art], units, Stats())
     assert seg.paragraphs == [p1, sub, p2, tail]
