@@ -557,3 +557,40 @@ def test_training_labels_a_title_line_by_what_the_chooser_makes_of_it() -> None:
     page = TextPage("framed-0", body, [{"title": title, "dateline": None, "paragraphs": paras, "highlights": []}])
     rows = title_rows([(page, 1.0)])
     assert rows and any(label == 1.0 for _feats, labels, _ok in rows for label in labels)
+
+
+def test_a_short_block_the_model_doubts_does_not_extend_an_article() -> None:
+    """After the last paragraph the model is sure of, a short block it only just kept
+    ("You may also like these") is cut from the article; the same block between two such
+    paragraphs (a subheading) stays. A page the block model did not score (every score 0:
+    another language) keeps its blocks."""
+    from worker.pipeline.segment import split as S
+
+    p1 = ("The passenger ferry across the estuary returned to service on Monday after four months in "
+          "dry dock, the county transport office said.")
+    p2 = ("Operators said the crossing would run every twenty minutes at peak times and that fares would "
+          "stay at last year's level until the end of summer.")
+    sub, tail = "New timetable for commuters", "You may also like these"
+    units = _title_units([("text", t, False) for t in (p1, sub, p2, tail)])
+    # Kept blocks score at least the cut (0; 0.5 for short ones): 0.6 is only just kept.
+    for u, z in zip(units, (4.0, 0.6, 4.0, 0.6)):
+        u.score = z
+    art = S._Article(None, 0)
+    for i, u in enumerate(units):
+        art.add(u.text, i)
+    seg = Segment(title=None, paragraphs=[u.text for u in units], highlights=[], dateline=None)
+    stats = Stats()
+    S._keep_main_run([seg], [art], units, stats)
+    assert seg.paragraphs == [p1, sub, p2]
+    assert stats.dropped["segment"]["outside_main_run"] == 1
+    # Sure of the tail block: it stays.
+    units[3].score = 3.0
+    seg = Segment(title=None, paragraphs=[u.text for u in units], highlights=[], dateline=None)
+    S._keep_main_run([seg], [art], units, Stats())
+    assert seg.paragraphs == [p1, sub, p2, tail]
+    # Nothing scored: nothing cut.
+    for u in units:
+        u.score = 0.0
+    seg = Segment(title=None, paragraphs=[u.text for u in units], highlights=[], dateline=None)
+    S._keep_main_run([seg], [art], units, Stats())
+    assert seg.paragraphs == [p1, sub, p2, tail]

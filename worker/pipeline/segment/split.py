@@ -667,6 +667,14 @@ def _block_counts(units: list[_Unit]) -> dict[str, int]:
 
 _GAP_COST = 1.0  # words of furniture weigh this much against words of text (tuned)
 _MIN_GAP_WORDS = 3  # a furniture block weighs at least this many words
+# A kept block of at most _EDGE_WORDS words that the block model scores below _EDGE_SCORE
+# (it was kept on the strength of the text around it) weighs like furniture in the run:
+# between paragraphs it stays (a subheading), at the end of the text it does not extend
+# the article ("You may also like these", "Subscribe to ..." under the last paragraph).
+# Chosen on the tuning halves (eval/textpages.py --half tune).
+_EDGE_SCORE = 1.0
+_EDGE_WORDS = 12
+_EDGE_COST = 1.0
 
 
 def _keep_main_run(out: list[Segment], arts: list[_Article], units: list[_Unit], stats: Stats) -> None:
@@ -674,7 +682,9 @@ def _keep_main_run(out: list[Segment], arts: list[_Article], units: list[_Unit],
     furniture (a comment thread below the footer, a promo box above the menu) are cut
     off. The run is the stretch of the article's blocks where text words outweigh the
     furniture words between them (maximum-sum subarray, as boilerpipe keeps the largest
-    text block)."""
+    text block). A short block the model was unsure of counts as furniture here (see
+    _EDGE_SCORE); on a page the model did not score (all scores 0) it counts as text."""
+    scored = any(u.score != 0.0 for u in units)
     for seg, art in zip(out, arts):
         lo, hi = art.first, min(art.last, len(units) - 1)
         if hi <= lo:
@@ -687,6 +697,8 @@ def _keep_main_run(out: list[Segment], arts: list[_Article], units: list[_Unit],
             n = u.text.count(" ") + 1
             if u.dropped or u.kind in (_SEP, _RELATED):
                 w = -_GAP_COST * max(n, _MIN_GAP_WORDS)
+            elif scored and u.score < _EDGE_SCORE and n <= _EDGE_WORDS:
+                w = -_EDGE_COST * max(n, _MIN_GAP_WORDS)
             else:
                 w = float(n)
             if cur <= 0:
