@@ -14,6 +14,7 @@ attribute string because pages repeat the same few class names hundreds of times
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import orjson
@@ -212,6 +213,30 @@ def _flush(blocks: list[Block], parts: list[str], link_chars: int, path: list[in
     parts.clear()
 
 
+class _PageEnd:
+    """Stands in for a skipped whitespace node that ends the page: the walk closes the
+    elements it follows, as the node would have, and passes over it (its tag starts with
+    "-", as lexbor's own pseudo-tags do)."""
+
+    __slots__ = ("parent",)
+    tag = "-end"
+
+    def __init__(self, parent: LexborNode) -> None:
+        self.parent = parent
+
+
+def _page_end(root: LexborNode) -> list[_PageEnd]:
+    """The stand-in for the page's last node when the walk skipped it as whitespace."""
+    end = root
+    child = end.last_child
+    while child is not None:
+        end = child
+        child = end.last_child
+    if end.is_empty_text_node and end.parent is not None:
+        return [_PageEnd(end.parent)]
+    return []
+
+
 def collect_blocks(root: LexborNode, state: set[int] | None = None) -> list[Block]:
     """Cut the text under ``root`` into blocks in one flat pass (no recursion, so deep
     pages are safe). Call ``strip_non_prose`` on the tree first.
@@ -243,8 +268,8 @@ def collect_blocks(root: LexborNode, state: set[int] | None = None) -> list[Bloc
     # All they do is separate the words on either side of them within a block, so where
     # a text follows another with no whitespace at the join, the nodes between the two
     # are looked at for a skipped one (_blank_between); and a page ending in one closes
-    # the elements it sits after, as below.
-    for node in root.traverse(include_text=True, skip_empty=True):
+    # the elements it sits after (_page_end).
+    for node in chain(root.traverse(include_text=True, skip_empty=True), _page_end(root)):
         parent = node.parent
         pid = parent.mem_id if parent is not None else 0
         # Close every element the walk has left: the parent is the innermost open one.
@@ -316,29 +341,6 @@ def collect_blocks(root: LexborNode, state: set[int] | None = None) -> list[Bloc
             marker |= 2
         open_ids.append(mem_id)
         open_marks.append(marker)
-    if parts:
-        # A skipped whitespace node last in the page would have closed the elements
-        # it follows before this final block was cut: close them as it would have.
-        end = root
-        child = end.last_child
-        while child is not None:
-            end = child
-            child = end.last_child
-        if end.is_empty_text_node and end.parent is not None:
-            pid = end.parent.mem_id
-            while open_ids and open_ids[-1] != pid:
-                open_ids.pop()
-                item = open_marks.pop()
-                if item & 1:
-                    if parts:
-                        _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
-                        link_chars = 0
-                    path.pop()
-                    path_tags.pop()
-                if item & 4:
-                    article_stack.pop()
-                if item & 8:
-                    flag_stack.pop()
     if parts:
         _flush(blocks, parts, link_chars, path, path_tags, article_stack, flag_stack)
     return blocks
