@@ -16,9 +16,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any, Callable
+
+from bench.real_pages import cpu_per_page  # bound now: _load takes the bench modules out of sys.modules
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = ("prepare", "parse_strip", "collect", "extract", "core")
@@ -54,16 +55,6 @@ def _load(tree: Path) -> dict[str, Callable[[str], object]]:
             "core": core, "clear": clear_caches}
 
 
-def _pass(fn: Callable[[str], object], pages: list[str], clear: Any) -> float:
-    clear()
-    if hasattr(fn, "reset"):
-        fn.reset()  # type: ignore[attr-defined]
-    t0 = time.process_time()
-    for p in pages:
-        fn(p)
-    return (time.process_time() - t0) / len(pages)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("old", type=Path)
@@ -88,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in (("old", "new") if k % 2 == 0 else ("new", "old")):
             t = trees[name]
             for m in steps:
-                times[name][m].append(_pass(t[m], pages, t["clear"]))
+                times[name][m].append(cpu_per_page(t[m], pages, t["clear"]))
     print(f"{len(pages)} WCXB dev HTML pages, mean {kb:.0f} KB; CPU ms per page, {args.rounds} interleaved passes each")
     for name in ("old", "new"):
         print(f"  {name}: " + "  ".join(
