@@ -405,6 +405,51 @@ def test_record_heads_equal_the_fields_of_whole_records() -> None:
             decode_head(bad)  # type: ignore[arg-type]
 
 
+def test_batched_heads_equal_one_by_one_heads_and_refuse_the_same_values() -> None:
+    """decode_heads reads the common record (clean, 32-hex id) inline: for every layout,
+    truncation and damage it must give what decode_head gives, or raise where it raises."""
+    from worker.pipeline.dedup.record import KINDS, decode_head, decode_heads, encode_record
+
+    hex_id = "0123456789abcdef0123456789abcdef"
+    records = [
+        ArticleRecord(hex_id, None, None, "0123456789abcdef", b"\x07\x00" * 128, 9.0, None, 321,
+                      b"\x01\x00\x02\x00", b"\x03\x00", b"\x09\x00", 7),
+        ArticleRecord(hex_id, None, None, "", b"", 1.0, None, 0),  # clean, no signature
+        ArticleRecord(hex_id, hex_id, 0.5, "", b"", 2.0, "update"),  # a duplicate: not the inline path
+        ArticleRecord("short-id", None, None, "00000000000000ff", b"\x05\x06", 3.0, None, 70000),
+    ]
+    values: list[Any] = []
+    for rec in records:
+        good = encode_record(rec)
+        values += [good, bytearray(good), good[:-1], good[:44], good[:43], good[:10]]
+        kind_bad = bytearray(good)
+        kind_bad[11] = len(KINDS)
+        counts_bad = bytearray(good)
+        counts_bad[min(41, len(good) - 1)] = 200  # counts pointing past the end (41: a hex id's)
+        values += [bytes(kind_bad), bytes(counts_bad), b"\x00" + good[1:]]
+    values += [None, b"", "text"]
+    for value in values:
+        try:
+            want: Any = decode_head(value) if value is not None else None
+        except ValueError:
+            with pytest.raises(ValueError):
+                decode_heads([value])
+            continue
+        assert decode_heads([value]) == [want], value
+    good = [v for v in values if v is None or (isinstance(v, (bytes, bytearray)) and _decodes(v))]
+    assert decode_heads(good) == [None if v is None else decode_head(v) for v in good]
+
+
+def _decodes(value: Any) -> bool:
+    from worker.pipeline.dedup.record import decode_head
+
+    try:
+        decode_head(value)
+    except ValueError:
+        return False
+    return True
+
+
 class CountingStore(MemoryStore):
     def __init__(self) -> None:
         super().__init__()

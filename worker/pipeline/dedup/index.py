@@ -61,17 +61,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any, Protocol
 
 import numpy as np
 
 from worker.pipeline.dedup.fingerprint import DEFAULT, DedupConfig, Fingerprint, band_keys
-from worker.pipeline.dedup.record import ArticleRecord, RecordHead, decode_head, decode_record, encode_record
+from worker.pipeline.dedup.record import (
+    ArticleRecord, RecordHead, decode_head, decode_heads, decode_record, encode_record,
+)
 from worker.pipeline.dedup.sketch import SlotFrequency
 
 __all__ = [
     "ArticleRecord", "CompactMultiMap", "Decision", "DedupIndex", "DedupStore", "MemoryStore", "RecordHead",
-    "TableStore", "decode_head", "decode_record", "encode_record",
+    "TableStore", "decode_head", "decode_heads", "decode_record", "encode_record",
 ]
 
 EXACT, UPDATE, REPUBLICATION = "exact", "update", "republication"
@@ -129,8 +132,7 @@ class TableStore:
         return None if value is None else decode_record(value)
 
     def get_heads(self, article_ids: list[str]) -> list[RecordHead | None]:
-        get = self.articles.get
-        return [None if (value := get(article_id)) is None else decode_head(value) for article_id in article_ids]
+        return decode_heads(list(map(self.articles.get, article_ids)))
 
     def put_article(self, article_id: str, record: ArticleRecord) -> None:
         self.articles[article_id] = encode_record(record)
@@ -257,8 +259,7 @@ class MemoryStore:
         return None if raw is None else decode_record(raw)
 
     def get_heads(self, article_ids: list[str]) -> list[RecordHead | None]:
-        get = self.articles.get
-        return [None if (raw := get(article_id)) is None else decode_head(raw) for article_id in article_ids]
+        return decode_heads(list(map(self.articles.get, article_ids)))
 
     def put_article(self, article_id: str, record: ArticleRecord) -> None:
         self.articles[article_id] = encode_record(record)
@@ -398,22 +399,13 @@ class DedupIndex:
         size = len(fp.signature)
         if not size:
             return None, buckets, None
-        # Candidate ids in bucket order, each once, at most max_candidates of them.
-        seen: dict[str, None] = {}
-        limit = cfg.max_candidates
-        for bucket in buckets:
-            if len(seen) >= limit:
-                break
-            for candidate in bucket:
-                if candidate not in seen:
-                    if len(seen) >= limit:
-                        break
-                    seen[candidate] = None
-        if not seen:
+        # Candidate ids in bucket order, each once, at most max_candidates of them (the
+        # first max_candidates distinct ids: dict.fromkeys keeps first occurrences in order).
+        ids = list(islice(dict.fromkeys(chain.from_iterable(buckets)), cfg.max_candidates))
+        if not ids:
             return None, buckets, None
         # Only the heads (ts, shingles, signature): whole records are read below for the
         # few candidates that overlap enough to be verified.
-        ids = list(seen)
         live: list[tuple[str, RecordHead]] = [
             (candidate, head)
             for candidate, head in zip(ids, self.store.get_heads(ids))
