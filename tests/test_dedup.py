@@ -370,6 +370,41 @@ def test_fast_token_and_band_key_paths_equal_their_definitions() -> None:
         assert fpm.band_keys(sig, cfg) == expected
 
 
+def test_band_keys_and_number_keys_equal_their_plain_definitions() -> None:
+    """band_keys builds its keys with one struct unpack and a separated hex, and number keys
+    go through the cached parser for every match: both must equal the plain per-band and
+    per-match definitions, for every band layout, a signature shorter than the bands, and
+    texts with currency signs alone, scores, units and plain integers."""
+    import random
+
+    from worker.pipeline.dedup import fingerprint as fpm
+
+    rng = random.Random(5)
+    for bands, rows, num_perm in ((16, 2, 128), (1, 1, 8), (20, 3, 64), (255, 1, 256), (64, 2, 128)):
+        cfg = DedupConfig(bands=bands, rows=rows, num_perm=num_perm)
+        width = 2 * rows
+        for length in (2 * num_perm, 2 * num_perm - 6, 2):
+            sig = bytes(rng.randrange(256) for _ in range(length))
+            expected = tuple(
+                f"{b:02x}{'00' * (7 - width)}{sig[b * width:(b + 1) * width].hex()}" for b in range(bands)
+            )
+            assert fpm.band_keys(sig, cfg) == expected
+
+    def plain(text: str) -> list[str]:
+        out = []
+        for found in fpm._NUMBER.findall(text):
+            key = found if found.isdigit() else fpm._number_key(found)
+            if key is not None:
+                out.append(key)
+        return out
+
+    texts = ["No numbers here.", "A $ sign alone, then $4.2bn, 12 per cent, 2-1, 3.50 and 1,200 km in 2026.",
+             "\u00a3 \u20ac5 10\u00b0C 7th 99 99 99", ""]
+    for text in texts:
+        assert fpm._number_keys(text) == plain(text)
+    assert fpm._number_keys("$ and $") == []
+
+
 def test_record_heads_equal_the_fields_of_whole_records() -> None:
     """A look-up reads only heads (ts, shingles, signature) of its candidates; they must be
     the very fields decode_record gives, for every layout (clean, duplicate, hex and other
