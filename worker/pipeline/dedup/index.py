@@ -188,8 +188,9 @@ class CompactMultiMap:
             probe = np.array([keys[i] for i in missing], dtype=np.uint32)
             lo = np.searchsorted(self.keys, probe, "left").tolist()
             hi = np.searchsorted(self.keys, probe, "right").tolist()
+            values = self.values
             for i, a, b in zip(missing, lo, hi):
-                out[i] = tuple(self.values[a:b]) if b > a else ()
+                out[i] = tuple(values[a:b].tolist()) if b > a else ()
         return [v if v is not None else () for v in out]
 
     def put(self, key: int, values: tuple[str, ...]) -> None:
@@ -250,6 +251,9 @@ class MemoryStore:
         self.articles: dict[str, bytes] = {}
         self.exact = CompactMultiMap()
         self.bands = CompactMultiMap()
+        # The last band keys read and their folded form: an article's look-up reads its
+        # bands and, when it is new, writes the same keys right after.
+        self._folded: tuple[tuple[str, ...], list[int]] = ((), [])
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -281,14 +285,21 @@ class MemoryStore:
     def delete_exact(self, key: str) -> None:
         self.exact.put(_key32(key), ())
 
+    def _keys32(self, keys: tuple[str, ...]) -> list[int]:
+        last, folded = self._folded
+        if keys != last:
+            folded = _keys32(keys)
+            self._folded = (keys, folded)
+        return folded
+
     def get_bands(self, keys: tuple[str, ...]) -> list[list[str]]:
         if not keys:
             return []
-        return [list(v) for v in self.bands.get_many(_keys32(keys))]
+        return [list(v) for v in self.bands.get_many(self._keys32(tuple(keys)))]
 
     def put_bands(self, items: list[tuple[str, list[str]]]) -> None:
         if items:
-            keys = _keys32([k for k, _ in items])
+            keys = self._keys32(tuple(k for k, _ in items))
             self.bands.put_many([(k, tuple(ids)) for k, (_, ids) in zip(keys, items)])
 
 
@@ -508,7 +519,12 @@ class DedupIndex:
         updates = []
         for key, old in zip(bands, buckets):
             if old:  # the newest max_bucket ids survive; the article's own id only once
-                bucket = [x for x in old[-keep:] if x != article_id] if keep else []
+                if not keep:
+                    bucket = []
+                elif article_id in old:
+                    bucket = [x for x in old[-keep:] if x != article_id]
+                else:  # the common case: a new id, so nothing to filter
+                    bucket = list(old[-keep:])
                 bucket.append(article_id)
             else:
                 bucket = [article_id]
