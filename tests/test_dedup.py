@@ -370,6 +370,27 @@ def test_fast_token_and_band_key_paths_equal_their_definitions() -> None:
         assert fpm.band_keys(sig, cfg) == expected
 
 
+_MOSTLY_ASCII = st.lists(
+    st.one_of(
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=12),
+        st.text(max_size=3),  # any character: accents, marks, other scripts, separators
+        st.sampled_from(["\u0130stanbul", "STRA\u00dfE", "\u03a3\u039f\u03a3", "\ufb01ne", "caf\u00e9", "\u2028",
+                         "\x85", "\u3000", "\u00a0", "\u1680", "e\u0301", "\uff21\uff11", "\u2019s", "_"]),
+    ),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MOSTLY_ASCII)
+def test_tokens_equal_one_unicode_scan_on_mostly_ascii_text(text: str) -> None:
+    """tokens() scans only the non-ASCII words of a mostly ASCII text: it must equal the
+    definition (NFKC, casefold, runs of word characters) on any such text."""
+    want = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    assert tokens(text) == want
+    assert tokens(text + " plain ascii words" * 20) == want + ["plain", "ascii", "words"] * 20
+
+
 def test_band_keys_and_number_keys_equal_their_plain_definitions() -> None:
     """band_keys builds its keys with one struct unpack and a separated hex, and number keys
     go through the cached parser for every match: both must equal the plain per-band and
@@ -403,6 +424,29 @@ def test_band_keys_and_number_keys_equal_their_plain_definitions() -> None:
     for text in texts:
         assert fpm._number_keys(text) == plain(text)
     assert fpm._number_keys("$ and $") == []
+
+
+def test_memory_store_bands_equal_a_plain_mapping_under_interleaved_reads_and_writes() -> None:
+    """MemoryStore reuses the folded form of the band keys it last read when the same keys
+    are written next: reads and writes of other keys in between, lists or tuples of keys,
+    and equal keys as other string objects must all still reach the right buckets."""
+    import random
+
+    rng = random.Random(11)
+    memory, table = MemoryStore(), TableStore()
+    key_sets = [tuple(f"{b:02x}0000000{rng.randrange(16):x}{rng.randrange(1 << 24):06x}"[:16] for b in range(4))
+                for _ in range(6)]
+    for step in range(300):
+        keys = rng.choice(key_sets)
+        if rng.random() < 0.3:
+            keys = tuple("".join(list(k)) for k in keys)  # equal, not the same objects
+        assert memory.get_bands(keys) == table.get_bands(keys)
+        writes = keys if rng.random() < 0.6 else rng.choice(key_sets)  # usually the keys just read
+        items = [(k, [f"id{step}", f"id{rng.randrange(step + 1)}"][: rng.randrange(3)]) for k in writes]
+        memory.put_bands(items)
+        table.put_bands(items)
+    for keys in key_sets:
+        assert memory.get_bands(list(keys)) == table.get_bands(keys)  # type: ignore[arg-type]
 
 
 def test_record_heads_equal_the_fields_of_whole_records() -> None:
