@@ -370,6 +370,85 @@ def test_fast_token_and_band_key_paths_equal_their_definitions() -> None:
         assert fpm.band_keys(sig, cfg) == expected
 
 
+_MOSTLY_ASCII = st.lists(
+    st.one_of(
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=12),
+        st.text(max_size=3),  # any character: accents, marks, other scripts, separators
+        st.sampled_from(["\u0130stanbul", "STRA\u00dfE", "\u03a3\u039f\u03a3", "\ufb01ne", "caf\u00e9", "\u2028",
+                         "\x85", "\u3000", "\u00a0", "\u1680", "e\u0301", "\uff21\uff11", "\u2019s", "_"]),
+    ),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MOSTLY_ASCII)
+def test_tokens_equal_one_unicode_scan_on_mostly_ascii_text(text: str) -> None:
+    """tokens() scans only the non-ASCII words of a mostly ASCII text: it must equal the
+    definition (NFKC, casefold, runs of word characters) on any such text."""
+    want = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    assert tokens(text) == want
+    assert tokens(text + " plain ascii words" * 20) == want + ["plain", "ascii", "words"] * 20
+
+
+def test_band_keys_and_number_keys_equal_their_plain_definitions() -> None:
+    """band_keys builds its keys with one struct unpack and a separated hex, and number keys
+    go through the cached parser for every match: both must equal the plain per-band and
+    per-match definitions, for every band layout, a signature shorter than the bands, and
+    texts with currency signs alone, scores, units and plain integers."""
+    import random
+
+    from worker.pipeline.dedup import fingerprint as fpm
+
+    rng = random.Random(5)
+    for bands, rows, num_perm in ((16, 2, 128), (1, 1, 8), (20, 3, 64), (255, 1, 256), (64, 2, 128)):
+        cfg = DedupConfig(bands=bands, rows=rows, num_perm=num_perm)
+        width = 2 * rows
+        for length in (2 * num_perm, 2 * num_perm - 6, 2):
+            sig = bytes(rng.randrange(256) for _ in range(length))
+            expected = tuple(
+                f"{b:02x}{'00' * (7 - width)}{sig[b * width:(b + 1) * width].hex()}" for b in range(bands)
+            )
+            assert fpm.band_keys(sig, cfg) == expected
+
+    def plain(text: str) -> list[str]:
+        out = []
+        for found in fpm._NUMBER.findall(text):
+            key = found if found.isdigit() else fpm._number_key(found)
+            if key is not None:
+                out.append(key)
+        return out
+
+    texts = ["No numbers here.", "A $ sign alone, then $4.2bn, 12 per cent, 2-1, 3.50 and 1,200 km in 2026.",
+             "\u00a3 \u20ac5 10\u00b0C 7th 99 99 99", ""]
+    for text in texts:
+        assert fpm._number_keys(text) == plain(text)
+    assert fpm._number_keys("$ and $") == []
+
+
+def test_memory_store_bands_equal_a_plain_mapping_under_interleaved_reads_and_writes() -> None:
+    """MemoryStore reuses the folded form of the band keys it last read when the same keys
+    are written next: reads and writes of other keys in between, lists or tuples of keys,
+    and equal keys as other string objects must all still reach the right buckets."""
+    import random
+
+    rng = random.Random(11)
+    memory, table = MemoryStore(), TableStore()
+    key_sets = [tuple(f"{b:02x}0000000{rng.randrange(16):x}{rng.randrange(1 << 24):06x}"[:16] for b in range(4))
+                for _ in range(6)]
+    for step in range(300):
+        keys = rng.choice(key_sets)
+        if rng.random() < 0.3:
+            keys = tuple("".join(list(k)) for k in keys)  # equal, not the same objects
+        assert memory.get_bands(keys) == table.get_bands(keys)
+        writes = keys if rng.random() < 0.6 else rng.choice(key_sets)  # usually the keys just read
+        items = [(k, [f"id{step}", f"id{rng.randrange(step + 1)}"][: rng.randrange(3)]) for k in writes]
+        memory.put_bands(items)
+        table.put_bands(items)
+    for keys in key_sets:
+        assert memory.get_bands(list(keys)) == table.get_bands(keys)  # type: ignore[arg-type]
+
+
 def test_record_heads_equal_the_fields_of_whole_records() -> None:
     """A look-up reads only heads (ts, shingles, signature) of its candidates; they must be
     the very fields decode_record gives, for every layout (clean, duplicate, hex and other
@@ -403,6 +482,51 @@ def test_record_heads_equal_the_fields_of_whole_records() -> None:
     for bad in (b"", b"\x00" + good[1:], good[:10], good[:-1], "text"):
         with pytest.raises(ValueError):
             decode_head(bad)  # type: ignore[arg-type]
+
+
+def test_batched_heads_equal_one_by_one_heads_and_refuse_the_same_values() -> None:
+    """decode_heads reads the common record (clean, 32-hex id) inline: for every layout,
+    truncation and damage it must give what decode_head gives, or raise where it raises."""
+    from worker.pipeline.dedup.record import KINDS, decode_head, decode_heads, encode_record
+
+    hex_id = "0123456789abcdef0123456789abcdef"
+    records = [
+        ArticleRecord(hex_id, None, None, "0123456789abcdef", b"\x07\x00" * 128, 9.0, None, 321,
+                      b"\x01\x00\x02\x00", b"\x03\x00", b"\x09\x00", 7),
+        ArticleRecord(hex_id, None, None, "", b"", 1.0, None, 0),  # clean, no signature
+        ArticleRecord(hex_id, hex_id, 0.5, "", b"", 2.0, "update"),  # a duplicate: not the inline path
+        ArticleRecord("short-id", None, None, "00000000000000ff", b"\x05\x06", 3.0, None, 70000),
+    ]
+    values: list[Any] = []
+    for rec in records:
+        good = encode_record(rec)
+        values += [good, bytearray(good), good[:-1], good[:44], good[:43], good[:10]]
+        kind_bad = bytearray(good)
+        kind_bad[11] = len(KINDS)
+        counts_bad = bytearray(good)
+        counts_bad[min(41, len(good) - 1)] = 200  # counts pointing past the end (41: a hex id's)
+        values += [bytes(kind_bad), bytes(counts_bad), b"\x00" + good[1:]]
+    values += [None, b"", "text"]
+    for value in values:
+        try:
+            want: Any = decode_head(value) if value is not None else None
+        except ValueError:
+            with pytest.raises(ValueError):
+                decode_heads([value])
+            continue
+        assert decode_heads([value]) == [want], value
+    good = [v for v in values if v is None or (isinstance(v, (bytes, bytearray)) and _decodes(v))]
+    assert decode_heads(good) == [None if v is None else decode_head(v) for v in good]
+
+
+def _decodes(value: Any) -> bool:
+    from worker.pipeline.dedup.record import decode_head
+
+    try:
+        decode_head(value)
+    except ValueError:
+        return False
+    return True
 
 
 class CountingStore(MemoryStore):

@@ -151,13 +151,30 @@ _ASCII_FOLD_BYTES = bytes(ord(_ASCII_FOLD[i]) for i in range(128)) + bytes(128)
 _UNICODE_PUNCT_RE = re.compile("[" + "".join(re.escape(chr(i)) for i in sorted(_UNICODE_PUNCT)) + "]")
 
 
+# The ASCII map over UTF-8: bytes >= 0x80 (every byte of a multi-byte character) kept.
+_ASCII_FOLD_UTF8 = _ASCII_FOLD_BYTES[:128] + bytes(range(128, 256))
+
+
 def tokens(text: str) -> list[str]:
     """Normalised word tokens (runs of Unicode word characters after NFKC + casefold);
     punctuation, quote style and whitespace are dropped."""
     if not text.isascii():
         text = _UNICODE_PUNCT_RE.sub(" ", unicodedata.normalize("NFKC", text))
         if not text.isascii():
-            return _WORD.findall(text.casefold())
+            raw = text.encode("utf-8")
+            if len(raw) - len(text) > len(text) >> 5:  # much non-ASCII: one Unicode scan
+                return _WORD.findall(text.casefold())
+            # Mostly ASCII (accented names in English news): fold the ASCII bytes as on the
+            # fast path, split at whitespace, and scan only the words holding other
+            # characters. Equal to the scan of the whole text: whitespace is never part of
+            # a word, casefold maps character by character and equals the ASCII map on ASCII.
+            out: list[str] = []
+            for word in raw.translate(_ASCII_FOLD_UTF8).decode("utf-8").split():
+                if word.isascii():
+                    out.append(word)
+                else:
+                    out += _WORD.findall(word.casefold())
+            return out
     return text.encode("ascii").translate(_ASCII_FOLD_BYTES).decode("ascii").split()
 
 
@@ -191,6 +208,14 @@ def band_keys(signature: bytes, config: DedupConfig = DEFAULT) -> tuple[str, ...
         return ()
     width = 2 * config.rows
     if width <= 7:
+        if len(signature) >= config.bands * width:
+            # The key bytes (band number, zero pad, the band's rows) interleaved with one
+            # struct unpack and one join, then hex-encoded with a separator every 8 bytes and
+            # split, all in C: a slice and a concatenation per band cost 2.5x more.
+            prefixes, rows = _band_layout(config.bands, width)
+            parts = prefixes.copy()
+            parts[1::2] = rows.unpack_from(signature)
+            return tuple(b"".join(parts).hex(" ", 8).split(" "))
         # one hex conversion, then slices: 16 f-strings with bytes.hex() cost 4x more
         hexsig = signature.hex()
         step = 2 * width
@@ -203,6 +228,15 @@ def band_keys(signature: bytes, config: DedupConfig = DEFAULT) -> tuple[str, ...
         + hashlib.blake2b(signature[b * width : (b + 1) * width], digest_size=7).hexdigest()
         for b in range(config.bands)
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _band_layout(bands: int, width: int) -> tuple[list[bytes | None], struct.Struct]:
+    """For :func:`band_keys`: a list with each band's key prefix (band number, zero pad)
+    at even places, odd places left for its rows, and the struct that reads the rows."""
+    parts: list[bytes | None] = [None] * (2 * bands)
+    parts[0::2] = [bytes([b]) + bytes(7 - width) for b in range(bands)]
+    return parts, struct.Struct(f"<{bands * (str(width) + 's')}")
 
 
 @functools.lru_cache(maxsize=16)
@@ -221,8 +255,12 @@ def _signature(hashes: np.ndarray, config: DedupConfig) -> bytes:
     matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
         hashes, [0, len(hashes)], config.num_perm, config.seed
     )
-    values = np.asarray(matrix.to_rows()[0], dtype=np.uint32).astype("<u2")
+    # array() takes the list of Python ints at two thirds of numpy's cost (as in _ngram_hashes)
+    values = np.frombuffer(array(_U32, matrix.to_rows()[0]), dtype=np.uint32).astype("<u2")
     return values.tobytes()
+
+
+_U32 = "I" if array("I").itemsize == 4 else "L"
 
 
 # Numbers with their units: an optional currency sign, digits with separators, then a
@@ -252,15 +290,12 @@ _NAME = re.compile(r"[A-Z](?<=[^\s.!?:\"\u201c\u2018(] [A-Z])[\w\u2019'-]*\w")
 
 
 def _number_keys(text: str) -> list[str]:
-    out = []
-    for found in _NUMBER.findall(text):
-        if found.isdigit():  # a plain integer, the common case: its own key
-            out.append(found)
-            continue
-        key = _number_key(found)
-        if key is not None:
-            out.append(key)
-    return out
+    # Every match through the cached parser, in C (map): a plain integer, the common case,
+    # is its own key there too, and a cache hit costs less than a Python-level test.
+    keys = list(map(_number_key, _NUMBER.findall(text)))
+    if None in keys:
+        keys = [k for k in keys if k is not None]
+    return keys
 
 
 @functools.lru_cache(maxsize=8192)
@@ -351,8 +386,10 @@ def fingerprint(
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def source_key(source: str | None) -> int:
-    """A stable 32-bit publisher key (0: unknown). Case and a leading ``www.`` ignored."""
+    """A stable 32-bit publisher key (0: unknown). Case and a leading ``www.`` ignored.
+    Cached: a stream has few publishers."""
     if not source:
         return 0
     name = source.strip().casefold()

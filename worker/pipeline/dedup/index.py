@@ -61,17 +61,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any, Protocol
 
 import numpy as np
 
 from worker.pipeline.dedup.fingerprint import DEFAULT, DedupConfig, Fingerprint, band_keys
-from worker.pipeline.dedup.record import ArticleRecord, RecordHead, decode_head, decode_record, encode_record
+from worker.pipeline.dedup.record import (
+    ArticleRecord, RecordHead, decode_head, decode_heads, decode_record, encode_record,
+)
 from worker.pipeline.dedup.sketch import SlotFrequency
 
 __all__ = [
     "ArticleRecord", "CompactMultiMap", "Decision", "DedupIndex", "DedupStore", "MemoryStore", "RecordHead",
-    "TableStore", "decode_head", "decode_record", "encode_record",
+    "TableStore", "decode_head", "decode_heads", "decode_record", "encode_record",
 ]
 
 EXACT, UPDATE, REPUBLICATION = "exact", "update", "republication"
@@ -129,8 +132,7 @@ class TableStore:
         return None if value is None else decode_record(value)
 
     def get_heads(self, article_ids: list[str]) -> list[RecordHead | None]:
-        get = self.articles.get
-        return [None if (value := get(article_id)) is None else decode_head(value) for article_id in article_ids]
+        return decode_heads(list(map(self.articles.get, article_ids)))
 
     def put_article(self, article_id: str, record: ArticleRecord) -> None:
         self.articles[article_id] = encode_record(record)
@@ -186,8 +188,9 @@ class CompactMultiMap:
             probe = np.array([keys[i] for i in missing], dtype=np.uint32)
             lo = np.searchsorted(self.keys, probe, "left").tolist()
             hi = np.searchsorted(self.keys, probe, "right").tolist()
+            values = self.values
             for i, a, b in zip(missing, lo, hi):
-                out[i] = tuple(self.values[a:b]) if b > a else ()
+                out[i] = tuple(values[a:b].tolist()) if b > a else ()
         return [v if v is not None else () for v in out]
 
     def put(self, key: int, values: tuple[str, ...]) -> None:
@@ -248,6 +251,9 @@ class MemoryStore:
         self.articles: dict[str, bytes] = {}
         self.exact = CompactMultiMap()
         self.bands = CompactMultiMap()
+        # The last band keys read and their folded form: an article's look-up reads its
+        # bands and, when it is new, writes the same keys right after.
+        self._folded: tuple[tuple[str, ...], list[int]] = ((), [])
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -257,8 +263,7 @@ class MemoryStore:
         return None if raw is None else decode_record(raw)
 
     def get_heads(self, article_ids: list[str]) -> list[RecordHead | None]:
-        get = self.articles.get
-        return [None if (raw := get(article_id)) is None else decode_head(raw) for article_id in article_ids]
+        return decode_heads(list(map(self.articles.get, article_ids)))
 
     def put_article(self, article_id: str, record: ArticleRecord) -> None:
         self.articles[article_id] = encode_record(record)
@@ -280,14 +285,21 @@ class MemoryStore:
     def delete_exact(self, key: str) -> None:
         self.exact.put(_key32(key), ())
 
+    def _keys32(self, keys: tuple[str, ...]) -> list[int]:
+        last, folded = self._folded
+        if keys != last:
+            folded = _keys32(keys)
+            self._folded = (keys, folded)
+        return folded
+
     def get_bands(self, keys: tuple[str, ...]) -> list[list[str]]:
         if not keys:
             return []
-        return [list(v) for v in self.bands.get_many(_keys32(keys))]
+        return [list(v) for v in self.bands.get_many(self._keys32(tuple(keys)))]
 
     def put_bands(self, items: list[tuple[str, list[str]]]) -> None:
         if items:
-            keys = _keys32([k for k, _ in items])
+            keys = self._keys32(tuple(k for k, _ in items))
             self.bands.put_many([(k, tuple(ids)) for k, (_, ids) in zip(keys, items)])
 
 
@@ -398,22 +410,13 @@ class DedupIndex:
         size = len(fp.signature)
         if not size:
             return None, buckets, None
-        # Candidate ids in bucket order, each once, at most max_candidates of them.
-        seen: dict[str, None] = {}
-        limit = cfg.max_candidates
-        for bucket in buckets:
-            if len(seen) >= limit:
-                break
-            for candidate in bucket:
-                if candidate not in seen:
-                    if len(seen) >= limit:
-                        break
-                    seen[candidate] = None
-        if not seen:
+        # Candidate ids in bucket order, each once, at most max_candidates of them (the
+        # first max_candidates distinct ids: dict.fromkeys keeps first occurrences in order).
+        ids = list(islice(dict.fromkeys(chain.from_iterable(buckets)), cfg.max_candidates))
+        if not ids:
             return None, buckets, None
         # Only the heads (ts, shingles, signature): whole records are read below for the
         # few candidates that overlap enough to be verified.
-        ids = list(seen)
         live: list[tuple[str, RecordHead]] = [
             (candidate, head)
             for candidate, head in zip(ids, self.store.get_heads(ids))
@@ -516,7 +519,12 @@ class DedupIndex:
         updates = []
         for key, old in zip(bands, buckets):
             if old:  # the newest max_bucket ids survive; the article's own id only once
-                bucket = [x for x in old[-keep:] if x != article_id] if keep else []
+                if not keep:
+                    bucket = []
+                elif article_id in old:
+                    bucket = [x for x in old[-keep:] if x != article_id]
+                else:  # the common case: a new id, so nothing to filter
+                    bucket = list(old[-keep:])
                 bucket.append(article_id)
             else:
                 bucket = [article_id]

@@ -161,6 +161,42 @@ def decode_head(data: bytes) -> RecordHead:
         raise ValueError(f"truncated or damaged dedup record: {exc}") from exc
 
 
+# A clean record whose cluster id is a 32-hex article id (the common candidate): flags
+# without _HAS_DUP, the id's length field 0xFFFF, so its counts sit at a fixed offset.
+_CLEAN_MASK = _VERSION_MASK | _HAS_DUP
+_COUNTS_AT = _ID_AT + 2 + 16
+_FIXED_MIN = _COUNTS_AT + _COUNTS.size
+
+
+def decode_heads(values: list[bytes | None]) -> list[RecordHead | None]:
+    """:func:`decode_head` of many values (None stays None), equal to it value for value
+    (``ValueError`` alike). A look-up reads the heads of a few dozen candidates per article;
+    the common record (clean, hex id, bytes) is read inline here without a call per value."""
+    out: list[RecordHead | None] = []
+    append = out.append
+    unpack = _TS_SHINGLES.unpack_from
+    for data in values:
+        if data is None:
+            append(None)
+        elif (
+            type(data) is bytes
+            and len(data) >= _FIXED_MIN
+            and data[0] & _CLEAN_MASK == VERSION_BYTE
+            and data[_ID_AT] == 0xFF
+            and data[_ID_AT + 1] == 0xFF
+            and data[11] < len(KINDS)
+        ):
+            pos = _FIXED_MIN + 2 * (data[_COUNTS_AT] + data[_COUNTS_AT + 1] + data[_COUNTS_AT + 2])
+            if (len(data) - pos) % 2:
+                append(decode_head(data))  # raises as decode_head does
+            else:
+                ts, shingles = unpack(data, 1)
+                append(RecordHead(ts, shingles, data[pos:]))
+        else:
+            append(decode_head(data))
+    return out
+
+
 def _decode(data: bytes) -> ArticleRecord:
     flags, ts, sim, kind, exact, shingles, source = _HEAD.unpack_from(data)
     cluster, pos = _decode_id(data, _HEAD.size)
