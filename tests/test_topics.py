@@ -102,6 +102,18 @@ def test_short_items_alone(title: str, expected: str) -> None:
     assert codes(tag_topics(title, ""))[0] == expected
 
 
+@pytest.mark.parametrize("story", STORIES)
+def test_short_item_keeps_the_whole_story_topic(story: tuple[str, str]) -> None:
+    # the same story cut as a wire item (title + first sentence, as eval/topics.py cuts it)
+    # still gets a topic, and the one the whole story gets first
+    from eval.topic_data import first_sentence
+
+    title, body = story
+    cut = tag_topics(title, first_sentence(body))
+    assert cut and len((title + " " + first_sentence(body)).split()) < 40
+    assert codes(cut)[0] == codes(tag_topics(title, body))[0]
+
+
 def test_title_counts_more_than_body() -> None:
     body = "Shares fell as investors weighed the election result, and voters in the capital were angry."
     pol = lambda tags: next((t["score"] for t in tags if t["code"] == POLITICS), 0.0)  # noqa: E731
