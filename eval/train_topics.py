@@ -152,7 +152,7 @@ def lexicon_docs(rng: random.Random) -> list[tuple[Item, str]]:
         if not terms:
             continue
         for i, (term, w) in enumerate(terms):
-            for form in {term, _plural(term)}:
+            for form in dict.fromkeys((term, _plural(term))):  # not a set: rows in one order under any hash seed
                 docs.append((Item(f"lexterm:{code}:{i}", form, "", (code,)), f"lexicon-term:{w}"))
         population = [t for t, _ in terms]
         weights = [w for _, w in terms]
