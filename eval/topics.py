@@ -15,6 +15,9 @@ same stories.
   ``MIN_SUPPORT`` report pages.
 - Calibration: every asserted topic on the WCXB report half (whole and short), bucketed by score,
   against how often it is an accepted topic.
+- Why short items miss, in aggregate: with no topic asserted (a threshold matter), with topics
+  outside the scored classes only (BBC), or with a wrong topic, and how many of the misses the
+  whole article got right (what cutting it to title + first sentence cost).
 - Speed: CPU time per BBC report article (whole), best of three passes.
 
 Usage: python eval/topics.py [--data ../shared/data] [--model PATH ...]
@@ -52,15 +55,18 @@ def _f1(gold: list[str], pred: list[str | None], classes: list[str]) -> dict[str
 
 
 def score_bbc(tag: Tagger, items: list[Item]) -> dict:
-    gold, pred = [], []
+    gold, pred, empty = [], [], 0
     for it in items:
         tags = tag(it.title, it.body)
+        empty += not tags
         p = next((t["code"] for t in tags if t["code"] in BBC_CLASSES), None)
         gold.append(it.gold[0])
         pred.append(p)
     per = _f1(gold, pred, BBC_CLASSES)
+    right = [g == p for g, p in zip(gold, pred)]
     return {"n": len(items), "macro_f1": sum(per.values()) / len(per),
-            "accuracy": sum(g == p for g, p in zip(gold, pred)) / max(1, len(items)), "per_class": per}
+            "accuracy": sum(right) / max(1, len(items)), "none": empty,
+            "other": sum(p is None for p in pred) - empty, "per_class": per, "right": right}
 
 
 def score_wcxb(tag: Tagger, items: list[Item], classes: list[str]) -> dict:
@@ -72,9 +78,20 @@ def score_wcxb(tag: Tagger, items: list[Item], classes: list[str]) -> dict:
         pred.append(p)
         asserted.extend((t["score"], t["code"] in it.gold) for t in tags)
     per = _f1(gold, pred, classes)
+    right = [g == p for g, p in zip(gold, pred)]
     return {"n": len(items), "macro_f1": sum(per.values()) / len(per),
-            "accuracy": sum(g == p for g, p in zip(gold, pred)) / max(1, len(items)),
-            "none": sum(p is None for p in pred), "per_class": per, "asserted": asserted}
+            "accuracy": sum(right) / max(1, len(items)),
+            "none": sum(p is None for p in pred), "per_class": per, "asserted": asserted, "right": right}
+
+
+def short_misses(whole: dict, short_: dict) -> str:
+    """Why short items miss, in aggregate: no topic asserted, or a topic that is not the item's;
+    and how many of those misses the whole article got right (what the cut itself cost)."""
+    none, other = short_["none"], short_.get("other", 0)
+    wrong = sum(not r for r in short_["right"]) - none - other
+    cost = sum(w and not s for w, s in zip(whole["right"], short_["right"]))
+    outside = f", {other} with topics outside the scored classes only" if "other" in short_ else ""
+    return f"{none} with no topic{outside}, {wrong} with a wrong one ({cost} of the misses right as whole articles)"
 
 
 def cpu_us(tag: Tagger, items: list[Item], repeat: int = 3) -> float:
@@ -151,11 +168,15 @@ def report(data: Path, models: list[Path] | None = None) -> str:
         if name == "model":
             asserted = w_long["asserted"] + w_short["asserted"]
             per_model = (b_long, w_long)
+            misses = (f"Model misses among short items: BBC {short_misses(b_long, b_short)} of {len(bbc)}; "
+                      f"WCXB {short_misses(w_long, w_short)} of {len(wcxb)}.")
     b_long, w_long = per_model
     lines += [
         "",
         "Model F1 per class, whole articles: BBC " + ", ".join(f"{SHORT_NAME[c]} {v:.2f}" for c, v in b_long["per_class"].items())
         + "; WCXB " + ", ".join(f"{SHORT_NAME[c]} {v:.2f}" for c, v in w_long["per_class"].items()) + ".",
+        "",
+        misses,
         "",
         "Calibration of the model's asserted topics on the WCXB report half (whole and short): a topic is right when "
         "it is among the page's accepted topics.",

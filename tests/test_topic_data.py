@@ -47,3 +47,25 @@ def test_current_events_items(tmp_path: Path) -> None:
     assert items[2].body.startswith("A marathon runner sets")
     assert items[3].gold == ("medtop:07000000", "medtop:06000000")
     assert len({it.id for it in items}) == len(items) and all(it.id.startswith("wce:2031-03-03:") for it in items)
+
+
+def test_lexicon_training_rows_do_not_depend_on_the_hash_seed() -> None:
+    # The lexicon's rows (each term and its plural, then bags) must come in one order under any
+    # PYTHONHASHSEED: a set once ordered them, so two runs of eval/train_topics.py wrote models
+    # differing in the last digits, and the shipped file could not be rebuilt byte for byte.
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, random\n"
+        "import eval.train_topics as T\n"
+        "docs = T.lexicon_docs(random.Random(T.SEED))\n"
+        "print(hashlib.sha256(repr([(d.id, d.title, d.body, s) for d, s in docs]).encode()).hexdigest())\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    digests = {
+        subprocess.run([sys.executable, "-c", code], cwd=root, env={"PYTHONHASHSEED": seed, "PATH": ""},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1

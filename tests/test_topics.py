@@ -102,6 +102,18 @@ def test_short_items_alone(title: str, expected: str) -> None:
     assert codes(tag_topics(title, ""))[0] == expected
 
 
+@pytest.mark.parametrize("story", STORIES)
+def test_short_item_keeps_the_whole_story_topic(story: tuple[str, str]) -> None:
+    # the same story cut as a wire item (title + first sentence, as eval/topics.py cuts it)
+    # still gets a topic, and the one the whole story gets first
+    from eval.topic_data import first_sentence
+
+    title, body = story
+    cut = tag_topics(title, first_sentence(body))
+    assert cut and len((title + " " + first_sentence(body)).split()) < 40
+    assert codes(cut)[0] == codes(tag_topics(title, body))[0]
+
+
 def test_title_counts_more_than_body() -> None:
     body = "Shares fell as investors weighed the election result, and voters in the capital were angry."
     pol = lambda tags: next((t["score"] for t in tags if t["code"] == POLITICS), 0.0)  # noqa: E731
@@ -206,3 +218,28 @@ def test_bbc_report_sample_macro_f1() -> None:
     assert len(items) > 100
     assert score_bbc(tag_topics, items)["macro_f1"] >= MACRO_F1_FLOOR
     assert set(BBC_CODE.values()) <= set(topics._get().codes)
+
+
+def test_short_misses_split_by_cause() -> None:
+    # eval/topics.py's aggregate "why short items miss": no topic, topics outside the five BBC
+    # classes only, or a wrong one; and how many misses the whole article got right
+    from eval.topic_data import Item
+    from eval.topics import score_bbc, short_misses
+
+    outputs = {
+        ("Rovers win", "long"): [SPORT], ("Rovers win", ""): [],  # whole right, short empty
+        ("Rates held", "long"): [ECONOMY], ("Rates held", ""): ["medtop:02000000"],  # short: crime only
+        ("Vote called", "long"): [POLITICS], ("Vote called", ""): [SPORT],  # short: wrong topic
+        ("Chip shown", "long"): [ARTS], ("Chip shown", ""): [SCITECH],  # whole wrong, short right
+    }
+    gold = {"Rovers win": SPORT, "Rates held": ECONOMY, "Vote called": POLITICS, "Chip shown": SCITECH}
+
+    def fake(title: str, text: str) -> list[dict]:
+        return [{"code": c, "score": 0.9} for c in outputs[(title, text)]]
+
+    whole = [Item(t, t, "long", (g,)) for t, g in gold.items()]
+    cut = [Item(t, t, "", (g,)) for t, g in gold.items()]
+    w, s = score_bbc(fake, whole), score_bbc(fake, cut)
+    assert (s["none"], s["other"]) == (1, 1)
+    assert short_misses(w, s) == ("1 with no topic, 1 with topics outside the scored classes only, "
+                                  "1 with a wrong one (3 of the misses right as whole articles)")
