@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.ab import alternating  # noqa: E402
 from bench.core_bench import load_impl  # noqa: E402
 
 
@@ -81,11 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         times = {k: ([], []) for k in impls}
         for mods in impls.values():  # warm caches and lazy imports: not per-article costs
             _pass(mods, inputs)
-        for k in range(args.rounds):
-            for which in (("old", "new") if k % 2 == 0 else ("new", "old")):
-                f, d = _pass(impls[which], inputs)
-                times[which][0].append(f)
-                times[which][1].append(d)
+        for which in alternating(args.rounds):
+            f, d = _pass(impls[which], inputs)
+            times[which][0].append(f)
+            times[which][1].append(d)
         print(f"{name}: {len(inputs)} articles, CPU µs per article, {args.rounds} interleaved passes each (median / min)")
         for stage, j in (("fingerprint", 0), ("dedup", 1)):
             o, n = times["old"][j], times["new"][j]

@@ -19,25 +19,21 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.real_pages import cpu_per_page  # bound now: _load takes the bench modules out of sys.modules
+from bench.ab import alternating, new_over_old, tree_on_path  # bound now: _load takes the bench modules out of sys.modules
+from bench.real_pages import cpu_per_page
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = ("prepare", "parse_strip", "collect", "extract", "core")
 
 
 def _load(tree: Path) -> dict[str, Callable[[str], object]]:
-    for name in [m for m in sys.modules if m.split(".")[0] in ("worker", "bench", "eval")]:
-        del sys.modules[name]
-    sys.path.insert(0, str(tree))
-    try:
+    with tree_on_path(tree):
         from selectolax.lexbor import LexborHTMLParser
 
         from bench.real_pages import _core
         from worker.pipeline.html import blocks, guard
         from worker.pipeline.html.extract import extract_html
         from worker.pipeline.segment.split import clear_caches
-    finally:
-        sys.path.remove(str(tree))
 
     def parse_strip(html: str) -> tuple[Any, Any]:
         tree = LexborHTMLParser(guard.prepare(html))
@@ -75,18 +71,17 @@ def main(argv: list[str] | None = None) -> int:
         for m in steps:
             t[m](pages[0])
     times: dict[str, dict[str, list[float]]] = {n: {m: [] for m in steps} for n in trees}
-    for k in range(args.rounds):
-        for name in (("old", "new") if k % 2 == 0 else ("new", "old")):
-            t = trees[name]
-            for m in steps:
-                times[name][m].append(cpu_per_page(t[m], pages, t["clear"]))
+    for name in alternating(args.rounds):
+        t = trees[name]
+        for m in steps:
+            times[name][m].append(cpu_per_page(t[m], pages, t["clear"]))
     print(f"{len(pages)} WCXB dev HTML pages, mean {kb:.0f} KB; CPU ms per page, {args.rounds} interleaved passes each")
     for name in ("old", "new"):
         print(f"  {name}: " + "  ".join(
             f"{m} min {min(v) * 1e3:.2f} med {statistics.median(v) * 1e3:.2f}" for m, v in times[name].items()))
     for m in steps:
         o, n = times["old"][m], times["new"][m]
-        print(f"  {m}: new/old min {min(n) / min(o):.3f}  median {statistics.median(n) / statistics.median(o):.3f}"
+        print(f"  {m}: {new_over_old(o, n)}"
               f"  (old med {statistics.median(o) * 1e3:.2f} ms, new med {statistics.median(n) * 1e3:.2f} ms)")
     return 0
 

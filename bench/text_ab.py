@@ -18,25 +18,20 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 from pathlib import Path
 from typing import Any
 
-from bench.real_pages import cpu_per_page  # bound now: _load takes the bench modules out of sys.modules
+from bench.ab import alternating, new_over_old, tree_on_path  # bound now: _load takes the bench modules out of sys.modules
+from bench.real_pages import cpu_per_page
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _load(tree: Path) -> dict[str, Any]:
-    for name in [m for m in sys.modules if m.split(".")[0] in ("worker", "bench", "eval")]:
-        del sys.modules[name]
-    sys.path.insert(0, str(tree))
-    try:
+    with tree_on_path(tree):
         from bench.real_pages import _core
         from bench.text_bench import _justext, _ours, _pages
         from worker.pipeline.segment.split import clear_caches
-    finally:
-        sys.path.remove(str(tree))
     return {"segment": _ours(), "core": _core("text"), "justext": _justext(), "clear": clear_caches, "pages": _pages}
 
 
@@ -57,13 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     if trees["new"]["justext"] is not None:
         trees["new"]["justext"](bodies[0])
     times: dict[str, dict[str, list[float]]] = {n: {"segment": [], "core": [], "justext": []} for n in trees}
-    for k in range(args.rounds):
-        for name in (("old", "new") if k % 2 == 0 else ("new", "old")):
-            t = trees[name]
-            for m in ("segment", "core"):
-                times[name][m].append(cpu_per_page(t[m], bodies, t["clear"]))
-            if trees["new"]["justext"] is not None:  # one jusText: it is the same code for both
-                times[name]["justext"].append(cpu_per_page(trees["new"]["justext"], bodies, t["clear"]))
+    for name in alternating(args.rounds):
+        t = trees[name]
+        for m in ("segment", "core"):
+            times[name][m].append(cpu_per_page(t[m], bodies, t["clear"]))
+        if trees["new"]["justext"] is not None:  # one jusText: it is the same code for both
+            times[name]["justext"].append(cpu_per_page(trees["new"]["justext"], bodies, t["clear"]))
     scale = 14 / kb * 1e3
     print(f"{len(bodies)} pages ({what}), mean {kb:.1f} KB; CPU ms per 14 KB page, {args.rounds} interleaved passes each")
     for name in ("old", "new"):
@@ -73,8 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             row += f"  jusText/core (min) {min(ts['justext']) / min(ts['core']):.2f}x"
         print(f"  {name}: {row}")
     for m in ("segment", "core"):
-        o, n = times["old"][m], times["new"][m]
-        print(f"  {m}: new/old min {min(n) / min(o):.3f}  median {statistics.median(n) / statistics.median(o):.3f}")
+        print(f"  {m}: {new_over_old(times['old'][m], times['new'][m])}")
     return 0
 
 

@@ -84,12 +84,15 @@ def digests(data: Path) -> dict[str, str]:
             msg = orjson.dumps({"page_id": pid, "url": f"https://{which}.example/{pid}", "body": body,
                                 "content_type": "text/plain"})
             outcome = handle_input(msg, origin, limits, sites=sites)
-            core = [[c.article, repr(c.fingerprint)] for c in outcome.candidates]
-            out[f"{key}#{'sites' if with_sites else 'plain'}"] = _h(
-                [seg_part, _stats(st), core, outcome.dead_letter and {k: v for k, v in outcome.dead_letter.items()
-                                                                      if k not in ("failed_at", "received_at")},
-                 _stats(outcome.stats)])
+            out[f"{key}#{'sites' if with_sites else 'plain'}"] = _h([seg_part, _stats(st), *_outcome(outcome)])
     return out
+
+
+def _outcome(outcome: Any) -> list[Any]:
+    """What the whole core gave for a page: its candidates with their fingerprints, its dead
+    letter without the clock's fields, and its stats counters."""
+    letter = outcome.dead_letter and {k: v for k, v in outcome.dead_letter.items() if k not in ("failed_at", "received_at")}
+    return [[[c.article, repr(c.fingerprint)] for c in outcome.candidates], letter, _stats(outcome.stats)]
 
 
 def _html_pages(data: Path) -> Iterator[tuple[str, str, str]]:
@@ -122,11 +125,7 @@ def html_digests(data: Path) -> dict[str, str]:
         msg = orjson.dumps({"page_id": pid, "url": f"https://{which}.example/{pid}", "body": html,
                             "content_type": "text/html"})
         outcome = handle_input(msg, origin, limits)
-        core = [[c.article, repr(c.fingerprint)] for c in outcome.candidates]
-        out[f"{which}/{pid}#html"] = _h(
-            [docs, _stats(st), core, outcome.dead_letter and {k: v for k, v in outcome.dead_letter.items()
-                                                                if k not in ("failed_at", "received_at")},
-             _stats(outcome.stats)])
+        out[f"{which}/{pid}#html"] = _h([docs, _stats(st), *_outcome(outcome)])
     return out
 
 

@@ -498,19 +498,22 @@ def test_classify_line_gates_answer_as_the_separate_patterns(parts: list[str], t
     if not norm:
         return
 
-    def reference(raw: str, norm: str) -> str | None:  # classify_line as it was
+    related_re = re.compile(b._RELATED + b._SEP + "$")
+    chrome_re = re.compile(b._CHROME + b._SEP + "$")
+
+    def reference(raw: str, norm: str) -> str | None:  # classify_line as defined, ungated
         n = len(norm)
         if n == 0 or n > b.MAX_CHROME_CHARS:
             return None
         low = norm.casefold()
         if n <= 60:
-            if b._RELATED_RE.match(low):
+            if related_re.match(low):
                 return b.RELATED
-            if b._CHROME_RE.match(low):
+            if chrome_re.match(low):
                 return b.CHROME
         if low.startswith(("http", "www.")) and b._URL_RE.match(low):
             return b.CHROME
-        if b._ANYWHERE_HINTS.search(low) and b._CHROME_ANYWHERE_RE.search(low):
+        if b._CHROME_ANYWHERE_RE.search(low):
             return b.CHROME
         if low.startswith(b._BYLINE_STARTS) and b._BYLINE_RE.match(norm):
             return b.BYLINE

@@ -29,7 +29,6 @@ _RELATED = (
     r"|editor'?s picks|what to read next|further reading|in other news|more news"
     r")"
 )
-_RELATED_RE = re.compile(_RELATED + _SEP + r"$")
 
 _CHROME = (
     r"(?:"
@@ -50,10 +49,9 @@ _CHROME = (
     r"|image|photo|video|gallery|audio|close|open|next|previous|prev|load more|see more|view more"
     r")"
 )
-_CHROME_RE = re.compile(_CHROME + _SEP + r"$")
-# Both in one match of a short line: the engine tries every way of the first group before
-# the second, so group 1 takes part exactly when _RELATED_RE matches, else group 2 exactly
-# when _CHROME_RE does.
+# A short line that is wholly one of _RELATED (then RELATED) or _CHROME (then CHROME), in
+# one match: the engine tries every way of the first group before the second, so group 1
+# takes part exactly when _RELATED alone would match, else group 2 exactly when _CHROME would.
 _RELATED_OR_CHROME_RE = re.compile("(?:(" + _RELATED + ")|(" + _CHROME + "))" + _SEP + "$")
 
 # Chrome recognised by a phrase anywhere in a short line.
@@ -84,10 +82,9 @@ _MENU_SPLIT_RE = re.compile(r"\s*\|\s*|\s{2,}|\s+[•·»]\s+")
 _TERMINAL = ".!?"
 
 
-# One of these literals is in every _CHROME_ANYWHERE_RE match (tested in classify_line
-# by a chain of ``in``: a C substring scan each, where a regex search of the alternation
-# tries a branch at every common letter).
-_ANYWHERE_HINTS = re.compile(r"©|rights|\(c\)|copyright|newsletter|cookie|terms of|follow us|click here|share ")
+# classify_line gates _CHROME_ANYWHERE_RE by a chain of ``in`` tests for literals one of
+# which is in every match ("©", "rights", "(c)", ...): a C substring scan each, where a
+# regex search of an alternation tries a branch at every common letter.
 _BYLINE_STARTS = ("by ", "written", "reporting", "words", "story")
 # How every _AGENCY_RE match starts, but for "\w+ staff", which holds " staff".
 _AGENCY_STARTS = ("reuters", "ap", "afp", "associated press", "agence france-presse", "bloomberg", "dpa", "efe",
