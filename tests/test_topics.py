@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import shared_path
@@ -243,3 +243,36 @@ def test_short_misses_split_by_cause() -> None:
     assert (s["none"], s["other"]) == (1, 1)
     assert short_misses(w, s) == ("1 with no topic, 1 with topics outside the scored classes only, "
                                   "1 with a wrong one (3 of the misses right as whole articles)")
+
+
+# Characters that stress the tokeniser's fast path (normalize.words): ASCII word and break
+# characters, both apostrophes, the punctuation it turns into spaces up front, other
+# non-ASCII punctuation and spaces, accented and case-folding letters ("ß" -> "ss", "İ"), digits
+# of other scripts, CJK, and a lone surrogate.
+_TOKEN_ALPHABET = st.sampled_from(list(
+    "aZ09_ '’'\t\n.,-:;!?\"()[]/$%&*+=<>@#^`{|}~\x00\x0b\x1c\x7f"
+    "“”‘—–…«»•·\u00a0\u2009\u3000\u00ad\u200béÉßİΣσς٣中文ﬁ\ud800"
+))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_TOKEN_ALPHABET, st.text(max_size=6)), max_size=120).map("".join))
+def test_words_equal_the_regex(s: str) -> None:
+    # the fast tokeniser must return exactly what the regex over the casefolded text does
+    from worker.pipeline.text.normalize import _WORD_RE, words
+
+    assert words(s) == _WORD_RE.findall(s.casefold())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["goal", "it’s", "don't", "élan", "x", "Straße", " ", "  ", ", ", "—", "''", "\n\n", "12"]),
+                min_size=300, max_size=1500).map("".join),
+       st.integers(min_value=1, max_value=400))
+@example("a " * 799 + "abcdef", 800)  # the prefix's 800th token is cut: "ab"
+@example("a " * 799 + "ab'cd", 800)
+def test_body_prefix_equals_capped_words(text: str, max_words: int) -> None:
+    # tokenising a prefix first (topics._body_words) must give the capped body's first words
+    from worker.pipeline.text.normalize import words
+
+    cap = max_words * topics._MAX_CHARS_PER_WORD
+    assert topics._body_words(text, max_words) == words(text[:cap])[:max_words]

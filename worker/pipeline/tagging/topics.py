@@ -43,6 +43,22 @@ _MAX_EVIDENCE = 5
 _MAX_CHARS_PER_WORD = 12  # body characters read per capped word (a generous upper bound)
 _MAX_TITLE_CHARS = 600  # a "title" longer than this is a mis-segmented body; its head is enough
 _known = functools.partial(operator.is_not, None)
+_PREFIX_CHARS = 1600  # body characters tokenised first: enough for max_body_words in most text
+
+
+def _body_words(text: str, max_words: int) -> list[str]:
+    """``words(text[: max_words * _MAX_CHARS_PER_WORD])[:max_words]``, tokenising a shorter
+    prefix first (a third of the tokenising time of a long body). Exact: every token of a
+    prefix but its last is a token of the longer text (only the last may be cut short, and a
+    token ends before the next begins), so a prefix holding more than ``max_words`` tokens
+    gives the answer; casefolding is per character, so it commutes with the cut.
+    """
+    cap = max_words * _MAX_CHARS_PER_WORD
+    if len(text) > _PREFIX_CHARS and cap > _PREFIX_CHARS:
+        found = words(text[:_PREFIX_CHARS])
+        if len(found) > max_words:
+            return found[:max_words]
+    return words(text[:cap])[:max_words]
 
 
 def topic_terms(title: str, text: str, title_weight: float, max_body_words: int) -> dict[str, float]:
@@ -115,7 +131,7 @@ class TopicModel:
         (``map``, ``filter``, ``Counter``), leaving Python work per title feature only.
         """
         get = self.pair_index.get
-        bw = words(text[: self.max_body_words * _MAX_CHARS_PER_WORD])[: self.max_body_words] if text else []
+        bw = _body_words(text, self.max_body_words) if text else []
         counts = Counter(filter(_known, map(get, chain(bw, zip(bw, bw[1:])))))
         if title:
             tw = words(title[:_MAX_TITLE_CHARS])
