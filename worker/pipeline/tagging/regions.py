@@ -106,6 +106,12 @@ fix); common-word towns needing local, not country, support (one article); demon
 weight in the focus score only (GeoVirus up, LGL and GWN down, as in session 7); the dateline
 always counted as a region (LGL false countries 20 -> 24); a demonym-only country kept (GWN
 recall up, LGL and GeoVirus precision down: GWN annotates adjectives, the others do not).
+
+Speed (session 9, issue 16; output bit-identical, ``bench/tag_identity.py``): a name said again
+the same way reuses its reading within a pass (CHOOSE_MEMO), each name's dominant namesake is
+found once, and the phone-number search runs once per article. The rest of the cost is spread
+thin (on real pages about a third the name scan, a sixth the readings, a sixth the spelling and
+dollar hints, the rest the vote itself); nothing else stood out.
 """
 
 from __future__ import annotations
