@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared_path
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from worker.pipeline.tagging.regions import RegionResult, _lead_end, resolve_place, tag_regions
@@ -672,3 +672,48 @@ def test_a_place_after_a_name_particle_is_part_of_a_longer_name() -> None:
     # the place on its own, and a name the gazetteer holds whole, are places
     assert "PE" in countries(tag_regions(None, ["The exhibition opened in Lima and later moved to Chicago."], None))
     assert countries(tag_regions(None, ["Talks in Rio de Janeiro ended on Friday."], None)) == ["BR"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789-() a.\n", max_size=30), min_size=1, max_size=5))
+def test_phone_in_joined_text_iff_in_a_paragraph(body: list[str]) -> None:
+    # tag_regions searches the joined body once for the hints and the local cues alike
+    from worker.pipeline.tagging.regions import _has_phone
+
+    body = [p for p in body if p]
+    assert _has_phone("\n\n".join(body)) == any(_has_phone(p) for p in body)
+    assert _has_phone("\n\n".join(["903-555", "0142 x"])) is False
+
+
+# Invented snippets naming places in ways that make the document-level vote work: repeats,
+# qualifiers, namesakes, people's names, municipalities, capitals beside their countries.
+_PLACE_SNIPPETS = [
+    "Paris", "Paris, Texas", "Paris City Council", "Dallas", "Athens", "Athens, Ga.", "Greece", "Georgia", "Tbilisi",
+    "Atlanta", "London", "London, Ontario", "Kitchener", "Jordan", "Michael Jordan", "Mr. Jordan", "Lebanon",
+    "Lebanon, Tenn.", "Hershey", "Palmyra", "Peru", "Lima", "Mansfield", "Reading", "Springfield", "the color",
+    "the colour", "$40", "903-555-0142", "Crown Court", "France", "French officials", "Ontario", "Kentucky",
+    "Paris, Ky.", "London, Ky.", "Turkey", "Chad", "Athens, Greece", "Reading, Pa.", "Nice", "Nice, France", "Victoria", "Victoria Beckham",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PLACE_SNIPPETS), st.booleans()), min_size=1, max_size=25), st.integers(0, 3))
+@example([("London, Ontario", False), ("Kitchener", False), ("London, Ky.", False)], 9)
+@example([("Turkey", True), ("Kentucky", False), ("Turkey", False), ("Ankara", False)], 9)
+def test_reading_memo_changes_nothing(said: list[tuple[str, bool]], cut: int) -> None:
+    # the same name said at a sentence's start and inside one, or qualified two ways, must
+    # each get its own reading
+    import worker.pipeline.tagging.regions as regions
+
+    names = [n for n, _ in said]
+    sentences = [f"{n} officials said the plan was ready." if first else f"Officials in {n} said the plan was ready."
+                 for n, first in said]
+    paragraphs = [" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
+    title = names[cut] + " council votes" if cut < len(names) else None
+    with_memo = tag_regions(title, paragraphs, None)
+    regions.CHOOSE_MEMO = False
+    try:
+        without = tag_regions(title, paragraphs, None)
+    finally:
+        regions.CHOOSE_MEMO = True
+    assert (with_memo.regions, with_memo.focus_country) == (without.regions, without.focus_country)

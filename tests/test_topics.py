@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import shared_path
@@ -243,3 +243,90 @@ def test_short_misses_split_by_cause() -> None:
     assert (s["none"], s["other"]) == (1, 1)
     assert short_misses(w, s) == ("1 with no topic, 1 with topics outside the scored classes only, "
                                   "1 with a wrong one (3 of the misses right as whole articles)")
+
+
+# Characters that stress the tokeniser's fast path (normalize.words): ASCII word and break
+# characters, both apostrophes, the punctuation it turns into spaces up front, other
+# non-ASCII punctuation and spaces, accented and case-folding letters ("ß" -> "ss", "İ"), digits
+# of other scripts, CJK, and a lone surrogate.
+_TOKEN_ALPHABET = st.sampled_from(list(
+    "aZ09_ '’'\t\n.,-:;!?\"()[]/$%&*+=<>@#^`{|}~\x00\x0b\x1c\x7f"
+    "“”‘—–…«»•·\u00a0\u2009\u3000\u00ad\u200béÉßİΣσς٣中文ﬁ\ud800"
+))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_TOKEN_ALPHABET, st.text(max_size=6)), max_size=120).map("".join))
+def test_words_equal_the_regex(s: str) -> None:
+    # the fast tokeniser must return exactly what the regex over the casefolded text does
+    from worker.pipeline.text.normalize import _WORD_RE, words
+
+    assert words(s) == _WORD_RE.findall(s.casefold())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["goal", "it’s", "don't", "élan", "x", "Straße", " ", "  ", ", ", "—", "''", "\n\n", "12"]),
+                min_size=300, max_size=1500).map("".join),
+       st.integers(min_value=1, max_value=400))
+@example("a " * 799 + "abcdef", 800)  # the prefix's 800th token is cut: "ab"
+@example("a " * 799 + "ab'cd", 800)
+def test_body_prefix_equals_capped_words(text: str, max_words: int) -> None:
+    # tokenising a prefix first (topics._body_words) must give the capped body's first words
+    from worker.pipeline.text.normalize import words
+
+    cap = max_words * topics._MAX_CHARS_PER_WORD
+    assert topics._body_words(text, max_words) == words(text[:cap])[:max_words]
+
+
+def _reference_tag(model: TopicModel, title: str, text: str) -> list[dict]:
+    """TopicModel.tag as it was written on numpy arrays (before the plain-float detour)."""
+    probs, ids, vals = model.probabilities(title, text)
+    if not len(ids):
+        return []
+    p = probs
+    cal = 1.0 / (1.0 + np.exp(-(model.platt_a * np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1.0))
+                                + model.platt_b)))
+    order = np.argsort(-cal)
+    chosen = [int(k) for k in order if cal[k] >= model.threshold]
+    if not chosen and cal[order[0]] >= model.floor:
+        chosen = [int(order[0])]
+    out = []
+    for k in chosen:
+        contrib = vals * model.weights[ids, k]
+        top = np.argsort(-contrib)[:topics._MAX_EVIDENCE]
+        out.append({"code": model.codes[k], "label": model.labels[k], "score": round(float(cal[k]), 4), "level": 1,
+                    "evidence": [model.vocab[ids[j]] for j in top if contrib[j] > 0]})
+    return out
+
+
+def test_tag_equals_the_array_reference() -> None:
+    model = topics._get()
+    for title, body in STORIES + [("", ""), ("Goal", ""), ("", "the and of"), (FOOTBALL[0], FOOTBALL[1][:80])]:
+        assert model.tag(title, body) == _reference_tag(model, title, body)
+
+
+def test_threshold_compares_in_float32() -> None:
+    # a threshold between a calibrated score (float32) and the next float32 up is that score
+    # in float32, as numpy compares: the topic must stay asserted
+    import copy
+
+    model = copy.copy(topics._get())
+    title, body = PEACE
+    probs, _, _ = model.probabilities(title, body)
+    cal = model.calibrate(probs)
+    k = int(np.argmax(cal))
+    for thr in (float(cal[k]), float(cal[k]) + 1e-12, float(np.nextafter(cal[k], np.float32(0)))):
+        assert np.float32(thr) <= cal[k]
+        for model.threshold, model.floor in ((thr, 2.0), (2.0, thr)):  # each rule alone
+            assert model.tag(title, body) == _reference_tag(model, title, body)
+            assert model.codes[k] in codes(model.tag(title, body))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=400), st.data())
+def test_tag_equals_the_array_reference_on_any_text(title: str, text: str, data: st.DataObject) -> None:
+    model = topics._get()
+    known = data.draw(st.lists(st.sampled_from(model.vocab[:5000]), max_size=150))  # words the model knows
+    text = " ".join(known) + " " + text
+    assert model.tag(title, text) == _reference_tag(model, title, text)
+    assert model.tag(" ".join(known[:6]), "") == _reference_tag(model, " ".join(known[:6]), "")

@@ -106,6 +106,12 @@ fix); common-word towns needing local, not country, support (one article); demon
 weight in the focus score only (GeoVirus up, LGL and GWN down, as in session 7); the dateline
 always counted as a region (LGL false countries 20 -> 24); a demonym-only country kept (GWN
 recall up, LGL and GeoVirus precision down: GWN annotates adjectives, the others do not).
+
+Speed (session 9, issue 16; output bit-identical, ``bench/tag_identity.py``): a name said again
+the same way reuses its reading within a pass (CHOOSE_MEMO), each name's dominant namesake is
+found once, and the phone-number search runs once per article. The rest of the cost is spread
+thin (on real pages about a third the name scan, a sixth the readings, a sixth the spelling and
+dollar hints, the rest the vote itself); nothing else stood out.
 """
 
 from __future__ import annotations
@@ -160,6 +166,7 @@ CO_STATE, CO_STATE_MAX = 1.0, 2  # support per other name that can be a town of 
 NAME_PARTICLE = True  # "Lucia de Lima", "Rue de Paris": a place after a name particle ends a longer name
 _PARTICLES = frozenset("de da del della di du van von bin ibn".split())
 PERSON_NEXT = True  # a town, region or capital name before a given name ("Lima Rose") is a person's
+CHOOSE_MEMO = True  # speed only: a mention said again the same way reuses its reading within a pass
 
 _COUNTRY_LEVEL = frozenset({COUNTRY, DEMONYM, METONYM})
 _PRIOR = {COUNTRY: 1.0, METONYM: 1.0, DEMONYM: 0.9, CAPITAL: 0.4, ADMIN1: 0.3, CITY: 0.1, ADMIN2: 0.1, ABBREV: 0.3}
@@ -204,6 +211,10 @@ def _population(x: Sense) -> int:
     return x.pop
 
 
+def _dominance(x: Sense) -> tuple[bool, int]:
+    return (x.kind in _COUNTRY_LEVEL, x.pop)
+
+
 _NO_CCS: frozenset[str] = frozenset()
 
 
@@ -223,7 +234,7 @@ class _Reading:
     every match: the per-match work is then a handful of attribute reads."""
 
     __slots__ = ("senses", "anchor", "state", "has_country", "top_pop", "qualifier_ccs", "region_qualifier_ccs",
-                 "town_states", "vouch_state", "vouch_pop")
+                 "town_states", "vouch_state", "vouch_pop", "dominant_cc")
 
     def __init__(self, name: str, senses: tuple[Sense, ...]) -> None:
         self.senses = senses
@@ -233,6 +244,8 @@ class _Reading:
         vouch = self.town_states and top.state and top.kind in _TOWNISH
         self.vouch_state = top.state if vouch else None
         self.vouch_pop = top.pop
+        # the namesake a town of this name is measured against (DOMINATED_ALONE, see _choose_reading)
+        self.dominant_cc = max(senses, key=_dominance).cc
         if len(senses) == 1:  # nine names in ten: the same facts without set building
             x = senses[0]
             kind = x.kind
@@ -569,7 +582,7 @@ def _choose_reading(
             # names (no anchor of its country before any namesake is read) is a weaker rival for
             # a big town (London, Ontario beside Kitchener) or a town named like a country
             if dominated and DOMINATED_ALONE and anchored is not None and (has_country or x.pop >= STANDALONE_CITY_POP):
-                dom = max(senses, key=lambda y: (y.kind in _COUNTRY_LEVEL, y.pop)).cc
+                dom = m.reading.dominant_cc
                 if dom != x.cc and not anchored.get(dom):
                     need = DOMINATED_ALONE
             if dominated and not bonus and local < need and not (municipal and x.kind in _TOWNISH):
@@ -692,7 +705,10 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     for m in mentions[n_title:]:
         if m.pos >= lead_end and m.weight == LEAD_WEIGHT:
             m.weight = 1.0
-    hints = _hints(joined) if joined and HINT_WEIGHT else {}
+    # a phone number never spans paragraphs, so the joined text has one iff a paragraph has
+    # one: searched once here for both the hints and the local cues
+    phone = _has_phone(joined) if joined else None
+    hints = _hints(joined, phone) if joined and HINT_WEIGHT else {}
     dateline_cc = resolve_place(dateline) if dateline else None
 
     if ONE_SENSE:
@@ -739,7 +755,7 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
     if dateline_cc:
         support[dateline_cc] = support.get(dateline_cc, 0.0) + 1.0
     if CUE_WEIGHT and body:
-        for cc in _local_cues(body, joined):
+        for cc in _local_cues(body, joined, phone):
             support[cc] = support.get(cc, 0.0) + CUE_WEIGHT
             sub[cc] = sub.get(cc, 0.0) + CUE_WEIGHT
 
@@ -754,13 +770,20 @@ def tag_regions(title: str | None, paragraphs: list[str], dateline: str | None) 
         next_regions = set(regions_named)
         extra_support = dict(support)
         extra_sub = dict(sub)
+        memo: dict = {}
         for i, m in enumerate(mentions):
             if m.anchor is not None:
                 x = chosen[i] = m.anchor
                 if x.state and x.kind in _TOWNISH:
                     next_states.add(x.state)
                 continue
-            x = chosen[i] = _choose(m, support, sub, states, town_states, hints, regions_named, co_states, anchored)
+            # _choose reads only these facts of a mention, and the article's state it reads
+            # changes between passes only: a name said again the same way reads the same
+            key = (m.reading, m.comma_next, m.needs_support, m.municipal) if CHOOSE_MEMO else m
+            x = memo.get(key, memo)
+            if x is memo:
+                x = memo[key] = _choose(m, support, sub, states, town_states, hints, regions_named, co_states, anchored)
+            chosen[i] = x
             if x is not None:
                 if x.kind == ADMIN1 and REGION_BONUS:
                     next_regions.add(x.cc)
@@ -852,7 +875,7 @@ def _has_phone(text: str) -> bool:
 _POUND = re.compile(r"£ ?\d")
 
 
-def _local_cues(body: list[str], joined: str = "") -> list[str]:
+def _local_cues(body: list[str], joined: str = "", phone: bool | None = None) -> list[str]:
     """Countries a local article's everyday details point to, for choosing between
     namesake towns only (they never tag a country themselves): prices in pounds sterling
     (Richmond in London, not Virginia), phone numbers in the North American plan (a
@@ -864,10 +887,10 @@ def _local_cues(body: list[str], joined: str = "") -> list[str]:
         if "£" in para and _POUND.search(para):
             out.append("GB")
             break
-    for para in body:
-        if _has_phone(para):
-            out.append("US")
-            break
+    if phone is None:  # not known yet: searched per paragraph
+        phone = any(_has_phone(para) for para in body)
+    if phone:
+        out.append("US")
     if LOCAL_INSTITUTIONS:
         text = joined or "\n\n".join(body)
         auto, ccs = _institutions()
@@ -942,7 +965,7 @@ def spelling_vote(text: str) -> tuple[int, int]:
     return votes[0], votes[1]
 
 
-def _hints(text: str) -> dict[str, float]:
+def _hints(text: str, phone: bool | None = None) -> dict[str, float]:
     """Countries the way an article is written points to: American or Commonwealth
     spelling, bare dollar amounts, North American phone numbers. Weaker than a local cue
     (see _local_cues): they only choose between the readings of a namesake town that
@@ -958,7 +981,7 @@ def _hints(text: str) -> dict[str, float]:
     if DOLLAR_HINT and "$" in text and _DOLLAR.search(text):
         for cc, w in _DOLLAR_CCS.items():
             hints[cc] = hints.get(cc, 0.0) + DOLLAR_HINT * w
-    if PHONE_HINT and _has_phone(text):
+    if PHONE_HINT and (_has_phone(text) if phone is None else phone):
         for cc in _NANP:
             hints[cc] = hints.get(cc, 0.0) + PHONE_HINT
     if not hints:

@@ -134,6 +134,48 @@ def _fold_key_chars(s: str) -> str:
     return s
 
 
+# ASCII characters that end a word (all but letters, digits, "_" and "'"), as spaces: for
+# str.translate on ASCII text and bytes.translate on UTF-8 (bytes >= 0x80 are left alone).
+_ASCII_BREAKS = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_'")})
+_BYTE_BREAKS = bytes(c if c >= 0x80 or chr(c).isalnum() or chr(c) in "_'" else 0x20 for c in range(256))
+# Frequent non-ASCII punctuation of news text, in UTF-8, also turned into spaces up front
+# (each is one fast bytes.replace) so that most chunks need no second look.
+_BYTE_PUNCT = tuple(c.encode("utf-8") for c in "\u201c\u201d\u2018\u2014\u2013\u2026\u00ab\u00bb\u2022\u00b7\u00a0")
+
+
 def words(s: str) -> list[str]:
-    """Lower-cased word tokens (letters/digits, inner apostrophes kept)."""
-    return _WORD_RE.findall(s.casefold())
+    """Lower-cased word tokens (letters/digits, inner apostrophes kept): what
+    ``_WORD_RE.findall(s.casefold())`` returns.
+
+    Why not that regex alone: the topic tagger tokenises every article, and the regex tests
+    each character through the Unicode database (about 70 ns a character here). Instead,
+    every ASCII character that cannot be part of a word becomes a space (one translate, of
+    the UTF-8 bytes when the text is not ASCII) and the text is split on white space: each
+    piece is a run of characters no match can cross, since a match holds only word
+    characters and apostrophes. A piece of ASCII letters, digits and "_" is one token;
+    only a piece with an apostrophe or a non-ASCII character (accented words, curly
+    apostrophes, rare punctuation) goes through the regex, which on that piece finds what it
+    finds there in the whole text (the pattern looks neither behind nor past a piece's
+    edge). About 2x faster on news text; tests/test_topics.py checks it against the regex.
+    """
+    s = s.casefold()
+    if s.isascii():
+        pieces = s.translate(_ASCII_BREAKS).split()
+        if "'" not in s:
+            return pieces
+    else:
+        b = s.encode("utf-8", "surrogatepass").translate(_BYTE_BREAKS)
+        for p in _BYTE_PUNCT:
+            if p in b:
+                b = b.replace(p, b" ")
+        s = b.decode("utf-8", "surrogatepass")
+        pieces = s.split()
+        if s.isascii() and "'" not in s:
+            return pieces
+    out: list[str] = []
+    for p in pieces:
+        if p.isascii() and "'" not in p:
+            out.append(p)
+        else:
+            out += _WORD_RE.findall(p)
+    return out
